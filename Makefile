@@ -1,0 +1,39 @@
+# The two front-door commands: `make run` and `make test`. Both create or update .venv
+# themselves, are idempotent, and do nothing slow when nothing changed.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+DB     ?= corpus/corpus.db
+
+.PHONY: run test bench lint clean-venv
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+# Re-install only when the project's dependencies change.
+$(VENV)/.installed-app: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	@touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@touch $@ $(VENV)/.installed-app
+
+run: $(VENV)/.installed-app
+	@test -f $(DB) || $(BIN)/annotator import seeds/ --db $(DB) --split-at-source
+	$(BIN)/annotator open $(DB)
+
+test: $(VENV)/.installed-test
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q
+
+bench: $(VENV)/.installed-test
+	@for script in benchmarks/bench_*.py; do \
+		echo "== $$script"; QT_QPA_PLATFORM=offscreen $(BIN)/python $$script || exit 1; \
+	done
+
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check .
+
+clean-venv:
+	rm -rf $(VENV)

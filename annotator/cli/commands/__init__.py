@@ -1,0 +1,1 @@
+"""One module per ``annotator`` command; each exposes ``command``."""

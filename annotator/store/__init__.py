@@ -1,0 +1,16 @@
+"""The SQLite corpus (via sqlite-utils): schema, migrations, queries, event log."""
+
+from annotator.store.corpus import DEFAULT_CORPUS, STATUSES, AddResult, Corpus, Document
+from annotator.store.errors import AnnotationError, CorpusError, OverlapError, UnknownLabelError
+
+__all__ = [
+    "DEFAULT_CORPUS",
+    "STATUSES",
+    "AddResult",
+    "AnnotationError",
+    "Corpus",
+    "CorpusError",
+    "Document",
+    "OverlapError",
+    "UnknownLabelError",
+]

@@ -1,0 +1,829 @@
+"""The corpus: one SQLite file holding documents, annotation sets, suggestions and events.
+
+Every public method is one transaction: it either happens entirely or not at all.
+The UI, the CLI and the tests all go through this class; no SQL lives elsewhere
+except in the other modules of :mod:`annotator.store`.
+
+>>> corpus = Corpus.open("corpus/corpus.db")
+>>> [doc_id] = corpus.add_documents([DocumentRecord(text="Obama spoke.")]).new_ids
+>>> corpus.add_span(doc_id, "amira", Span(0, 5, "PER")).id
+1
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import threading
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Iterable, Iterator
+
+import sqlite_utils
+
+from annotator.core.labels import Label, LabelSchema, load_label_schema
+from annotator.core.spans import (
+    ORIGINS,
+    DocumentRecord,
+    Quote,
+    Range,
+    Span,
+    check_range,
+    find_entity_overlap,
+)
+from annotator.core.text import content_hash, detect_direction, detect_language, strip_bom
+from annotator.store.errors import AnnotationError, CorpusError, OverlapError, UnknownLabelError
+from annotator.store.schema import SCHEMA_VERSION, current_version, is_annotator_corpus, migrate
+
+DEFAULT_CORPUS = Path("corpus") / "corpus.db"
+STATUSES = ("new", "in_progress", "done", "skipped")
+
+
+def now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="milliseconds")
+
+
+@dataclass(frozen=True)
+class Document:
+    id: int
+    text: str
+    title: str | None
+    source: str | None
+    language: str
+    direction: str
+    meta: dict
+    content_hash: str
+
+
+@dataclass
+class AddResult:
+    """What :meth:`Corpus.add_documents` did."""
+
+    new_ids: list[int] = field(default_factory=list)
+    duplicate_ids: list[int] = field(default_factory=list)
+    spans: int = 0
+    quotes: int = 0
+
+
+def _span_from_row(row) -> Span:
+    return Span(
+        start=row["start"],
+        end=row["end"],
+        label=row["label"],
+        origin=row["origin"],
+        suggester=row["suggester"],
+        score=row["score"],
+        id=row["id"],
+    )
+
+
+def span_to_dict(span: Span) -> dict:
+    return {
+        "id": span.id,
+        "start": span.start,
+        "end": span.end,
+        "label": span.label,
+        "origin": span.origin,
+        "suggester": span.suggester,
+        "score": span.score,
+    }
+
+
+def span_from_dict(d: dict) -> Span:
+    return Span(
+        start=d["start"],
+        end=d["end"],
+        label=d["label"],
+        origin=d.get("origin", "manual"),
+        suggester=d.get("suggester"),
+        score=d.get("score"),
+        id=d.get("id"),
+    )
+
+
+def quote_to_dict(quote: Quote) -> dict:
+    return {
+        "id": quote.id,
+        "type": quote.type,
+        "contents": [[r.start, r.end] for r in quote.contents],
+        "cue": [quote.cue.start, quote.cue.end] if quote.cue else None,
+        "sources": [[r.start, r.end] for r in quote.sources],
+        "entity": [quote.entity.start, quote.entity.end] if quote.entity else None,
+        "origin": quote.origin,
+        "suggester": quote.suggester,
+        "score": quote.score,
+    }
+
+
+def quote_from_dict(d: dict) -> Quote:
+    return Quote(
+        contents=tuple(Range(s, e) for s, e in d["contents"]),
+        cue=Range(*d["cue"]) if d.get("cue") else None,
+        sources=tuple(Range(s, e) for s, e in d.get("sources") or []),
+        entity=Range(*d["entity"]) if d.get("entity") else None,
+        type=d.get("type", "direct"),
+        origin=d.get("origin", "manual"),
+        suggester=d.get("suggester"),
+        score=d.get("score"),
+        id=d.get("id"),
+    )
+
+
+class Corpus:
+    """A corpus database. One instance per thread (SQLite connections are not shared)."""
+
+    def __init__(self, path: str | os.PathLike, *, create: bool = True, backup_before_migrate: bool = True):
+        self.path = Path(path)
+        if str(path) != ":memory:":
+            if not self.path.exists():
+                if not create:
+                    raise CorpusError(f"{self.path}: no such corpus file")
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+            elif self.path.is_dir():
+                raise CorpusError(f"{self.path}: is a folder, not a corpus file")
+        try:
+            conn = sqlite3.connect(str(path), isolation_level=None, timeout=10.0, check_same_thread=False)
+            conn.row_factory = sqlite3.Row
+            conn.execute("PRAGMA busy_timeout = 10000")
+            if not is_annotator_corpus(conn):
+                conn.close()
+                raise CorpusError(f"{self.path}: this SQLite file is not an annotator corpus")
+        except sqlite3.DatabaseError as exc:
+            raise CorpusError(f"{self.path}: not a readable SQLite database ({exc})") from None
+        self.conn = conn
+        self.db = sqlite_utils.Database(conn)
+        self._lock = threading.RLock()
+        conn.execute("PRAGMA foreign_keys = ON")
+        try:
+            if str(path) != ":memory:":
+                conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA synchronous = FULL")
+        except sqlite3.OperationalError as exc:  # read-only file: reading still works
+            if "readonly" not in str(exc) and "read-only" not in str(exc):
+                raise
+        version = current_version(conn)
+        if version < SCHEMA_VERSION:
+            if version > 0 and backup_before_migrate and str(path) != ":memory:":
+                self._backup_before_migration(version)
+            migrate(conn)
+            if version == 0:
+                self._initialise()
+        elif version > SCHEMA_VERSION:
+            conn.close()
+            raise CorpusError(
+                f"{self.path}: schema version {version} is newer than this annotator ({SCHEMA_VERSION}); "
+                "upgrade annotator to open it"
+            )
+        self._labels: LabelSchema | None = None
+        self._annotator_ids: dict[str, int] = {}
+
+    @classmethod
+    def open(cls, path: str | os.PathLike = DEFAULT_CORPUS, **kwargs) -> "Corpus":
+        return cls(path, **kwargs)
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> "Corpus":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # -- transactions ---------------------------------------------------------------
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction (nested calls join the outer one)."""
+        with self._lock:
+            if self.conn.in_transaction:
+                yield self.conn
+                return
+            self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self.conn
+            except BaseException:
+                self.conn.execute("ROLLBACK")
+                raise
+            else:
+                self.conn.execute("COMMIT")
+
+    def _backup_before_migration(self, version: int) -> Path:
+        target = self.path.with_name(f"{self.path.stem}.v{version}.backup{self.path.suffix}")
+        dest = sqlite3.connect(str(target))
+        with dest:
+            self.conn.backup(dest)
+        dest.close()
+        return target
+
+    def _initialise(self) -> None:
+        with self.transaction() as conn:
+            conn.execute("INSERT OR REPLACE INTO corpus_info(key, value) VALUES ('created_at', ?)", (now(),))
+            conn.execute("INSERT OR REPLACE INTO corpus_info(key, value) VALUES ('application', 'annotator')")
+        self.set_labels(load_label_schema())
+
+    # -- labels -----------------------------------------------------------------------
+
+    @property
+    def labels(self) -> LabelSchema:
+        if self._labels is None:
+            rows = self.conn.execute("SELECT * FROM labels ORDER BY position").fetchall()
+
+            def make(kind: str) -> tuple[Label, ...]:
+                return tuple(
+                    Label(name=r["name"], color=r["color"], key=r["key"], description=r["description"])
+                    for r in rows
+                    if r["kind"] == kind
+                )
+
+            self._labels = LabelSchema(entities=make("entity"), quote_roles=make("quote_role"))
+        return self._labels
+
+    def set_labels(self, schema: LabelSchema) -> None:
+        """Replace the corpus's label schema (existing spans keep their labels)."""
+        with self.transaction() as conn:
+            conn.execute("DELETE FROM labels")
+            rows = [(lab, "entity") for lab in schema.entities] + [(lab, "quote_role") for lab in schema.quote_roles]
+            conn.executemany(
+                "INSERT INTO labels(name, kind, color, key, description, position) VALUES (?, ?, ?, ?, ?, ?)",
+                [(lab.name, kind, lab.color, lab.key, lab.description, i) for i, (lab, kind) in enumerate(rows)],
+            )
+            self._log(conn, None, None, "labels.set", {"labels": json.loads(schema.to_json())})
+        self._labels = None
+
+    def add_label(self, name: str, color: str = "#cccccc", key: str = "") -> None:
+        schema = self.labels
+        if schema.entity(name):
+            return
+        self.set_labels(
+            LabelSchema(entities=schema.entities + (Label(name, color, key),), quote_roles=schema.quote_roles)
+        )
+
+    def _check_label(self, label: str) -> None:
+        if label not in self.labels.entity_names:
+            raise UnknownLabelError(
+                f"unknown label {label!r}; this corpus's labels are {', '.join(self.labels.entity_names)}"
+            )
+
+    # -- annotators -------------------------------------------------------------------
+
+    def annotator_id(self, name: str, kind: str = "annotator", create: bool = True) -> int | None:
+        if not name or not name.strip():
+            raise AnnotationError("an annotator needs a name")
+        cached = self._annotator_ids.get(name)
+        if cached is not None:
+            return cached
+        row = self.conn.execute("SELECT id FROM annotators WHERE name = ?", (name,)).fetchone()
+        if row is None:
+            if not create:
+                return None
+            with self.transaction() as conn:
+                cur = conn.execute(
+                    "INSERT INTO annotators(name, kind, created_at) VALUES (?, ?, ?)", (name, kind, now())
+                )
+                ident = cur.lastrowid
+        else:
+            ident = row["id"]
+        self._annotator_ids[name] = ident
+        return ident
+
+    def annotators(self) -> list[dict]:
+        return [dict(r) for r in self.conn.execute("SELECT id, name, kind FROM annotators ORDER BY id")]
+
+    def reviewed_set(self) -> str | None:
+        """Name of the reviewers' set with the most spans, if any review exists."""
+        row = self.conn.execute(
+            "SELECT a.name FROM annotators a LEFT JOIN spans s ON s.annotator_id = a.id "
+            "WHERE a.kind = 'reviewer' GROUP BY a.id ORDER BY COUNT(s.id) DESC LIMIT 1"
+        ).fetchone()
+        return row["name"] if row else None
+
+    # -- documents ----------------------------------------------------------------------
+
+    def add_documents(
+        self,
+        records: Iterable[DocumentRecord],
+        annotator: str | None = None,
+        imported_from: str | None = None,
+        allow_new_labels: bool = False,
+    ) -> AddResult:
+        """Add documents (and their spans and quotes) in ONE transaction.
+
+        A record whose text is already in the corpus is a duplicate: its document is
+        not added again, but spans it carries are added to the named annotator's set
+        when that set has none for the document yet. Any error rolls back everything.
+        """
+        result = AddResult()
+        stamp = now()
+        with self.transaction() as conn:
+            for record in records:
+                text = strip_bom(record.text)
+                if not text.strip():
+                    raise AnnotationError(f"{record.location or 'document'}: the text is empty")
+                digest = content_hash(text)
+                cur = conn.execute(
+                    "INSERT OR IGNORE INTO documents(title, text, source, language, direction, meta, "
+                    "content_hash, length, imported_from, imported_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        record.title,
+                        text,
+                        record.source,
+                        record.language or detect_language(text),
+                        record.direction or detect_direction(text),
+                        json.dumps(record.meta, ensure_ascii=False),
+                        digest,
+                        len(text),
+                        imported_from,
+                        stamp,
+                    ),
+                )
+                if cur.rowcount == 1:
+                    doc_id = cur.lastrowid
+                    result.new_ids.append(doc_id)
+                    is_new = True
+                else:
+                    doc_id = conn.execute("SELECT id FROM documents WHERE content_hash = ?", (digest,)).fetchone()[0]
+                    result.duplicate_ids.append(doc_id)
+                    is_new = False
+                owner = record.annotator or annotator
+                if (record.spans or record.quotes) and owner:
+                    aid = self.annotator_id(owner, kind="annotator")
+                    if not is_new and self._set_has_annotations(doc_id, aid):
+                        continue  # the same annotations were imported before
+                    for span in record.spans:
+                        if allow_new_labels and not self.labels.entity(span.label):
+                            self.add_label(span.label)
+                    self._insert_annotations(conn, doc_id, aid, len(text), record, stamp)
+                    result.spans += len(record.spans)
+                    result.quotes += len(record.quotes)
+            if result.new_ids or result.spans or result.quotes:
+                self._log(
+                    conn,
+                    annotator,
+                    None,
+                    "import",
+                    {
+                        "from": imported_from,
+                        "new": len(result.new_ids),
+                        "duplicates": len(result.duplicate_ids),
+                        "spans": result.spans,
+                        "quotes": result.quotes,
+                    },
+                )
+        return result
+
+    def _set_has_annotations(self, doc_id: int, annotator_id: int) -> bool:
+        return bool(
+            self.conn.execute(
+                "SELECT 1 FROM spans WHERE document_id = ? AND annotator_id = ? "
+                "UNION ALL SELECT 1 FROM quotes WHERE document_id = ? AND annotator_id = ? LIMIT 1",
+                (doc_id, annotator_id, doc_id, annotator_id),
+            ).fetchone()
+        )
+
+    def _insert_annotations(self, conn, doc_id: int, aid: int, length: int, record: DocumentRecord, stamp: str) -> None:
+        where = record.location or f"document {doc_id}"
+        accepted: list[Span] = []
+        for span in sorted(record.spans, key=lambda s: (s.start, s.end)):
+            try:
+                check_range(span.start, span.end, length)
+                self._check_label(span.label)
+            except ValueError as exc:
+                raise AnnotationError(f"{where}: {exc}") from None
+            clash = find_entity_overlap(accepted, span)
+            if clash:
+                raise OverlapError(
+                    f"{where}: entity [{span.start}, {span.end}) {span.label} overlaps "
+                    f"[{clash.start}, {clash.end}) {clash.label}; entities may not overlap"
+                )
+            accepted.append(span)
+        conn.executemany(
+            'INSERT INTO spans(document_id, annotator_id, start, "end", label, origin, suggester, score, created_at) '
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (doc_id, aid, s.start, s.end, s.label, s.origin if s.origin in ORIGINS else "imported",
+                 s.suggester, s.score, stamp)
+                for s in accepted
+            ],
+        )
+        for quote in record.quotes:
+            for _, r in quote.parts():
+                try:
+                    check_range(r.start, r.end, length)
+                except ValueError as exc:
+                    raise AnnotationError(f"{where}: quote part {exc}") from None
+            self._insert_quote(conn, doc_id, aid, quote, stamp)
+
+    def document(self, doc_id: int) -> Document:
+        row = self.conn.execute("SELECT * FROM documents WHERE id = ?", (doc_id,)).fetchone()
+        if row is None:
+            raise KeyError(f"no document {doc_id}")
+        return self._document_from_row(row)
+
+    def document_by_hash(self, digest: str) -> Document | None:
+        row = self.conn.execute("SELECT * FROM documents WHERE content_hash = ?", (digest,)).fetchone()
+        return self._document_from_row(row) if row else None
+
+    @staticmethod
+    def _document_from_row(row) -> Document:
+        return Document(
+            id=row["id"],
+            text=row["text"],
+            title=row["title"],
+            source=row["source"],
+            language=row["language"],
+            direction=row["direction"],
+            meta=json.loads(row["meta"] or "{}"),
+            content_hash=row["content_hash"],
+        )
+
+    def document_ids(self) -> list[int]:
+        return [r[0] for r in self.conn.execute("SELECT id FROM documents ORDER BY id")]
+
+    def count_documents(self) -> int:
+        return self.conn.execute("SELECT COUNT(*) FROM documents").fetchone()[0]
+
+    # -- spans --------------------------------------------------------------------------
+
+    def spans(self, doc_id: int, annotator: str) -> list[Span]:
+        aid = self.annotator_id(annotator, create=False)
+        if aid is None:
+            return []
+        rows = self.conn.execute(
+            'SELECT id, start, "end", label, origin, suggester, score FROM spans '
+            "WHERE document_id = ? AND annotator_id = ? ORDER BY start, \"end\"",
+            (doc_id, aid),
+        )
+        return [_span_from_row(r) for r in rows]
+
+    def span(self, span_id: int) -> Span:
+        row = self.conn.execute(
+            'SELECT id, start, "end", label, origin, suggester, score FROM spans WHERE id = ?', (span_id,)
+        ).fetchone()
+        if row is None:
+            raise KeyError(f"no span {span_id}")
+        return _span_from_row(row)
+
+    def _span_owner(self, span_id: int) -> tuple[int, int]:
+        row = self.conn.execute("SELECT document_id, annotator_id FROM spans WHERE id = ?", (span_id,)).fetchone()
+        if row is None:
+            raise KeyError(f"no span {span_id}")
+        return row[0], row[1]
+
+    def _validate_span(self, doc_id: int, annotator: str, span: Span) -> None:
+        length = self.conn.execute("SELECT length FROM documents WHERE id = ?", (doc_id,)).fetchone()
+        if length is None:
+            raise KeyError(f"no document {doc_id}")
+        try:
+            check_range(span.start, span.end, length[0])
+        except ValueError as exc:
+            raise AnnotationError(str(exc)) from None
+        self._check_label(span.label)
+        clash = find_entity_overlap(self.spans(doc_id, annotator), span)
+        if clash:
+            raise OverlapError(
+                f"entities may not overlap: [{span.start}, {span.end}) would overlap "
+                f"{clash.label} [{clash.start}, {clash.end})"
+            )
+
+    def add_span(self, doc_id: int, annotator: str, span: Span) -> Span:
+        """Store a new entity span; returns it with its id. Raises OverlapError/UnknownLabelError."""
+        if span.origin not in ORIGINS:
+            raise AnnotationError(f"origin must be one of {ORIGINS}")
+        aid = self.annotator_id(annotator)
+        with self.transaction() as conn:
+            self._validate_span(doc_id, annotator, span)
+            stamp = now()
+            cur = conn.execute(
+                'INSERT INTO spans(id, document_id, annotator_id, start, "end", label, origin, suggester, score, '
+                "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (span.id, doc_id, aid, span.start, span.end, span.label, span.origin, span.suggester, span.score,
+                 stamp),
+            )
+            stored = span.with_(id=cur.lastrowid)
+            self._touch_status(conn, doc_id, aid, stamp)
+            self._log(conn, annotator, doc_id, "span.add", {"span": span_to_dict(stored)})
+        return stored
+
+    def update_span(self, span_id: int, annotator: str, **changes) -> Span:
+        """Change start/end/label of a span; a changed suggestion becomes 'edited'."""
+        doc_id, aid = self._span_owner(span_id)
+        with self.transaction() as conn:
+            before = self.span(span_id)
+            after = before.with_(**changes)
+            if "origin" not in changes and before.origin == "accepted" and (after.key != before.key):
+                after = after.with_(origin="edited")
+            self._validate_span(doc_id, annotator, after)
+            conn.execute(
+                'UPDATE spans SET start = ?, "end" = ?, label = ?, origin = ? WHERE id = ?',
+                (after.start, after.end, after.label, after.origin, span_id),
+            )
+            self._touch_status(conn, doc_id, aid, now())
+            self._log(conn, annotator, doc_id, "span.update",
+                      {"before": span_to_dict(before), "after": span_to_dict(after)})
+        return after
+
+    def delete_span(self, span_id: int, annotator: str) -> Span:
+        doc_id, aid = self._span_owner(span_id)
+        with self.transaction() as conn:
+            before = self.span(span_id)
+            conn.execute("DELETE FROM spans WHERE id = ?", (span_id,))
+            self._touch_status(conn, doc_id, aid, now())
+            self._log(conn, annotator, doc_id, "span.delete", {"span": span_to_dict(before)})
+        return before
+
+    # -- quotes -------------------------------------------------------------------------
+
+    def quotes(self, doc_id: int, annotator: str) -> list[Quote]:
+        aid = self.annotator_id(annotator, create=False)
+        if aid is None:
+            return []
+        return self._quotes_where("q.document_id = ? AND q.annotator_id = ?", (doc_id, aid))
+
+    def quote(self, quote_id: int) -> Quote:
+        found = self._quotes_where("q.id = ?", (quote_id,))
+        if not found:
+            raise KeyError(f"no quote {quote_id}")
+        return found[0]
+
+    def _quotes_where(self, where: str, params: tuple) -> list[Quote]:
+        rows = self.conn.execute(
+            f'SELECT q.*, p.role, p.start AS p_start, p."end" AS p_end FROM quotes q '
+            f"JOIN quote_parts p ON p.quote_id = q.id WHERE {where} ORDER BY q.id, p.start",
+            params,
+        ).fetchall()
+        quotes: list[Quote] = []
+        current: list = []
+        for row in rows + [None]:
+            if current and (row is None or row["id"] != current[0]["id"]):
+                head = current[0]
+                quotes.append(
+                    Quote(
+                        contents=tuple(Range(r["p_start"], r["p_end"]) for r in current if r["role"] == "content"),
+                        cue=next((Range(r["p_start"], r["p_end"]) for r in current if r["role"] == "cue"), None),
+                        sources=tuple(Range(r["p_start"], r["p_end"]) for r in current if r["role"] == "source"),
+                        entity=Range(head["entity_start"], head["entity_end"])
+                        if head["entity_start"] is not None
+                        else None,
+                        type=head["type"],
+                        origin=head["origin"],
+                        suggester=head["suggester"],
+                        score=head["score"],
+                        id=head["id"],
+                    )
+                )
+                current = []
+            if row is not None:
+                current.append(row)
+        quotes.sort(key=lambda q: (q.start, q.end))
+        return quotes
+
+    def _insert_quote(self, conn, doc_id: int, aid: int, quote: Quote, stamp: str) -> int:
+        cur = conn.execute(
+            "INSERT INTO quotes(id, document_id, annotator_id, type, entity_start, entity_end, origin, suggester, "
+            "score, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                quote.id,
+                doc_id,
+                aid,
+                quote.type,
+                quote.entity.start if quote.entity else None,
+                quote.entity.end if quote.entity else None,
+                quote.origin if quote.origin in ORIGINS else "imported",
+                quote.suggester,
+                quote.score,
+                stamp,
+            ),
+        )
+        quote_id = cur.lastrowid
+        conn.executemany(
+            'INSERT INTO quote_parts(quote_id, role, start, "end") VALUES (?, ?, ?, ?)',
+            [(quote_id, role, r.start, r.end) for role, r in quote.parts()],
+        )
+        return quote_id
+
+    def _validate_quote(self, doc_id: int, quote: Quote) -> None:
+        length = self.conn.execute("SELECT length FROM documents WHERE id = ?", (doc_id,)).fetchone()
+        if length is None:
+            raise KeyError(f"no document {doc_id}")
+        for role, r in quote.parts():
+            try:
+                check_range(r.start, r.end, length[0])
+            except ValueError as exc:
+                raise AnnotationError(f"quote {role}: {exc}") from None
+
+    def add_quote(self, doc_id: int, annotator: str, quote: Quote) -> Quote:
+        aid = self.annotator_id(annotator)
+        with self.transaction() as conn:
+            self._validate_quote(doc_id, quote)
+            stamp = now()
+            quote_id = self._insert_quote(conn, doc_id, aid, quote, stamp)
+            stored = quote.with_(id=quote_id)
+            self._touch_status(conn, doc_id, aid, stamp)
+            self._log(conn, annotator, doc_id, "quote.add", {"quote": quote_to_dict(stored)})
+        return stored
+
+    def update_quote(self, quote_id: int, annotator: str, quote: Quote) -> Quote:
+        """Replace a quote's parts, type and entity link (its id is kept)."""
+        with self.transaction() as conn:
+            before = self.quote(quote_id)
+            doc_id, aid = conn.execute(
+                "SELECT document_id, annotator_id FROM quotes WHERE id = ?", (quote_id,)
+            ).fetchone()
+            self._validate_quote(doc_id, quote)
+            after = quote.with_(id=quote_id)
+            if before.origin == "accepted" and after.origin == "accepted" and after.key != before.key:
+                after = after.with_(origin="edited")
+            conn.execute("DELETE FROM quotes WHERE id = ?", (quote_id,))
+            self._insert_quote(conn, doc_id, aid, after, now())
+            self._touch_status(conn, doc_id, aid, now())
+            self._log(conn, annotator, doc_id, "quote.update",
+                      {"before": quote_to_dict(before), "after": quote_to_dict(after)})
+        return after
+
+    def delete_quote(self, quote_id: int, annotator: str) -> Quote:
+        with self.transaction() as conn:
+            before = self.quote(quote_id)
+            doc_id, aid = conn.execute(
+                "SELECT document_id, annotator_id FROM quotes WHERE id = ?", (quote_id,)
+            ).fetchone()
+            conn.execute("DELETE FROM quotes WHERE id = ?", (quote_id,))
+            self._touch_status(conn, doc_id, aid, now())
+            self._log(conn, annotator, doc_id, "quote.delete", {"quote": quote_to_dict(before)})
+        return before
+
+    # -- statuses -------------------------------------------------------------------------
+
+    def status(self, doc_id: int, annotator: str) -> tuple[str, str | None]:
+        aid = self.annotator_id(annotator, create=False)
+        if aid is None:
+            return "new", None
+        row = self.conn.execute(
+            "SELECT status, note FROM statuses WHERE document_id = ? AND annotator_id = ?", (doc_id, aid)
+        ).fetchone()
+        return (row["status"], row["note"]) if row else ("new", None)
+
+    def set_status(self, doc_id: int, annotator: str, status: str, note: str | None = None) -> None:
+        if status not in STATUSES:
+            raise AnnotationError(f"status must be one of {', '.join(STATUSES)}")
+        aid = self.annotator_id(annotator)
+        with self.transaction() as conn:
+            before = self.status(doc_id, annotator)
+            conn.execute(
+                "INSERT INTO statuses(document_id, annotator_id, status, note, updated_at) VALUES (?, ?, ?, ?, ?) "
+                "ON CONFLICT(document_id, annotator_id) DO UPDATE SET status = excluded.status, "
+                "note = excluded.note, updated_at = excluded.updated_at",
+                (doc_id, aid, status, note, now()),
+            )
+            self._log(conn, annotator, doc_id, "status.set",
+                      {"before": {"status": before[0], "note": before[1]}, "after": {"status": status, "note": note}})
+
+    def _touch_status(self, conn, doc_id: int, aid: int, stamp: str) -> None:
+        """An edit on a new document puts it in progress."""
+        conn.execute(
+            "INSERT INTO statuses(document_id, annotator_id, status, note, updated_at) "
+            "VALUES (?, ?, 'in_progress', NULL, ?) ON CONFLICT(document_id, annotator_id) DO UPDATE SET "
+            "updated_at = excluded.updated_at, status = CASE WHEN status = 'new' THEN 'in_progress' ELSE status END",
+            (doc_id, aid, stamp),
+        )
+
+    def progress(self, annotator: str) -> tuple[int, int]:
+        """(documents done, documents in the corpus) for ``annotator``."""
+        aid = self.annotator_id(annotator, create=False)
+        total = self.count_documents()
+        if aid is None:
+            return 0, total
+        done = self.conn.execute(
+            "SELECT COUNT(*) FROM statuses WHERE annotator_id = ? AND status = 'done'", (aid,)
+        ).fetchone()[0]
+        return done, total
+
+    def next_document(self, annotator: str, after: int | None = None) -> int | None:
+        """The next document (by id, wrapping round) that is neither done nor skipped."""
+        aid = self.annotator_id(annotator, create=False) or -1
+        query = (
+            "SELECT d.id FROM documents d LEFT JOIN statuses s ON s.document_id = d.id AND s.annotator_id = ? "
+            "WHERE (s.status IS NULL OR s.status IN ('new', 'in_progress')) AND d.id > ? ORDER BY d.id LIMIT 1"
+        )
+        row = self.conn.execute(query, (aid, after if after is not None else -1)).fetchone()
+        if row is None and after is not None:
+            row = self.conn.execute(query, (aid, -1)).fetchone()
+            if row is not None and row[0] == after:
+                return None
+        return row[0] if row else None
+
+    # -- suggestions ----------------------------------------------------------------------
+
+    def suggestion_version(self, doc_id: int, suggester: str) -> str | None:
+        row = self.conn.execute(
+            "SELECT version FROM suggestion_runs WHERE document_id = ? AND suggester = ?", (doc_id, suggester)
+        ).fetchone()
+        return row[0] if row else None
+
+    def store_suggestions(
+        self, doc_id: int, suggester: str, version: str, spans: list[Span], quotes: list[Quote]
+    ) -> None:
+        """Replace one suggester's cached results for one document."""
+        with self.transaction() as conn:
+            conn.execute("DELETE FROM suggestions WHERE document_id = ? AND suggester = ?", (doc_id, suggester))
+            conn.executemany(
+                'INSERT INTO suggestions(document_id, suggester, kind, start, "end", label, score, data) '
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [(doc_id, suggester, "entity", s.start, s.end, s.label, s.score, None) for s in spans]
+                + [
+                    (doc_id, suggester, "quote", q.start, q.end, None, q.score, json.dumps(quote_to_dict(q)))
+                    for q in quotes
+                ],
+            )
+            conn.execute(
+                "INSERT INTO suggestion_runs(document_id, suggester, version, created_at) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT(document_id, suggester) DO UPDATE SET version = excluded.version, "
+                "created_at = excluded.created_at",
+                (doc_id, suggester, version, now()),
+            )
+
+    def suggestions(self, doc_id: int, suggester: str | None = None) -> tuple[list[Span], list[Quote]]:
+        """Cached suggestions for a document: entity spans and quotes (ids are suggestion ids)."""
+        where, params = "document_id = ?", [doc_id]
+        if suggester:
+            where += " AND suggester = ?"
+            params.append(suggester)
+        rows = self.conn.execute(
+            f'SELECT id, suggester, kind, start, "end", label, score, data FROM suggestions WHERE {where} '
+            'ORDER BY start, "end"',
+            params,
+        ).fetchall()
+        spans, quotes = [], []
+        for r in rows:
+            if r["kind"] == "entity":
+                spans.append(Span(r["start"], r["end"], r["label"], origin="accepted", suggester=r["suggester"],
+                                  score=r["score"], id=r["id"]))
+            else:
+                quote = quote_from_dict(json.loads(r["data"]))
+                quotes.append(quote.with_(id=r["id"], suggester=r["suggester"], origin="accepted"))
+        return spans, quotes
+
+    def decide_suggestion(
+        self, doc_id: int, annotator: str, kind: str, start: int, end: int, label: str, decision: str
+    ) -> None:
+        """Remember that ``annotator`` accepted or rejected a suggestion (so it is not shown again)."""
+        aid = self.annotator_id(annotator)
+        with self.transaction() as conn:
+            conn.execute(
+                'INSERT INTO suggestion_decisions(document_id, annotator_id, kind, start, "end", label, decision, '
+                'decided_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(document_id, annotator_id, kind, start, '
+                '"end", label) DO UPDATE SET decision = excluded.decision, decided_at = excluded.decided_at',
+                (doc_id, aid, kind, start, end, label or "", decision, now()),
+            )
+            self._log(conn, annotator, doc_id, f"suggestion.{decision[:-2] if decision.endswith('ed') else decision}",
+                      {"kind": kind, "start": start, "end": end, "label": label})
+
+    def undecide_suggestion(self, doc_id: int, annotator: str, kind: str, start: int, end: int, label: str) -> None:
+        aid = self.annotator_id(annotator)
+        with self.transaction() as conn:
+            conn.execute(
+                'DELETE FROM suggestion_decisions WHERE document_id = ? AND annotator_id = ? AND kind = ? '
+                'AND start = ? AND "end" = ? AND label = ?',
+                (doc_id, aid, kind, start, end, label or ""),
+            )
+
+    def decisions(self, doc_id: int, annotator: str) -> dict[tuple[str, int, int, str], str]:
+        aid = self.annotator_id(annotator, create=False)
+        if aid is None:
+            return {}
+        rows = self.conn.execute(
+            'SELECT kind, start, "end", label, decision FROM suggestion_decisions '
+            "WHERE document_id = ? AND annotator_id = ?",
+            (doc_id, aid),
+        )
+        return {(r["kind"], r["start"], r["end"], r["label"]): r["decision"] for r in rows}
+
+    # -- events -----------------------------------------------------------------------------
+
+    def _log(self, conn, annotator: str | None, doc_id: int | None, action: str, data: dict) -> None:
+        conn.execute(
+            "INSERT INTO events(at, annotator, document_id, action, data) VALUES (?, ?, ?, ?, ?)",
+            (now(), annotator, doc_id, action, json.dumps(data, ensure_ascii=False)),
+        )
+
+    def log_event(self, annotator: str | None, doc_id: int | None, action: str, data: dict) -> None:
+        with self.transaction() as conn:
+            self._log(conn, annotator, doc_id, action, data)
+
+    def events(self, doc_id: int | None = None, annotator: str | None = None, limit: int | None = None) -> list[dict]:
+        where, params = [], []
+        if doc_id is not None:
+            where.append("document_id = ?")
+            params.append(doc_id)
+        if annotator is not None:
+            where.append("annotator = ?")
+            params.append(annotator)
+        sql = "SELECT * FROM events" + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY id"
+        if limit:
+            sql += " DESC LIMIT ?"
+            params.append(limit)
+        rows = [dict(r) | {"data": json.loads(r["data"])} for r in self.conn.execute(sql, params)]
+        return sorted(rows, key=lambda r: r["id"])

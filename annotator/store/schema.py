@@ -1,0 +1,210 @@
+"""The corpus schema and its migrations.
+
+Each migration takes the database from version N-1 to N. A corpus written by an
+older release opens in a newer one: :func:`migrate` applies what is missing, in
+one transaction per step, after the caller has made a backup.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import Callable
+
+SCHEMA_VERSION = 1
+
+_V1 = """
+CREATE TABLE IF NOT EXISTS corpus_info (
+    key TEXT PRIMARY KEY,
+    value TEXT
+);
+CREATE TABLE documents (
+    id INTEGER PRIMARY KEY,
+    title TEXT,
+    text TEXT NOT NULL,
+    source TEXT,
+    language TEXT NOT NULL,
+    direction TEXT NOT NULL CHECK (direction IN ('ltr', 'rtl')),
+    meta TEXT NOT NULL DEFAULT '{}',
+    content_hash TEXT NOT NULL UNIQUE,
+    length INTEGER NOT NULL,
+    imported_from TEXT,
+    imported_at TEXT NOT NULL
+);
+CREATE TABLE annotators (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE,
+    kind TEXT NOT NULL DEFAULT 'annotator' CHECK (kind IN ('annotator', 'reviewer', 'import')),
+    created_at TEXT NOT NULL
+);
+CREATE TABLE labels (
+    name TEXT PRIMARY KEY,
+    kind TEXT NOT NULL CHECK (kind IN ('entity', 'quote_role')),
+    color TEXT NOT NULL,
+    key TEXT NOT NULL DEFAULT '',
+    description TEXT NOT NULL DEFAULT '',
+    position INTEGER NOT NULL
+);
+CREATE TABLE spans (
+    id INTEGER PRIMARY KEY,
+    document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    annotator_id INTEGER NOT NULL REFERENCES annotators(id),
+    start INTEGER NOT NULL,
+    "end" INTEGER NOT NULL,
+    label TEXT NOT NULL,
+    origin TEXT NOT NULL CHECK (origin IN ('manual', 'accepted', 'edited', 'imported')),
+    suggester TEXT,
+    score REAL,
+    created_at TEXT NOT NULL,
+    CHECK (start >= 0 AND "end" > start)
+);
+CREATE INDEX spans_by_set ON spans(document_id, annotator_id, start);
+CREATE INDEX spans_by_label ON spans(label);
+CREATE TABLE quotes (
+    id INTEGER PRIMARY KEY,
+    document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    annotator_id INTEGER NOT NULL REFERENCES annotators(id),
+    type TEXT NOT NULL CHECK (type IN ('direct', 'indirect', 'mixed')),
+    entity_start INTEGER,
+    entity_end INTEGER,
+    origin TEXT NOT NULL CHECK (origin IN ('manual', 'accepted', 'edited', 'imported')),
+    suggester TEXT,
+    score REAL,
+    created_at TEXT NOT NULL
+);
+CREATE INDEX quotes_by_set ON quotes(document_id, annotator_id);
+CREATE TABLE quote_parts (
+    id INTEGER PRIMARY KEY,
+    quote_id INTEGER NOT NULL REFERENCES quotes(id) ON DELETE CASCADE,
+    role TEXT NOT NULL CHECK (role IN ('content', 'cue', 'source')),
+    start INTEGER NOT NULL,
+    "end" INTEGER NOT NULL,
+    CHECK (start >= 0 AND "end" > start)
+);
+CREATE INDEX quote_parts_by_quote ON quote_parts(quote_id);
+CREATE TABLE statuses (
+    document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    annotator_id INTEGER NOT NULL REFERENCES annotators(id),
+    status TEXT NOT NULL CHECK (status IN ('new', 'in_progress', 'done', 'skipped')),
+    note TEXT,
+    updated_at TEXT NOT NULL,
+    PRIMARY KEY (document_id, annotator_id)
+);
+CREATE INDEX statuses_by_annotator ON statuses(annotator_id, status);
+CREATE TABLE suggestion_runs (
+    document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    suggester TEXT NOT NULL,
+    version TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    PRIMARY KEY (document_id, suggester)
+);
+CREATE TABLE suggestions (
+    id INTEGER PRIMARY KEY,
+    document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    suggester TEXT NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('entity', 'quote')),
+    start INTEGER NOT NULL,
+    "end" INTEGER NOT NULL,
+    label TEXT,
+    score REAL,
+    data TEXT
+);
+CREATE INDEX suggestions_by_document ON suggestions(document_id, suggester);
+CREATE TABLE suggestion_decisions (
+    document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    annotator_id INTEGER NOT NULL REFERENCES annotators(id),
+    kind TEXT NOT NULL,
+    start INTEGER NOT NULL,
+    "end" INTEGER NOT NULL,
+    label TEXT NOT NULL DEFAULT '',
+    decision TEXT NOT NULL CHECK (decision IN ('accepted', 'rejected')),
+    decided_at TEXT NOT NULL,
+    PRIMARY KEY (document_id, annotator_id, kind, start, "end", label)
+);
+CREATE TABLE events (
+    id INTEGER PRIMARY KEY,
+    at TEXT NOT NULL,
+    annotator TEXT,
+    document_id INTEGER,
+    action TEXT NOT NULL,
+    data TEXT NOT NULL DEFAULT '{}'
+);
+CREATE INDEX events_by_document ON events(document_id, annotator);
+CREATE TRIGGER events_append_only_update BEFORE UPDATE ON events
+BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END;
+CREATE TRIGGER events_append_only_delete BEFORE DELETE ON events
+BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END;
+CREATE VIRTUAL TABLE documents_fts USING fts5(
+    title, text, content='documents', content_rowid='id', tokenize='unicode61 remove_diacritics 2'
+);
+CREATE TRIGGER documents_fts_insert AFTER INSERT ON documents BEGIN
+    INSERT INTO documents_fts(rowid, title, text) VALUES (new.id, new.title, new.text);
+END;
+CREATE TRIGGER documents_fts_delete AFTER DELETE ON documents BEGIN
+    INSERT INTO documents_fts(documents_fts, rowid, title, text) VALUES ('delete', old.id, old.title, old.text);
+END;
+CREATE TRIGGER documents_fts_update AFTER UPDATE OF title, text ON documents BEGIN
+    INSERT INTO documents_fts(documents_fts, rowid, title, text) VALUES ('delete', old.id, old.title, old.text);
+    INSERT INTO documents_fts(rowid, title, text) VALUES (new.id, new.title, new.text);
+END;
+"""
+
+# version -> SQL (or callable) taking the database from version-1 to version.
+MIGRATIONS: dict[int, str | Callable[[sqlite3.Connection], None]] = {
+    1: _V1,
+}
+
+
+def current_version(conn: sqlite3.Connection) -> int:
+    return conn.execute("PRAGMA user_version").fetchone()[0]
+
+
+def is_annotator_corpus(conn: sqlite3.Connection) -> bool:
+    """True for an empty database or one that holds our tables."""
+    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    if not tables:
+        return True
+    return "documents" in tables and "corpus_info" in tables
+
+
+def migrate(conn: sqlite3.Connection, target: int = SCHEMA_VERSION) -> list[int]:
+    """Apply missing migrations; returns the versions applied."""
+    applied = []
+    version = current_version(conn)
+    if version > target:
+        raise RuntimeError(
+            f"this corpus has schema version {version}, newer than this annotator understands ({target}); "
+            "upgrade annotator to open it"
+        )
+    for step in range(version + 1, target + 1):
+        migration = MIGRATIONS[step]
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            if callable(migration):
+                migration(conn)
+            else:
+                for statement in _split_sql(migration):
+                    conn.execute(statement)
+            conn.execute(f"PRAGMA user_version = {int(step)}")
+            conn.execute(
+                "INSERT OR REPLACE INTO corpus_info(key, value) VALUES ('schema_version', ?)", (str(step),)
+            )
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        applied.append(step)
+    return applied
+
+
+def _split_sql(script: str) -> list[str]:
+    """Split a script into statements, keeping trigger bodies whole."""
+    statements, buffer = [], ""
+    for line in script.splitlines(keepends=True):
+        buffer += line
+        if sqlite3.complete_statement(buffer):
+            if buffer.strip():
+                statements.append(buffer.strip())
+            buffer = ""
+    if buffer.strip():
+        statements.append(buffer.strip())
+    return statements
