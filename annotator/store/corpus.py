@@ -801,6 +801,31 @@ class Corpus:
         )
         return {(r["kind"], r["start"], r["end"], r["label"]): r["decision"] for r in rows}
 
+    # -- settings and registered models ---------------------------------------------------
+
+    def setting(self, key: str, default: str | None = None) -> str | None:
+        row = self.conn.execute("SELECT value FROM corpus_info WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else default
+
+    def set_setting(self, key: str, value: str) -> None:
+        with self.transaction() as conn:
+            conn.execute("INSERT OR REPLACE INTO corpus_info(key, value) VALUES (?, ?)", (key, value))
+
+    def registered_models(self) -> list[dict]:
+        """spaCy pipelines registered as suggesters: ``[{"name", "path", "registered_at", ...}]``."""
+        return json.loads(self.setting("registered_models", "[]") or "[]")
+
+    def register_model(self, name: str, path: str, **info) -> None:
+        """Register (or replace) a spaCy pipeline, by path or package name, as suggester ``name``."""
+        models = [m for m in self.registered_models() if m["name"] != name]
+        models.append({"name": name, "path": str(path), "registered_at": now(), **info})
+        with self.transaction() as conn:
+            conn.execute(
+                "INSERT OR REPLACE INTO corpus_info(key, value) VALUES ('registered_models', ?)",
+                (json.dumps(models, ensure_ascii=False),),
+            )
+            self._log(conn, None, None, "model.register", {"name": name, "path": str(path)})
+
     # -- events -----------------------------------------------------------------------------
 
     def _log(self, conn, annotator: str | None, doc_id: int | None, action: str, data: dict) -> None:

@@ -115,3 +115,12 @@ def test_reopen_keeps_everything(corpus_path):
         c.add_span(doc_id, "a", Span(0, 5, "PER"))
     with Corpus.open(corpus_path) as c:
         assert [s.key for s in c.spans(doc_id, "a")] == [(0, 5, "PER")]
+
+
+def test_registered_models_survive_reopen(corpus_path):
+    with Corpus.open(corpus_path) as c:
+        c.register_model("model:ner", "/tmp/model-best", scores={"ents_f": 0.5})
+        c.register_model("model:ner", "/tmp/model-last")
+    with Corpus.open(corpus_path) as c:
+        [model] = c.registered_models()
+        assert model["name"] == "model:ner" and model["path"] == "/tmp/model-last"
