@@ -179,6 +179,7 @@ class Corpus:
             )
         self._labels: LabelSchema | None = None
         self._annotator_ids: dict[str, int] = {}
+        self._event_group: str | None = None
 
     @classmethod
     def open(cls, path: str | os.PathLike = DEFAULT_CORPUS, **kwargs) -> "Corpus":
@@ -828,7 +829,26 @@ class Corpus:
 
     # -- events -----------------------------------------------------------------------------
 
+    @contextmanager
+    def event_group(self, group: str) -> Iterator[str]:
+        """Run several edits as ONE transaction whose events all carry ``data["group"] = group``.
+
+        The undo history uses the group to undo a compound edit (a quote with its parts,
+        accept-all) as one step. Nested groups keep the outermost one.
+        """
+        with self._lock:
+            outer = self._event_group
+            if outer is None:
+                self._event_group = group
+            try:
+                with self.transaction():
+                    yield outer or group
+            finally:
+                self._event_group = outer
+
     def _log(self, conn, annotator: str | None, doc_id: int | None, action: str, data: dict) -> None:
+        if self._event_group is not None and "group" not in data:
+            data = {**data, "group": self._event_group}
         conn.execute(
             "INSERT INTO events(at, annotator, document_id, action, data) VALUES (?, ?, ?, ?, ?)",
             (now(), annotator, doc_id, action, json.dumps(data, ensure_ascii=False)),
