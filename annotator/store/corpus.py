@@ -137,6 +137,7 @@ class Corpus:
 
     def __init__(self, path: str | os.PathLike, *, create: bool = True, backup_before_migrate: bool = True):
         self.path = Path(path)
+        self._event_group: str | None = None  # see event_group()
         if str(path) != ":memory:":
             if not self.path.exists():
                 if not create:
@@ -179,7 +180,6 @@ class Corpus:
             )
         self._labels: LabelSchema | None = None
         self._annotator_ids: dict[str, int] = {}
-        self._event_group: str | None = None
 
     @classmethod
     def open(cls, path: str | os.PathLike = DEFAULT_CORPUS, **kwargs) -> "Corpus":
