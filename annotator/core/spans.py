@@ -132,3 +132,6 @@ class DocumentRecord:
     quotes: list[Quote] = field(default_factory=list)
     annotator: str | None = None  # the name the file carries, if any
     location: str = ""  # "file:line" for messages
+    # Pre-annotations the file carries (e.g. Label Studio predictions), each with its
+    # ``suggester`` set: stored as suggestions, never as anyone's labels.
+    suggestions: list[Span] = field(default_factory=list)
