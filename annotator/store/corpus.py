@@ -702,6 +702,25 @@ class Corpus:
         ).fetchone()[0]
         return done, total
 
+    def documents_with_status(self, annotator: str, statuses: Iterable[str]) -> list[tuple[int, str]]:
+        """``[(document id, status)]`` of ``annotator``'s documents in one of ``statuses``, by id.
+
+        A document the annotator never touched counts as ``new``.
+        """
+        wanted = list(dict.fromkeys(statuses))
+        unknown = [s for s in wanted if s not in STATUSES]
+        if unknown:
+            raise AnnotationError(f"unknown status {unknown[0]!r}; statuses are {', '.join(STATUSES)}")
+        aid = self.annotator_id(annotator, create=False) or -1
+        marks = ", ".join("?" for _ in wanted)
+        rows = self.conn.execute(
+            "SELECT d.id, COALESCE(s.status, 'new') AS status FROM documents d LEFT JOIN statuses s "
+            f"ON s.document_id = d.id AND s.annotator_id = ? WHERE COALESCE(s.status, 'new') IN ({marks}) "
+            "ORDER BY d.id",
+            (aid, *wanted),
+        )
+        return [(r[0], r[1]) for r in rows]
+
     def next_document(self, annotator: str, after: int | None = None) -> int | None:
         """The next document (by id, wrapping round) that is neither done nor skipped."""
         aid = self.annotator_id(annotator, create=False) or -1
