@@ -293,7 +293,7 @@ def compare_pair(
         tokens = art.tokens()
         la = token_labels(tokens, sa)
         lb = token_labels(tokens, sb)
-        doc_conf = Counter(zip(la, lb))
+        doc_conf = Counter(zip(la, lb, strict=True))
         confusion.update(doc_conf)
         value_rows.append(_value_counts([la, lb], value_index))
         doc_exact = match_counts(sa, sb, "exact")

@@ -6,8 +6,8 @@ import pytest
 
 from annotator.core.spans import DocumentRecord, Quote, Range, Span
 from annotator.review.agreement import (
-    Article,
     AnnotationSet,
+    Article,
     cohen_kappa,
     compute_agreement,
     corpus_agreement,
