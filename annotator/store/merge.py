@@ -1,0 +1,130 @@
+"""Bring a colleague's corpus database into this one.
+
+Documents are matched by content hash: texts this corpus lacks are added, texts it
+already has are recognised. Every annotation set of the other corpus (spans, quotes,
+per-document status) is added under the same annotator name, keeping each span's
+origin (manual, accepted, edited, imported). A set this corpus already holds for a
+document is left as it is, so merging the same file again changes nothing.
+
+The other file is opened read-only: merging never writes to a colleague's file.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from annotator.core.labels import LabelSchema
+from annotator.core.spans import DocumentRecord
+from annotator.core.text import content_hash
+from annotator.store.corpus import Corpus
+from annotator.store.errors import CorpusError, UnknownLabelError
+
+
+@dataclass
+class MergeResult:
+    documents_new: int = 0
+    documents_duplicate: int = 0
+    spans: int = 0
+    quotes: int = 0
+    statuses: int = 0
+    annotators: list[str] = field(default_factory=list)
+
+
+def merge_corpus(
+    target: Corpus,
+    other_path: str | os.PathLike,
+    *,
+    allow_new_labels: bool = False,
+    progress: Callable[[int, int], None] | None = None,
+) -> MergeResult:
+    """Merge the corpus at ``other_path`` into ``target`` in one transaction (all or nothing).
+
+    Labels the other corpus uses that ``target`` lacks raise :class:`UnknownLabelError`
+    unless ``allow_new_labels`` is set (then they are added with the other corpus's colour
+    and key). ``progress(done, total)`` is called after each document.
+    """
+    other_path = Path(other_path)
+    if str(target.path) != ":memory:" and other_path.resolve() == target.path.resolve():
+        raise CorpusError(f"{other_path}: cannot merge a corpus into itself")
+    other = Corpus.open(other_path, create=False, readonly=True)
+    try:
+        return _merge(target, other, str(other_path), allow_new_labels, progress)
+    finally:
+        other.close()
+
+
+def _missing_labels(target: Corpus, other: Corpus) -> list[str]:
+    used = set()
+    for doc_id in other.document_ids():
+        for annotator in other.annotators():
+            used.update(span.label for span in other.spans(doc_id, annotator["name"]))
+    return sorted(used - set(target.labels.entity_names))
+
+
+def _merge(
+    target: Corpus,
+    other: Corpus,
+    where: str,
+    allow_new_labels: bool,
+    progress: Callable[[int, int], None] | None,
+) -> MergeResult:
+    result = MergeResult()
+    annotators = other.annotators()
+    result.annotators = [a["name"] for a in annotators]
+    doc_ids = other.document_ids()
+    with target.transaction():
+        missing = _missing_labels(target, other)
+        if missing and not allow_new_labels:
+            raise UnknownLabelError(
+                f"{where}: labels {', '.join(missing)} are not in this corpus "
+                f"({', '.join(target.labels.entity_names)}); merge with --allow-new-labels to add them"
+            )
+        if missing:
+            theirs = {label.name: label for label in other.labels.entities}
+            added = tuple(theirs[name] for name in missing if name in theirs)
+            unknown = [name for name in missing if name not in theirs]
+            schema = target.labels
+            target.set_labels(LabelSchema(entities=schema.entities + added, quote_roles=schema.quote_roles))
+            for name in unknown:
+                target.add_label(name)
+        for annotator in annotators:
+            target.annotator_id(annotator["name"], kind=annotator["kind"])
+        for done, doc_id in enumerate(doc_ids, start=1):
+            doc = other.document(doc_id)
+            base = dict(
+                text=doc.text,
+                title=doc.title,
+                source=doc.source,
+                language=doc.language,
+                direction=doc.direction,
+                meta=doc.meta,
+                location=f"{where}: document {doc_id}",
+            )
+            records = [DocumentRecord(**base)]
+            for annotator in annotators:
+                name = annotator["name"]
+                spans = [span.with_(id=None) for span in other.spans(doc_id, name)]
+                quotes = [quote.with_(id=None) for quote in other.quotes(doc_id, name)]
+                if spans or quotes:
+                    records.append(DocumentRecord(**base, spans=spans, quotes=quotes, annotator=name))
+            added = target.add_documents(records, imported_from=where)
+            if added.new_ids:
+                result.documents_new += 1
+            else:
+                result.documents_duplicate += 1
+            result.spans += added.spans
+            result.quotes += added.quotes
+            local = target.document_by_hash(content_hash(doc.text))
+            assert local is not None  # just added or already there
+            for annotator in annotators:
+                name = annotator["name"]
+                status, note = other.status(doc_id, name)
+                if status != "new" and target.status(local.id, name) == ("new", None):
+                    target.set_status(local.id, name, status, note)
+                    result.statuses += 1
+            if progress:
+                progress(done, len(doc_ids))
+    return result
