@@ -1,0 +1,166 @@
+"""``annotator export spacy|jsonl|conll``: write an annotation set for training or for other tools."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from annotator.cli.options import db_option, open_corpus
+from annotator.formats.alignment import POLICIES, MisalignedSpan
+from annotator.formats.selection import Selection, SelectionError, iter_documents, parse_label_map, resolve_annotator
+from annotator.formats.spacy_writer import ExportError, export_spacy
+from annotator.store import STATUSES
+
+_console = Console(stderr=True)
+
+
+def _selection_options(func: Callable) -> Callable:
+    options = [
+        db_option,
+        click.option("--annotator", "annotator", default=None,
+                     help="Annotation set to export (default: the reviewed set, else the only annotator)."),
+        click.option("--status", "statuses", multiple=True, type=click.Choice(STATUSES), default=("done",),
+                     show_default=True, help="Export documents with this status (repeatable)."),
+        click.option("--map", "label_map", multiple=True, metavar="FROM=TO",
+                     help="Relabel entities, e.g. --map GPE=LOC; FROM= leaves a label out (repeatable)."),
+        click.option("--strict", is_flag=True, help="Fail, writing nothing, if any span does not align with tokens."),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def _selection(annotator: str | None, statuses: tuple[str, ...], label_map: tuple[str, ...], **extra) -> Selection:
+    try:
+        return Selection(annotator=annotator, statuses=tuple(statuses), label_map=parse_label_map(label_map), **extra)
+    except SelectionError as exc:
+        raise click.UsageError(str(exc)) from None
+
+
+def _progress() -> Progress:
+    return Progress(
+        TextColumn("[progress.description]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=_console,
+        transient=True,
+    )
+
+
+def _report_misaligned(misaligned: list[MisalignedSpan], policy: str) -> None:
+    if not misaligned:
+        click.echo("every span aligns with the shared tokenizer's tokens")
+        return
+    click.echo(f"{len(misaligned)} spans do not align with tokens ({policy} policy):")
+    for item in misaligned:
+        click.echo("  " + item.describe())
+
+
+@click.group(name="export")
+def command() -> None:
+    """Export an annotation set: spaCy DocBin + config, Prodigy-style JSONL, or CoNLL BIO."""
+
+
+@command.command(name="spacy")
+@click.argument("out_dir", type=click.Path(file_okay=False))
+@_selection_options
+@click.option("--dev", "dev", type=float, default=0.2, show_default=True, help="Fraction of articles for dev.spacy.")
+@click.option("--seed", type=int, default=0, show_default=True, help="Seed of the reproducible train/dev split.")
+@click.option("--group-by-source", is_flag=True, help="Keep articles from one source in the same split.")
+@click.option("--misaligned", "policy", type=click.Choice(POLICIES), default="expand", show_default=True,
+              help="Misaligned spans: export the nearest whole-token span, or leave them out (listed either way).")
+def spacy_command(
+    out_dir: str,
+    db_path: str,
+    annotator: str | None,
+    statuses: tuple[str, ...],
+    label_map: tuple[str, ...],
+    strict: bool,
+    dev: float,
+    seed: int,
+    group_by_source: bool,
+    policy: str,
+) -> None:
+    """Write OUT_DIR/train.spacy, dev.spacy, config.cfg and summary.json.
+
+    Entities go to doc.ents; quote parts to doc.spans groups linked by span id
+    (see the README, "Export and training").
+    """
+    selection = _selection(annotator, statuses, label_map, dev=dev, seed=seed, group_by_source=group_by_source)
+    corpus = open_corpus(db_path)
+    try:
+        with _progress() as progress:
+            task = progress.add_task("exporting", total=None)
+            summary = export_spacy(
+                corpus, out_dir, selection, strict=strict, policy=policy,
+                progress=lambda done, total: progress.update(task, completed=done, total=total),
+            )
+    except (SelectionError, ExportError) as exc:
+        raise click.ClickException(str(exc)) from None
+    finally:
+        corpus.close()
+    click.echo(summary.format())
+    out = Path(out_dir)
+    click.echo(
+        "check with: python -m spacy debug data "
+        f"{out / 'config.cfg'} --paths.train {out / 'train.spacy'} --paths.dev {out / 'dev.spacy'}"
+    )
+
+
+def _flat_export(kind: str, out: str, db_path: str, selection: Selection, strict: bool) -> None:
+    corpus = open_corpus(db_path)
+    try:
+        name = resolve_annotator(corpus, selection.annotator)
+        documents = list(iter_documents(corpus, selection, name))
+        if not documents:
+            raise ExportError(f"annotator {name!r} has no documents with status {', '.join(selection.statuses)}")
+        with _progress() as progress:
+            task = progress.add_task(f"exporting {kind}", total=len(documents))
+
+            def tracked():
+                for document in documents:
+                    yield document
+                    progress.advance(task)
+
+            if kind == "jsonl":
+                from annotator.formats.jsonl_writer import write_jsonl
+
+                count, misaligned = write_jsonl(tracked(), out, strict=strict)
+            else:
+                from annotator.formats.conll_writer import write_conll
+
+                count, misaligned = write_conll(tracked(), out, strict=strict)
+    except (SelectionError, ExportError) as exc:
+        if isinstance(exc, ExportError) and exc.misaligned:
+            _report_misaligned(exc.misaligned, "strict")
+        raise click.ClickException(str(exc)) from None
+    finally:
+        corpus.close()
+    click.echo(f"wrote {count} documents of annotator {name!r} to {out}")
+    _report_misaligned(misaligned, "expand")
+
+
+@command.command(name="jsonl")
+@click.argument("out", type=click.Path(dir_okay=False))
+@_selection_options
+def jsonl_command(
+    out: str, db_path: str, annotator: str | None, statuses: tuple[str, ...], label_map: tuple[str, ...], strict: bool
+) -> None:
+    """Write Prodigy-compatible JSONL (text, meta, tokens, spans) with the quotes."""
+    _flat_export("jsonl", out, db_path, _selection(annotator, statuses, label_map), strict)
+
+
+@command.command(name="conll")
+@click.argument("out", type=click.Path(dir_okay=False))
+@_selection_options
+def conll_command(
+    out: str, db_path: str, annotator: str | None, statuses: tuple[str, ...], label_map: tuple[str, ...], strict: bool
+) -> None:
+    """Write entities as CoNLL BIO (TOKEN -X- _ TAG), -DOCSTART- between documents."""
+    _flat_export("conll", out, db_path, _selection(annotator, statuses, label_map), strict)
+

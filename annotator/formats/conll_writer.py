@@ -1,0 +1,69 @@
+"""Export entities as CoNLL-2003-style BIO, tokenized by the shared tokenizer.
+
+Four space-separated columns, ``TOKEN -X- _ TAG`` (the layout ``spacy convert -c ner``
+and most NER tools read), one token a line; a blank line at every paragraph break
+(whitespace tokens holding a newline) and ``-DOCSTART- -X- -X- O`` before every
+document. Whitespace tokens are not written; whitespace inside a token is written as
+``_`` so the columns stay intact. Misaligned entities follow the export policy
+(expanded to whole tokens by default) and are reported.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from pathlib import Path
+
+from spacy.tokens import Doc
+
+from annotator.formats.alignment import MisalignedSpan
+from annotator.formats.selection import ExportDocument
+from annotator.formats.spacy_writer import ExportError, entity_doc
+
+DOCSTART = "-DOCSTART- -X- -X- O"
+_WHITESPACE = re.compile(r"\s")
+
+
+def bio_lines(doc: Doc) -> list[str]:
+    """``TOKEN -X- _ TAG`` lines for one Doc, blank lines between paragraphs."""
+    lines: list[str] = []
+    for token in doc:
+        if token.is_space:
+            if "\n" in token.text and lines and lines[-1]:
+                lines.append("")
+            continue
+        tag = f"{token.ent_iob_}-{token.ent_type_}" if token.ent_type_ else "O"
+        lines.append(f"{_WHITESPACE.sub('_', token.text)} -X- _ {tag}")
+    while lines and not lines[-1]:
+        lines.pop()
+    return lines
+
+
+def write_conll(
+    documents: Iterable[ExportDocument], path: str | Path, *, policy: str = "expand", strict: bool = False
+) -> tuple[int, list[MisalignedSpan]]:
+    """Write the documents' entities as BIO; returns (documents written, misaligned spans).
+
+    With ``strict``, a misaligned span raises :class:`ExportError` and no file is written.
+    """
+    misaligned: list[MisalignedSpan] = []
+    count = 0
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(target.name + ".part")
+    with tmp.open("w", encoding="utf-8") as out:
+        for document in documents:
+            doc, report = entity_doc(document, policy)
+            misaligned.extend(report)
+            out.write(DOCSTART + "\n\n")
+            body = bio_lines(doc)
+            if body:
+                out.write("\n".join(body) + "\n\n")
+            count += 1
+    if strict and misaligned:
+        tmp.unlink()
+        raise ExportError(
+            f"{len(misaligned)} spans do not align with tokens; nothing was written (--strict)", misaligned
+        )
+    tmp.replace(target)
+    return count, misaligned

@@ -1,0 +1,116 @@
+"""Export an annotation set as Prodigy-compatible JSONL, quotes included.
+
+One record a line::
+
+    {"text": ..., "meta": {"title", "source", "language", "direction", "document_id",
+     "content_hash", "status", ...the document's own metadata},
+     "_input_hash": int, "_task_hash": int, "answer": "accept", "annotator": "amira",
+     "tokens": [{"text", "start", "end", "id", "ws"}],
+     "spans": [{"start", "end", "label", "token_start", "token_end"}],
+     "quotes": [{"type", "contents": [[s, e], ...], "cue": [s, e] | null,
+                 "sources": [[s, e], ...], "entity": [s, e] | null}]}
+
+Offsets are code points of ``text`` and are written exactly as stored, so importing the
+file gives back the same spans and quotes. Tokens come from the shared tokenizer;
+``token_end`` is inclusive (Prodigy's convention). For a span that does not align with
+the tokens, ``token_start``/``token_end`` give the nearest aligned tokens and the span
+is listed in the misalignment report (``--strict`` refuses to write).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable
+from pathlib import Path
+
+from annotator.core.tokenizer import make_nlp
+from annotator.formats.alignment import Aligner, MisalignedSpan
+from annotator.formats.selection import ExportDocument
+from annotator.formats.spacy_writer import ExportError
+
+
+def _hash32(value: str) -> int:
+    """A stable signed 32-bit hash (the range Prodigy's hashes use)."""
+    return int.from_bytes(hashlib.sha256(value.encode("utf-8")).digest()[:4], "big", signed=True)
+
+
+def document_record(document: ExportDocument) -> tuple[dict, list[MisalignedSpan]]:
+    """The JSONL record of one document, and its misaligned spans."""
+    doc = make_nlp(document.language).make_doc(document.text)
+    aligner = Aligner(doc, document.id, document.title, "expand")
+    tokens = [
+        {"text": t.text, "start": t.idx, "end": t.idx + len(t.text), "id": t.i, "ws": bool(t.whitespace_)}
+        for t in doc
+    ]
+    spans = []
+    for span in document.spans:
+        item: dict = {"start": span.start, "end": span.end, "label": span.label}
+        found = aligner.token_range(span.start, span.end, "entity", span.label)
+        if found is not None:
+            item["token_start"], item["token_end"] = found[0], found[1] - 1
+        spans.append(item)
+    quotes = []
+    for quote in document.quotes:
+        for role, part in quote.parts():
+            aligner.token_range(part.start, part.end, f"quote {role}", quote.type if role == "content" else role)
+        quotes.append(
+            {
+                "type": quote.type,
+                "contents": [[r.start, r.end] for r in quote.contents],
+                "cue": [quote.cue.start, quote.cue.end] if quote.cue else None,
+                "sources": [[r.start, r.end] for r in quote.sources],
+                "entity": [quote.entity.start, quote.entity.end] if quote.entity else None,
+            }
+        )
+    meta = {
+        **document.meta,
+        "title": document.title,
+        "source": document.source,
+        "language": document.language,
+        "direction": document.direction,
+        "document_id": document.id,
+        "content_hash": document.content_hash,
+        "status": document.status,
+    }
+    input_hash = _hash32(document.text)
+    task_key = json.dumps([input_hash, [[s["start"], s["end"], s["label"]] for s in spans], quotes])
+    record = {
+        "text": document.text,
+        "meta": meta,
+        "_input_hash": input_hash,
+        "_task_hash": _hash32(task_key),
+        "answer": "accept",
+        "annotator": document.annotator,
+        "tokens": tokens,
+        "spans": spans,
+        "quotes": quotes,
+    }
+    return record, aligner.report
+
+
+def write_jsonl(
+    documents: Iterable[ExportDocument], path: str | Path, *, strict: bool = False
+) -> tuple[int, list[MisalignedSpan]]:
+    """Write one record per document; returns (documents written, misaligned spans).
+
+    With ``strict``, a misaligned span raises :class:`ExportError` and no file is written.
+    """
+    misaligned: list[MisalignedSpan] = []
+    count = 0
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(target.name + ".part")
+    with tmp.open("w", encoding="utf-8") as out:
+        for document in documents:
+            record, report = document_record(document)
+            misaligned.extend(report)
+            out.write(json.dumps(record, ensure_ascii=False) + "\n")
+            count += 1
+    if strict and misaligned:
+        tmp.unlink()
+        raise ExportError(
+            f"{len(misaligned)} spans do not align with tokens; nothing was written (--strict)", misaligned
+        )
+    tmp.replace(target)
+    return count, misaligned

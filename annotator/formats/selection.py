@@ -1,0 +1,192 @@
+"""Choosing what an export contains: whose annotation set, which documents, which labels, which split.
+
+Every writer (spaCy DocBin, JSONL, CoNLL) and ``annotator train`` start here, so they
+agree on the selection rules:
+
+- **annotator**: the named set; by default the reviewed (gold) set if a review exists,
+  else the corpus's only annotator; with several annotators and no review, an error
+  lists them.
+- **statuses**: documents whose status *in that set* is one of ``statuses`` (default
+  ``done``).
+- **label mapping**: ``GPE=LOC`` relabels, ``MISC=`` leaves a label out. Mapped-away
+  spans are counted in the summary, never silently lost.
+- **split**: by article (or by source with ``group_by_source``), reproducible from a
+  seed: groups are ordered by a seeded hash of a stable key (the content hash, or the
+  source name), so the same corpus and seed always give the same split, the same
+  article lands in the same split in a colleague's copy, and adding articles later does
+  not move the ones already placed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+from annotator.core.spans import Quote, Span
+from annotator.store import Corpus
+
+DEFAULT_STATUSES = ("done",)
+
+
+class SelectionError(ValueError):
+    """The selection cannot be made (unknown annotator, bad mapping, nothing to export)."""
+
+
+@dataclass(frozen=True)
+class Selection:
+    """What to export. ``annotator=None`` means "the default set" (see :func:`resolve_annotator`)."""
+
+    annotator: str | None = None
+    statuses: tuple[str, ...] = DEFAULT_STATUSES
+    label_map: dict[str, str | None] = field(default_factory=dict)
+    dev: float = 0.2
+    seed: int = 0
+    group_by_source: bool = False
+
+    def __post_init__(self) -> None:
+        if not 0.0 <= self.dev < 1.0:
+            raise SelectionError(f"the dev fraction must be in [0, 1), not {self.dev}")
+        if not self.statuses:
+            raise SelectionError("choose at least one status")
+
+
+@dataclass(frozen=True)
+class ExportDocument:
+    """One article as it goes out: its text, metadata and the chosen set's (mapped) annotations."""
+
+    id: int
+    text: str
+    title: str | None
+    source: str | None
+    language: str
+    direction: str
+    meta: dict
+    content_hash: str
+    annotator: str
+    status: str
+    spans: tuple[Span, ...]
+    quotes: tuple[Quote, ...]
+    unmapped: tuple[Span, ...] = ()  # spans whose label the mapping left out
+
+    @property
+    def split_key(self) -> str:
+        return self.content_hash
+
+
+def parse_label_map(items: Iterable[str]) -> dict[str, str | None]:
+    """``["GPE=LOC", "MISC="]`` -> ``{"GPE": "LOC", "MISC": None}`` (``None`` = leave out)."""
+    mapping: dict[str, str | None] = {}
+    for item in items:
+        source, sep, target = item.partition("=")
+        source, target = source.strip(), target.strip()
+        if not sep or not source:
+            raise SelectionError(f"label mapping {item!r} must look like FROM=TO (or FROM= to leave a label out)")
+        if source in mapping:
+            raise SelectionError(f"label {source!r} is mapped twice")
+        mapping[source] = target or None
+    return mapping
+
+
+def resolve_annotator(corpus: Corpus, name: str | None) -> str:
+    """The annotation set to export: ``name``, else the reviewed set, else the only annotator."""
+    people = [a["name"] for a in corpus.annotators()]
+    if name:
+        if name not in people:
+            known = ", ".join(people) or "none yet"
+            raise SelectionError(f"no annotator {name!r} in {corpus.path}; annotators: {known}")
+        return name
+    reviewed = corpus.reviewed_set()
+    if reviewed:
+        return reviewed
+    annotators = [a["name"] for a in corpus.annotators() if a["kind"] == "annotator"]
+    if len(annotators) == 1:
+        return annotators[0]
+    if not annotators:
+        raise SelectionError(f"{corpus.path} has no annotations to export yet")
+    raise SelectionError(
+        "several annotators and no reviewed set; choose one with --annotator: " + ", ".join(annotators)
+    )
+
+
+def map_spans(spans: Iterable[Span], label_map: dict[str, str | None]) -> tuple[list[Span], list[Span]]:
+    """(kept spans with mapped labels, spans the mapping leaves out)."""
+    kept: list[Span] = []
+    dropped: list[Span] = []
+    for span in spans:
+        if span.label in label_map:
+            target = label_map[span.label]
+            if target is None:
+                dropped.append(span)
+                continue
+            span = span.with_(label=target)
+        kept.append(span)
+    return kept, dropped
+
+
+def iter_documents(corpus: Corpus, selection: Selection, annotator: str | None = None) -> Iterator[ExportDocument]:
+    """The selected documents of one annotation set, in id order, with mapped labels."""
+    name = annotator or resolve_annotator(corpus, selection.annotator)
+    for doc_id, status in corpus.documents_with_status(name, selection.statuses):
+        doc = corpus.document(doc_id)
+        spans, dropped = map_spans(corpus.spans(doc_id, name), selection.label_map)
+        yield ExportDocument(
+            id=doc.id,
+            text=doc.text,
+            title=doc.title,
+            source=doc.source,
+            language=doc.language,
+            direction=doc.direction,
+            meta=doc.meta,
+            content_hash=doc.content_hash,
+            annotator=name,
+            status=status,
+            spans=tuple(spans),
+            quotes=tuple(corpus.quotes(doc_id, name)),
+            unmapped=tuple(dropped),
+        )
+
+
+def _rank(seed: int, key: str) -> str:
+    return hashlib.sha256(f"{seed}\x00{key}".encode()).hexdigest()
+
+
+def split_keys(docs: Iterable[ExportDocument], group_by_source: bool) -> dict[int, str]:
+    """Document id -> the key of its split group (the article itself, or its source)."""
+    keys: dict[int, str] = {}
+    for doc in docs:
+        if group_by_source and doc.source:
+            keys[doc.id] = "source:" + doc.source
+        else:
+            keys[doc.id] = "article:" + doc.split_key
+    return keys
+
+
+def split_documents(
+    docs: list[ExportDocument], dev: float, seed: int, group_by_source: bool = False
+) -> tuple[list[ExportDocument], list[ExportDocument]]:
+    """(train, dev), whole groups at a time, reproducible from ``seed``.
+
+    Groups are taken in the order of a seeded hash of their key until the dev side
+    holds at least ``dev`` of the documents. With two or more groups and ``dev > 0``
+    each side gets at least one group, so spaCy always has something to evaluate on.
+    """
+    if not docs:
+        return [], []
+    keys = split_keys(docs, group_by_source)
+    sizes: dict[str, int] = {}
+    for doc in docs:
+        sizes[keys[doc.id]] = sizes.get(keys[doc.id], 0) + 1
+    order = sorted(sizes, key=lambda key: (_rank(seed, key), key))
+    dev_groups: set[str] = set()
+    if dev > 0 and len(order) > 1:
+        wanted = dev * len(docs)
+        taken = 0
+        for key in order[:-1]:  # always leave at least one group for training
+            if taken >= wanted and dev_groups:
+                break
+            dev_groups.add(key)
+            taken += sizes[key]
+    train = [d for d in docs if keys[d.id] not in dev_groups]
+    dev_docs = [d for d in docs if keys[d.id] in dev_groups]
+    return train, dev_docs

@@ -1,0 +1,358 @@
+"""Export an annotation set as spaCy training data: ``train.spacy``, ``dev.spacy``, ``config.cfg``.
+
+Layout of every exported :class:`~spacy.tokens.Doc` (one per article, tokenized by the
+shared tokenizer ``make_nlp(document.language)``):
+
+- ``doc.ents``: the entities (label mapping applied); every other token is ``O``.
+- ``doc.spans`` groups, the parts of one quote sharing ``span.id_ == "q<quote id>"``:
+
+  - ``quote_content``: content parts, labelled with the quote type (``direct``,
+    ``indirect``, ``mixed``);
+  - ``quote_cue``: the cue (reporting verb), labelled ``cue``;
+  - ``quote_source``: the source mentions, labelled ``source``;
+  - ``quote_entity``: the entity the source refers to, labelled with that entity's label;
+  - ``quotes``: every part again, labelled ``CONTENT``/``CUE``/``SOURCE`` (the key the
+    ``spancat`` component of ``config.cfg`` learns).
+
+- ``doc.user_data["annotator"]``: document id, title, source, content hash, annotator,
+  status, language, the quotes (``id``, ``type``, linked ``entity`` as character
+  offsets) and the misaligned spans of this document.
+
+Misaligned spans: see :mod:`annotator.formats.alignment`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from spacy.tokens import Doc, DocBin, Span
+from spacy.util import load_config
+
+from annotator.core.labels import RESOURCES
+from annotator.core.tokenizer import make_nlp
+from annotator.formats.alignment import Aligner, MisalignedSpan
+from annotator.formats.selection import ExportDocument, Selection, iter_documents, resolve_annotator, split_documents
+from annotator.store import Corpus
+
+CONFIG_TEMPLATE = RESOURCES / "spacy" / "config.cfg"
+USER_DATA_KEY = "annotator"
+GROUP_CONTENT = "quote_content"
+GROUP_CUE = "quote_cue"
+GROUP_SOURCE = "quote_source"
+GROUP_ENTITY = "quote_entity"
+SPANCAT_KEY = "quotes"
+ROLE_LABELS = {"content": "CONTENT", "cue": "CUE", "source": "SOURCE"}
+# The spancat n-gram suggester proposes every span of 1..max_size tokens; longer quote
+# parts cannot be predicted, so the exporter reports them. The cap bounds memory and time.
+MAX_SUGGESTER_SIZE = 48
+
+Progress = Callable[[int, int], None]
+
+
+class ExportError(Exception):
+    """The export cannot be written (nothing selected, or misaligned spans under --strict)."""
+
+    def __init__(self, message: str, misaligned: Iterable[MisalignedSpan] = ()) -> None:
+        super().__init__(message)
+        self.misaligned = list(misaligned)
+
+
+def quote_span_id(quote_id: int | None, position: int) -> str:
+    """The ``Span.id_`` that links a quote's parts (the corpus id, or the position in the document)."""
+    return f"q{quote_id}" if quote_id is not None else f"q:{position}"
+
+
+@dataclass
+class Conversion:
+    doc: Doc
+    misaligned: list[MisalignedSpan]
+    longest_quote_part: int = 0
+
+
+def set_entities(doc: Doc, document: ExportDocument, aligner: Aligner) -> dict[tuple[int, int], str]:
+    """Put the document's entities in ``doc.ents`` (other tokens ``O``); returns ``{(start, end): label}``."""
+    ents: list[Span] = []
+    taken_until = 0
+    entity_labels: dict[tuple[int, int], str] = {}
+    for span in sorted(document.spans, key=lambda s: (s.start, s.end)):
+        entity_labels[(span.start, span.end)] = span.label
+        tokens = aligner.token_range(span.start, span.end, "entity", span.label)
+        if tokens is None:
+            continue
+        if tokens[0] < taken_until:
+            aligner.left_out(span.start, span.end, "entity", span.label, "would overlap the previous entity")
+            continue
+        ents.append(Span(doc, tokens[0], tokens[1], label=span.label))
+        taken_until = tokens[1]
+    doc.set_ents(ents, default="outside")
+    return entity_labels
+
+
+def entity_doc(document: ExportDocument, policy: str = "expand") -> tuple[Doc, list[MisalignedSpan]]:
+    """The article as a :class:`Doc` with its entities only (for IOB/CoNLL)."""
+    doc = make_nlp(document.language).make_doc(document.text)
+    aligner = Aligner(doc, document.id, document.title, policy)
+    set_entities(doc, document, aligner)
+    return doc, aligner.report
+
+
+def build_doc(document: ExportDocument, policy: str = "expand") -> Conversion:
+    """One article as a :class:`Doc` with entities, quote span groups and user data."""
+    doc = make_nlp(document.language).make_doc(document.text)
+    aligner = Aligner(doc, document.id, document.title, policy)
+    entity_labels = set_entities(doc, document, aligner)
+
+    groups: dict[str, list[Span]] = {
+        GROUP_CONTENT: [],
+        GROUP_CUE: [],
+        GROUP_SOURCE: [],
+        GROUP_ENTITY: [],
+        SPANCAT_KEY: [],
+    }
+    quote_data = []
+    longest = 0
+    for position, quote in enumerate(document.quotes):
+        span_id = quote_span_id(quote.id, position)
+        for role, part in quote.parts():
+            label = quote.type if role == "content" else role
+            tokens = aligner.token_range(part.start, part.end, f"quote {role}", label)
+            if tokens is None:
+                continue
+            group = {"content": GROUP_CONTENT, "cue": GROUP_CUE, "source": GROUP_SOURCE}[role]
+            groups[group].append(Span(doc, tokens[0], tokens[1], label=label, span_id=span_id))
+            groups[SPANCAT_KEY].append(Span(doc, tokens[0], tokens[1], label=ROLE_LABELS[role], span_id=span_id))
+            longest = max(longest, tokens[1] - tokens[0])
+        if quote.entity is not None:
+            label = entity_labels.get((quote.entity.start, quote.entity.end), "ENTITY")
+            tokens = aligner.token_range(quote.entity.start, quote.entity.end, "quote entity", label)
+            if tokens is not None:
+                groups[GROUP_ENTITY].append(Span(doc, tokens[0], tokens[1], label=label, span_id=span_id))
+        quote_data.append(
+            {
+                "id": span_id,
+                "type": quote.type,
+                "entity": [quote.entity.start, quote.entity.end] if quote.entity else None,
+                "origin": quote.origin,
+            }
+        )
+    for key, spans in groups.items():
+        doc.spans[key] = sorted(spans, key=lambda s: (s.start, s.end))
+
+    doc.user_data[USER_DATA_KEY] = {
+        "document_id": document.id,
+        "title": document.title,
+        "source": document.source,
+        "content_hash": document.content_hash,
+        "annotator": document.annotator,
+        "status": document.status,
+        "language": document.language,
+        "direction": document.direction,
+        "quotes": quote_data,
+        "misaligned": [m.to_dict() for m in aligner.report],
+    }
+    return Conversion(doc, aligner.report, longest)
+
+
+@dataclass
+class SplitCounts:
+    documents: int = 0
+    entities: Counter = field(default_factory=Counter)
+    quotes: Counter = field(default_factory=Counter)
+    quote_parts: Counter = field(default_factory=Counter)
+
+    def add(self, doc: Doc) -> None:
+        self.documents += 1
+        self.entities.update(e.label_ for e in doc.ents)
+        self.quotes.update(q["type"] for q in doc.user_data[USER_DATA_KEY]["quotes"])
+        self.quote_parts.update(s.label_ for s in doc.spans[SPANCAT_KEY])
+
+    def to_dict(self) -> dict:
+        return {
+            "documents": self.documents,
+            "entities": dict(sorted(self.entities.items())),
+            "quotes": dict(sorted(self.quotes.items())),
+            "quote_parts": dict(sorted(self.quote_parts.items())),
+        }
+
+
+@dataclass
+class ExportSummary:
+    """What an export wrote; ``summary.json`` is :meth:`to_dict`."""
+
+    out_dir: Path
+    annotator: str
+    statuses: tuple[str, ...]
+    seed: int
+    dev_fraction: float
+    group_by_source: bool
+    label_map: dict[str, str | None]
+    language: str
+    languages: Counter
+    splits: dict[str, SplitCounts]
+    misaligned: list[MisalignedSpan]
+    left_out_by_mapping: Counter
+    suggester_max_size: int
+    quote_parts_too_long: int
+    policy: str
+    split_documents: dict[str, list[int]]
+
+    @property
+    def has_quotes(self) -> bool:
+        return any(s.quote_parts for s in self.splits.values())
+
+    def to_dict(self) -> dict:
+        return {
+            "annotator": self.annotator,
+            "statuses": list(self.statuses),
+            "seed": self.seed,
+            "dev_fraction": self.dev_fraction,
+            "group_by_source": self.group_by_source,
+            "label_map": self.label_map,
+            "language": self.language,
+            "languages": dict(self.languages),
+            "misaligned_policy": self.policy,
+            "splits": {name: counts.to_dict() for name, counts in self.splits.items()},
+            "documents": self.split_documents,
+            "left_out_by_label_map": dict(self.left_out_by_mapping),
+            "spancat_suggester_max_size": self.suggester_max_size,
+            "quote_parts_longer_than_suggester": self.quote_parts_too_long,
+            "misaligned": [m.to_dict() for m in self.misaligned],
+            "files": {"train": "train.spacy", "dev": "dev.spacy", "config": "config.cfg"},
+        }
+
+    def format(self) -> str:
+        """The printed summary: counts per split and label, then every misaligned span."""
+        lines = [
+            f"Exported annotator {self.annotator!r} (status {', '.join(self.statuses)}) to {self.out_dir}",
+            f"  split: dev {self.dev_fraction:g}, seed {self.seed}"
+            + (", grouped by source" if self.group_by_source else ", by article"),
+        ]
+        for name, counts in self.splits.items():
+            ents = ", ".join(f"{label} {n}" for label, n in sorted(counts.entities.items())) or "none"
+            quotes = ", ".join(f"{kind} {n}" for kind, n in sorted(counts.quotes.items())) or "none"
+            lines.append(f"  {name}: {counts.documents} documents; entities: {ents}; quotes: {quotes}")
+        if self.label_map:
+            mapped = ", ".join(f"{k}→{v or '(left out)'}" for k, v in self.label_map.items())
+            lines.append(f"  label map: {mapped}")
+        if self.left_out_by_mapping:
+            gone = ", ".join(f"{k} {n}" for k, n in sorted(self.left_out_by_mapping.items()))
+            lines.append(f"  left out by the label map: {gone}")
+        if len(self.languages) > 1:
+            lines.append(
+                f"  languages: {dict(self.languages)}; config.cfg trains a {self.language!r} pipeline"
+            )
+        if self.quote_parts_too_long:
+            lines.append(
+                f"  {self.quote_parts_too_long} quote parts are longer than the spancat suggester's "
+                f"{self.suggester_max_size} tokens (spancat cannot predict them)"
+            )
+        if self.misaligned:
+            lines.append(f"  {len(self.misaligned)} spans do not align with tokens ({self.policy} policy):")
+            lines.extend("    " + m.describe() for m in self.misaligned)
+        else:
+            lines.append("  every span aligns with the shared tokenizer's tokens")
+        return "\n".join(lines)
+
+
+def write_config(path: Path, lang: str, with_spancat: bool, suggester_max_size: int = MAX_SUGGESTER_SIZE) -> None:
+    """``config.cfg`` from the template: ``ner`` always, ``spancat`` on key ``quotes`` when asked."""
+    config = load_config(CONFIG_TEMPLATE)
+    config["nlp"]["lang"] = lang
+    if with_spancat:
+        config["components"]["spancat"]["suggester"]["max_size"] = max(1, suggester_max_size)
+    else:
+        config["nlp"]["pipeline"] = [p for p in config["nlp"]["pipeline"] if p != "spancat"]
+        del config["components"]["spancat"]
+        weights = config["training"]["score_weights"]
+        for key in [k for k in weights if k.startswith("spans_")]:
+            del weights[key]
+        weights["ents_f"] = 1.0
+    path.write_text(config.to_str(), encoding="utf-8")
+
+
+def collect(corpus: Corpus, selection: Selection) -> tuple[str, list[ExportDocument], list[ExportDocument]]:
+    """(annotator, train documents, dev documents) of a selection; raises ExportError if empty."""
+    name = resolve_annotator(corpus, selection.annotator)
+    docs = list(iter_documents(corpus, selection, name))
+    if not docs:
+        raise ExportError(
+            f"annotator {name!r} has no documents with status {', '.join(selection.statuses)} in {corpus.path}"
+        )
+    train, dev = split_documents(docs, selection.dev, selection.seed, selection.group_by_source)
+    return name, train, dev
+
+
+def export_spacy(
+    corpus: Corpus,
+    out_dir: str | Path,
+    selection: Selection | None = None,
+    *,
+    strict: bool = False,
+    policy: str = "expand",
+    progress: Progress | None = None,
+) -> ExportSummary:
+    """Write ``train.spacy``, ``dev.spacy``, ``config.cfg`` and ``summary.json`` into ``out_dir``.
+
+    With ``strict`` any misaligned span raises :class:`ExportError` and nothing is written.
+    """
+    selection = selection or Selection()
+    name, train, dev = collect(corpus, selection)
+    total = len(train) + len(dev)
+    bins = {"train": DocBin(store_user_data=True), "dev": DocBin(store_user_data=True)}
+    counts = {"train": SplitCounts(), "dev": SplitCounts()}
+    misaligned: list[MisalignedSpan] = []
+    mapped_away: Counter = Counter()
+    languages: Counter = Counter()
+    part_lengths: list[int] = []
+    done = 0
+    for split, documents in (("train", train), ("dev", dev)):
+        for document in documents:
+            conversion = build_doc(document, policy)
+            bins[split].add(conversion.doc)
+            counts[split].add(conversion.doc)
+            misaligned.extend(conversion.misaligned)
+            mapped_away.update(s.label for s in document.unmapped)
+            languages[document.language] += 1
+            part_lengths.extend(len(s) for s in conversion.doc.spans[SPANCAT_KEY])
+            done += 1
+            if progress:
+                progress(done, total)
+    if strict and misaligned:
+        listing = "\n".join("  " + m.describe() for m in misaligned)
+        raise ExportError(
+            f"{len(misaligned)} spans do not align with tokens; nothing was written (--strict):\n{listing}",
+            misaligned,
+        )
+    language = languages.most_common(1)[0][0]
+    max_size = min(max(part_lengths, default=1), MAX_SUGGESTER_SIZE)
+    summary = ExportSummary(
+        out_dir=Path(out_dir),
+        annotator=name,
+        statuses=tuple(selection.statuses),
+        seed=selection.seed,
+        dev_fraction=selection.dev,
+        group_by_source=selection.group_by_source,
+        label_map=dict(selection.label_map),
+        language=language,
+        languages=languages,
+        splits=counts,
+        misaligned=misaligned,
+        left_out_by_mapping=mapped_away,
+        suggester_max_size=max_size,
+        quote_parts_too_long=sum(1 for n in part_lengths if n > max_size),
+        policy=policy,
+        split_documents={"train": [d.id for d in train], "dev": [d.id for d in dev]},
+    )
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    bins["train"].to_disk(out / "train.spacy")
+    bins["dev"].to_disk(out / "dev.spacy")
+    write_config(out / "config.cfg", language, summary.has_quotes, max_size)
+    (out / "summary.json").write_text(
+        json.dumps(summary.to_dict(), ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+    )
+    return summary

@@ -1,0 +1,1 @@
+"""Training spaCy pipelines on the corpus's own export (``annotator train``)."""
