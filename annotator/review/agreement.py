@@ -166,6 +166,8 @@ class ArticleRow:
     quotes_a: int
     quotes_b: int
     quote_disagreements: int
+    # Every span disagreement as (kind, span of A or None, span of B or None), in text order.
+    items: list[tuple[str, SpanTuple | None, SpanTuple | None]] = field(default_factory=list)
 
     def to_dict(self) -> dict:
         return {
@@ -181,6 +183,10 @@ class ArticleRow:
             "quotes_a": self.quotes_a,
             "quotes_b": self.quotes_b,
             "quote_disagreements": self.quote_disagreements,
+            "items": [
+                {"kind": kind, "a": list(sa) if sa else None, "b": list(sb) if sb else None}
+                for kind, sa, sb in self.items
+            ],
         }
 
 
@@ -302,7 +308,8 @@ def compare_pair(
             exact[label].update(c)
         for label, c in doc_overlap.items():
             overlap[label].update(c)
-        d = classify_disagreements(sa, sb).counts()
+        classified = classify_disagreements(sa, sb)
+        d = classified.counts()
         kinds.update(d)
         qa, qb = art.sets[a].quotes, art.sets[b].quotes
         for role, c in match_counts(role_spans(qa), role_spans(qb), "exact").items():
@@ -323,10 +330,11 @@ def compare_pair(
                 exact=prf_from_counts(doc_exact, labels),
                 overlap=prf_from_counts(doc_overlap, labels),
                 kappa=cohen_kappa(doc_conf),
-                disagreements={k: v for k, v in d.items()},
+                disagreements=dict(d),
                 quotes_a=len(qa),
                 quotes_b=len(qb),
                 quote_disagreements=qm.disagreement_count,
+                items=[item for item in classified.items() if item[0] != "agree"],
             )
         )
     result.exact = prf_from_counts(exact, labels)
