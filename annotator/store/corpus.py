@@ -35,7 +35,7 @@ from annotator.core.spans import (
     find_entity_overlap,
 )
 from annotator.core.text import content_hash, detect_direction, detect_language, strip_bom
-from annotator.store.errors import AnnotationError, CorpusError, OverlapError, UnknownLabelError
+from annotator.store.errors import AnnotationError, CorpusError, OverlapError, StaleEditError, UnknownLabelError
 from annotator.store.schema import SCHEMA_VERSION, current_version, is_annotator_corpus, migrate
 
 DEFAULT_CORPUS = Path("corpus") / "corpus.db"
@@ -44,6 +44,25 @@ STATUSES = ("new", "in_progress", "done", "skipped")
 
 def now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="milliseconds")
+
+
+def _storage_problem(exc: BaseException) -> str | None:
+    """A user-facing reason when ``exc`` means the file cannot be written, else None."""
+    if not isinstance(exc, sqlite3.DatabaseError) or isinstance(exc, sqlite3.IntegrityError):
+        return None
+    name = getattr(exc, "sqlite_errorname", "") or ""
+    text = str(exc).lower()
+    if name == "SQLITE_FULL" or "disk is full" in text:
+        return "the disk is full (or the corpus reached its size limit)"
+    if name.startswith("SQLITE_READONLY") or "readonly database" in text:
+        return "the corpus file is read-only"
+    if name.startswith("SQLITE_IOERR") or "disk i/o error" in text:
+        return "the disk reported an input/output error"
+    if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")) or "database is locked" in text:
+        return "another program kept the corpus locked for too long"
+    if name in ("SQLITE_CORRUPT", "SQLITE_NOTADB") or "malformed" in text:
+        return "the corpus file is damaged (run `annotator check`, then restore a backup)"
+    return None
 
 
 @dataclass(frozen=True)
@@ -135,18 +154,35 @@ def quote_from_dict(d: dict) -> Quote:
 class Corpus:
     """A corpus database. One instance per thread (SQLite connections are not shared)."""
 
-    def __init__(self, path: str | os.PathLike, *, create: bool = True, backup_before_migrate: bool = True):
+    def __init__(
+        self,
+        path: str | os.PathLike,
+        *,
+        create: bool = True,
+        backup_before_migrate: bool = True,
+        readonly: bool = False,
+    ):
+        """Open (or create) a corpus. ``readonly=True`` opens an existing file for reading only:
+        nothing is migrated or written, and every write raises :class:`CorpusError`."""
         self.path = Path(path)
+        self.readonly = readonly
         self._event_group: str | None = None  # see event_group()
         if str(path) != ":memory:":
             if not self.path.exists():
-                if not create:
+                if not create or readonly:
                     raise CorpusError(f"{self.path}: no such corpus file")
-                self.path.parent.mkdir(parents=True, exist_ok=True)
+                try:
+                    self.path.parent.mkdir(parents=True, exist_ok=True)
+                except OSError as exc:
+                    raise CorpusError(f"{self.path}: cannot create the corpus folder ({exc.strerror})") from None
             elif self.path.is_dir():
                 raise CorpusError(f"{self.path}: is a folder, not a corpus file")
         try:
-            conn = sqlite3.connect(str(path), isolation_level=None, timeout=10.0, check_same_thread=False)
+            if readonly:
+                uri = f"{self.path.resolve().as_uri()}?mode=ro"
+                conn = sqlite3.connect(uri, uri=True, isolation_level=None, timeout=10.0, check_same_thread=False)
+            else:
+                conn = sqlite3.connect(str(path), isolation_level=None, timeout=10.0, check_same_thread=False)
             conn.row_factory = sqlite3.Row
             conn.execute("PRAGMA busy_timeout = 10000")
             if not is_annotator_corpus(conn):
@@ -159,18 +195,30 @@ class Corpus:
         self._lock = threading.RLock()
         conn.execute("PRAGMA foreign_keys = ON")
         try:
-            if str(path) != ":memory:":
+            if str(path) != ":memory:" and not readonly:
                 conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA synchronous = FULL")
         except sqlite3.OperationalError as exc:  # read-only file: reading still works
             if "readonly" not in str(exc) and "read-only" not in str(exc):
                 raise
         version = current_version(conn)
-        if version < SCHEMA_VERSION:
-            if version > 0 and backup_before_migrate and str(path) != ":memory:":
-                self._backup_before_migration(version)
-            migrate(conn)
-            if version == 0:
+        if readonly and version == 0:
+            conn.close()
+            raise CorpusError(f"{self.path}: empty file, not an annotator corpus")
+        if version < SCHEMA_VERSION and not readonly:  # read-only: an older corpus is read as it is
+            backup = None
+            try:
+                if version > 0 and backup_before_migrate and str(path) != ":memory:":
+                    backup = self._backup_before_migration(version)
+                applied = migrate(conn)
+            except sqlite3.Error as exc:
+                conn.close()
+                where = f"; a copy made before the upgrade is at {backup}" if backup else ""
+                raise CorpusError(
+                    f"{self.path}: cannot upgrade from schema version {version} to {SCHEMA_VERSION} ({exc}); "
+                    f"the file was not changed{where}"
+                ) from None
+            if version == 0 and 1 in applied:
                 self._initialise()
         elif version > SCHEMA_VERSION:
             conn.close()
@@ -203,16 +251,28 @@ class Corpus:
             if self.conn.in_transaction:
                 yield self.conn
                 return
-            self.conn.execute("BEGIN IMMEDIATE")
+            if self.readonly:
+                raise CorpusError(f"{self.path}: opened read-only; this change was not saved")
             try:
+                self.conn.execute("BEGIN IMMEDIATE")
                 yield self.conn
-            except BaseException:
-                self.conn.execute("ROLLBACK")
-                raise
-            else:
                 self.conn.execute("COMMIT")
+            except BaseException as exc:
+                # SQLite rolls back by itself after some errors (disk full, I/O): a second ROLLBACK
+                # would raise and hide the real error; a failed COMMIT must not leave the
+                # transaction open, or later edits would join it and never be committed.
+                if self.conn.in_transaction:
+                    try:
+                        self.conn.execute("ROLLBACK")
+                    except sqlite3.Error:
+                        pass
+                problem = _storage_problem(exc)
+                if problem:
+                    raise CorpusError(f"{self.path}: {problem}; this change was not saved") from exc
+                raise
 
     def _backup_before_migration(self, version: int) -> Path:
+        """Copy the corpus (online backup API) to ``<stem>.v<version>.backup<suffix>`` before upgrading it."""
         target = self.path.with_name(f"{self.path.stem}.v{version}.backup{self.path.suffix}")
         dest = sqlite3.connect(str(target))
         with dest:
@@ -281,11 +341,12 @@ class Corpus:
         if row is None:
             if not create:
                 return None
-            with self.transaction() as conn:
-                cur = conn.execute(
-                    "INSERT INTO annotators(name, kind, created_at) VALUES (?, ?, ?)", (name, kind, now())
+            with self.transaction() as conn:  # another process may create the same name meanwhile
+                conn.execute(
+                    "INSERT INTO annotators(name, kind, created_at) VALUES (?, ?, ?) ON CONFLICT(name) DO NOTHING",
+                    (name, kind, now()),
                 )
-                ident = cur.lastrowid
+                ident = conn.execute("SELECT id FROM annotators WHERE name = ?", (name,)).fetchone()[0]
         else:
             ident = row["id"]
         self._annotator_ids[name] = ident
@@ -465,13 +526,17 @@ class Corpus:
             'SELECT id, start, "end", label, origin, suggester, score FROM spans WHERE id = ?', (span_id,)
         ).fetchone()
         if row is None:
-            raise KeyError(f"no span {span_id}")
+            raise StaleEditError(
+                f"span {span_id} no longer exists (deleted, perhaps in another window); reload the article"
+            )
         return _span_from_row(row)
 
     def _span_owner(self, span_id: int) -> tuple[int, int]:
         row = self.conn.execute("SELECT document_id, annotator_id FROM spans WHERE id = ?", (span_id,)).fetchone()
         if row is None:
-            raise KeyError(f"no span {span_id}")
+            raise StaleEditError(
+                f"span {span_id} no longer exists (deleted, perhaps in another window); reload the article"
+            )
         return row[0], row[1]
 
     def _validate_span(self, doc_id: int, annotator: str, span: Span) -> None:
@@ -511,8 +576,8 @@ class Corpus:
 
     def update_span(self, span_id: int, annotator: str, **changes) -> Span:
         """Change start/end/label of a span; a changed suggestion becomes 'edited'."""
-        doc_id, aid = self._span_owner(span_id)
         with self.transaction() as conn:
+            doc_id, aid = self._span_owner(span_id)
             before = self.span(span_id)
             after = before.with_(**changes)
             if "origin" not in changes and before.origin == "accepted" and (after.key != before.key):
@@ -528,8 +593,8 @@ class Corpus:
         return after
 
     def delete_span(self, span_id: int, annotator: str) -> Span:
-        doc_id, aid = self._span_owner(span_id)
         with self.transaction() as conn:
+            doc_id, aid = self._span_owner(span_id)
             before = self.span(span_id)
             conn.execute("DELETE FROM spans WHERE id = ?", (span_id,))
             self._touch_status(conn, doc_id, aid, now())
@@ -547,7 +612,9 @@ class Corpus:
     def quote(self, quote_id: int) -> Quote:
         found = self._quotes_where("q.id = ?", (quote_id,))
         if not found:
-            raise KeyError(f"no quote {quote_id}")
+            raise StaleEditError(
+                f"quote {quote_id} no longer exists (deleted, perhaps in another window); reload the article"
+            )
         return found[0]
 
     def _quotes_where(self, where: str, params: tuple) -> list[Quote]:

@@ -15,3 +15,13 @@ class OverlapError(AnnotationError):
 
 class UnknownLabelError(AnnotationError):
     """The label is not in the corpus's label schema."""
+
+
+class StaleEditError(AnnotationError, KeyError):
+    """The edit refers to a span or quote that no longer exists (deleted in another window or process).
+
+    A ``KeyError`` too, so code that caught ``KeyError`` keeps working; ``str()`` is the plain message.
+    """
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else ""

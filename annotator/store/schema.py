@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlite3
 from typing import Callable
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 _V1 = """
 CREATE TABLE IF NOT EXISTS corpus_info (
@@ -148,9 +148,23 @@ CREATE TRIGGER documents_fts_update AFTER UPDATE OF title, text ON documents BEG
 END;
 """
 
+# v2: who has an article open, so a second window or process with the same annotator is
+# told instead of silently editing the same set (see annotator.store.locks).
+_V2 = """
+CREATE TABLE document_locks (
+    document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    annotator TEXT NOT NULL,
+    holder TEXT NOT NULL,
+    acquired_at TEXT NOT NULL,
+    heartbeat TEXT NOT NULL,
+    PRIMARY KEY (document_id, annotator)
+);
+"""
+
 # version -> SQL (or callable) taking the database from version-1 to version.
 MIGRATIONS: dict[int, str | Callable[[sqlite3.Connection], None]] = {
     1: _V1,
+    2: _V2,
 }
 
 
@@ -178,6 +192,9 @@ def migrate(conn: sqlite3.Connection, target: int = SCHEMA_VERSION) -> list[int]
     for step in range(version + 1, target + 1):
         migration = MIGRATIONS[step]
         conn.execute("BEGIN IMMEDIATE")
+        if current_version(conn) >= step:  # another process migrated while we waited for the lock
+            conn.execute("COMMIT")
+            continue
         try:
             if callable(migration):
                 migration(conn)
