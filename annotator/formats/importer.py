@@ -20,7 +20,7 @@ from annotator.core.spans import DocumentRecord, Span
 from annotator.core.text import content_hash
 from annotator.formats.common import FormatError, ReadOptions
 from annotator.formats.detect import KNOWN_EXTENSIONS, detect_format, read_records
-from annotator.store import Corpus, CorpusError
+from annotator.store import STATUSES, Corpus, CorpusError
 from annotator.store.errors import AnnotationError
 from annotator.store.merge import merge_corpus
 
@@ -195,6 +195,7 @@ def _import_file(
     default_owner = annotator
     if anonymous and not annotator:
         default_owner = DEFAULT_IMPORT_ANNOTATOR
+    given_statuses = _take_statuses(records, default_owner)
     with corpus.transaction():
         if anonymous and default_owner == DEFAULT_IMPORT_ANNOTATOR:
             corpus.annotator_id(DEFAULT_IMPORT_ANNOTATOR, kind="import")
@@ -202,6 +203,7 @@ def _import_file(
             records, annotator=default_owner, imported_from=str(path), allow_new_labels=allow_new_labels
         )
         suggestions = _store_suggestions(corpus, records)
+        statuses = _store_statuses(corpus, given_statuses)
     # Records of one Label Studio task (one per annotator) share text and location: one document.
     distinct = len({(content_hash(r.text), r.location) for r in records})
     summary.documents_new += len(added.new_ids)
@@ -209,7 +211,30 @@ def _import_file(
     summary.spans += added.spans
     summary.quotes += added.quotes
     summary.suggestions += suggestions
+    summary.statuses += statuses
     summary.annotators.update(r.annotator or default_owner for r in records if (r.spans or r.quotes))
+
+
+def _take_statuses(records: list[DocumentRecord], default_owner: str | None) -> list[tuple[str, str, str]]:
+    """``(text, annotator, status)`` for records that state their annotator's status (annotator's
+    JSONL export does, in ``meta.status``); the status leaves the document's metadata."""
+    found = []
+    for record in records:
+        owner = record.annotator or default_owner
+        if owner and record.meta.get("status") in STATUSES:
+            found.append((record.text, owner, record.meta.pop("status")))
+    return found
+
+
+def _store_statuses(corpus: Corpus, statuses: list[tuple[str, str, str]]) -> int:
+    """Set each stated status unless the annotator already has one for the document."""
+    stored = 0
+    for text, owner, status in statuses:
+        doc = corpus.document_by_hash(content_hash(text))
+        if status != "new" and doc is not None and corpus.status(doc.id, owner) == ("new", None):
+            corpus.set_status(doc.id, owner, status)
+            stored += 1
+    return stored
 
 
 def _store_suggestions(corpus: Corpus, records: list[DocumentRecord]) -> int:

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from annotator.core.spans import QUOTE_TYPES, DocumentRecord, Quote, Range, Span
+from annotator.core.text import content_hash
 from annotator.formats.common import (
     FormatError,
     ReadOptions,
@@ -180,6 +181,13 @@ def _record(value: dict, name: str, line: int, options: ReadOptions) -> Document
     for key in (title_name, source_name, lang_name):
         meta.pop(key, None)
 
+    direction = meta.pop("direction", None) if meta.get("direction") in ("ltr", "rtl") else None
+    if meta.get("content_hash") == content_hash(text):  # annotator's own export: drop its bookkeeping
+        meta.pop("content_hash")
+        meta.pop("document_id", None)
+    if meta.get("answer") == "accept":  # Prodigy's default answer says nothing
+        meta.pop("answer")
+
     spans = _spans(value, text, where)
     check_no_overlap(spans, *where)
     quotes = _quotes(value.get("quotes"), text, where)
@@ -191,6 +199,7 @@ def _record(value: dict, name: str, line: int, options: ReadOptions) -> Document
         title=_string(title, title_name, where),
         source=_string(source, source_name, where),
         language=options.language or _string(language, lang_name, where),
+        direction=direction,
         meta=meta,
         spans=spans,
         quotes=quotes,
