@@ -1,0 +1,76 @@
+"""What every suggester shares: where results go on a ``Doc``, token views, versions.
+
+A suggester is a spaCy pipeline component (registered with ``@Language.factory``). It writes its
+results, as :class:`annotator.core.spans.Span` and :class:`Quote` objects in code points of the
+document text, to ``doc._.suggestions[name]``, and carries ``name`` and ``version`` attributes: the
+runner caches results per document and version and re-runs a document when the version changes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from spacy.tokens import Doc
+
+from annotator.core.clitics import normalize
+from annotator.core.labels import RESOURCES
+from annotator.core.spans import Quote, Span
+
+QUOTE_RESOURCES = RESOURCES / "quotes"
+GAZETTEER_RESOURCES = RESOURCES / "gazetteers"
+
+if not Doc.has_extension("suggestions"):
+    Doc.set_extension("suggestions", default=None)
+
+
+@dataclass
+class SuggestionSet:
+    """One suggester's results for one document."""
+
+    spans: list[Span] = field(default_factory=list)
+    quotes: list[Quote] = field(default_factory=list)
+
+
+def suggestions_of(doc: Doc) -> dict[str, SuggestionSet]:
+    """``doc._.suggestions``, created on first use."""
+    found = doc._.suggestions
+    if found is None:
+        found = {}
+        doc._.suggestions = found
+    return found
+
+
+def put_suggestions(doc: Doc, name: str, spans: list[Span], quotes: list[Quote] | None = None) -> None:
+    suggestions_of(doc)[name] = SuggestionSet(spans=spans, quotes=quotes or [])
+
+
+def entity_candidates(doc: Doc) -> list[Span]:
+    """Entity suggestions already made on ``doc`` by earlier components, plus ``doc.ents``."""
+    found = [s for result in suggestions_of(doc).values() for s in result.spans]
+    found.extend(Span(e.start_char, e.end_char, e.label_, origin="imported") for e in doc.ents)
+    return found
+
+
+def token_norms(doc: Doc) -> list[str]:
+    """Normalised form of every token (computed once per document and shared by components)."""
+    cached = doc.user_data.get("annotator_norms")
+    if cached is None:
+        cached = [normalize(t.text) for t in doc]
+        doc.user_data["annotator_norms"] = cached
+    return cached
+
+
+def fingerprint(*parts: Any) -> str:
+    """Short stable hash of JSON-able parts (used in version strings)."""
+    blob = json.dumps(parts, ensure_ascii=False, sort_keys=True, default=str).encode("utf-8")
+    return hashlib.sha1(blob).hexdigest()[:10]
+
+
+@lru_cache(maxsize=32)
+def file_fingerprint(path: Path) -> str:
+    return hashlib.sha1(Path(path).read_bytes()).hexdigest()[:10]

@@ -1,0 +1,79 @@
+"""Pair quotation marks of every style into quoted stretches of tokens.
+
+News mixes styles (``"…"``, ``«…»``, ``“…”``, ``„…“``, ``‘…’`` nested), pairs them loosely
+(``«…"``) and, when typed in visual order, reverses them (``»…«``). The shared tokenizer makes
+every double mark a token of its own, so pairing works on tokens: a mark opens when nothing is
+open (or, for a single mark, when a double one is open: nesting), and the next mark that can
+close closes it. Pairs never cross a paragraph.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from spacy.tokens import Doc
+
+from annotator.suggest.quote_rules import QuoteRules
+
+SINGLE_MARKS = frozenset("‘’'‚‹›")
+
+
+@dataclass(frozen=True)
+class QuotePair:
+    """A quoted stretch: token indices of the opening and closing marks."""
+
+    open: int
+    close: int
+    nested: bool = False
+
+    @property
+    def inner(self) -> range:
+        return range(self.open + 1, self.close)
+
+
+def _is_space(ch: str) -> bool:
+    return ch == "" or ch.isspace()
+
+
+def find_quote_pairs(doc: Doc, rules: QuoteRules) -> list[QuotePair]:
+    """All quoted stretches of ``doc``, outer ones first in text order."""
+    text = doc.text
+    marks = rules.all_marks
+    pairs: list[QuotePair] = []
+    open_double: int | None = None
+    open_single: int | None = None
+    for tok in doc:
+        if "\n" in tok.text:  # paragraph break: nothing stays open across it
+            open_double = open_single = None
+            continue
+        ch = tok.text
+        if len(ch) != 1 or ch not in marks:
+            continue
+        before = text[tok.idx - 1] if tok.idx > 0 else ""
+        after = text[tok.idx + 1] if tok.idx + 1 < len(text) else ""
+        if ch in SINGLE_MARKS:
+            if before.isalpha() and after.isalpha():
+                continue  # an apostrophe: don't, Putin’s
+            if open_single is not None and ch in rules.close_marks and not _is_space(before):
+                pairs.append(QuotePair(open_single, tok.i, nested=open_double is not None))
+                open_single = None
+            elif ch in rules.open_marks and (_is_space(before) or not before.isalnum()) and not _is_space(after):
+                open_single = tok.i
+            continue
+        can_open = ch in rules.open_marks or (rules.allow_reversed and ch in rules.close_marks)
+        can_close = ch in rules.close_marks or (rules.allow_reversed and ch in rules.open_marks)
+        if open_double is not None and can_close:
+            opener = doc[open_double].text
+            if rules.allow_mixed or (opener, ch) in rules.pairs or (rules.allow_reversed and (ch, opener) in rules.pairs):
+                if tok.i > open_double + 1:
+                    pairs.append(QuotePair(open_double, tok.i))
+                open_double = None
+                open_single = None
+                continue
+        if open_double is None and can_open:
+            # A typed closing mark opens only when it reads as an opener (reversed: ``»كلام«``).
+            if ch in rules.open_marks or (_is_space(before) and not _is_space(after)):
+                open_double = tok.i
+                open_single = None
+    pairs.sort(key=lambda p: (p.open, -p.close))
+    return pairs

@@ -1,0 +1,599 @@
+"""Where quotes are detected: rule-based quote suggestions (content, cue, source, type, score).
+
+The detector works on the tokens of the shared tokenizer, so every range it proposes is
+token-aligned. Language knowledge comes from :mod:`annotator.suggest.quote_rules`
+(``resources/quotes/<lang>.json``); the patterns below are language-neutral:
+
+1. **Indirect** — cue (verb, participle, speech noun) … complementiser (``إن``, ``أن``, ``بأن``,
+   ``إلى أن``, ``that``) … content to the end of the clause. If the clause is one quoted stretch the
+   quote is *direct*; if it holds quoted fragments it is *mixed*.
+2. **Direct with a cue before** — ``وقال أوباما "…"``, ``وتابع: "…"``, ``He said: "…"``.
+3. **Direct with a cue after** — ``"…"، قال الوزير``, ``"…," Putin said``, ``"…," said Putin, "…"``
+   (a second quoted stretch right after the attribution is a second content part).
+4. **Cue + colon** without marks — ``وقال: الأمر …``.
+5. **Headline colon** — a short line ``بوتين: حققنا بعض التقارب``.
+6. **Attribution** — ``بحسب``/``وفقاً لـ``/``نقلاً عن``/``according to`` + source.
+7. **Bare quoted stretches** of some length with no cue get a low score.
+
+Speakers: in verb-first languages the source is the noun phrase after the cue (``وقال أوباما``), or
+the one between ``كان`` and the cue (``وكان أوباما قد صرح``), or after ``عن`` in a reporting chain
+(``نقلت عن المتحدث … قوله إن``). In English it precedes the cue. A quote without a speaker of its
+own (``وأضاف``, ``وتابع:``) is *floating*: it inherits the previous quote's source and entity at a
+lower score. Sources link to an entity suggestion inside them when one exists.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from annotator.core.spans import Quote, Range, Span
+from annotator.suggest.base import entity_candidates, put_suggestions, token_norms
+from annotator.suggest.quote_marks import QuotePair, find_quote_pairs
+from annotator.suggest.quote_rules import QuoteRules, load_quote_rules
+
+CODE_VERSION = "1"
+ENTITY_PREFERENCE = {"PER": 0, "ORG": 1, "NORP": 2, "GPE": 3, "LOC": 4, "MISC": 5}
+
+
+@dataclass
+class _Found:
+    """A quote under construction, in token indices ``[start, end)``."""
+
+    contents: list[tuple[int, int]]
+    cue: tuple[int, int] | None
+    source: tuple[int, int] | None
+    type: str
+    score: float
+    first_token: int
+    same_sentence_as_previous: bool = False
+    inherited: bool = field(default=False)
+
+
+class QuoteDetector:
+    """Finds quotes in a ``Doc`` with the rules of its language."""
+
+    def __init__(self, rules: QuoteRules):
+        self.rules = rules
+
+    # -- token classes ------------------------------------------------------------------
+
+    def _strip_cue_clitic(self, norm: str) -> list[str]:
+        out = [norm]
+        for clitic in self.rules.cue_proclitics:
+            if norm.startswith(clitic) and len(norm) > len(clitic) + 1:
+                out.append(norm[len(clitic) :])
+        return out
+
+    def cue_kind(self, norm: str) -> str | None:
+        """'verb', 'participle', 'noun' or 'chain' when ``norm`` is a cue word."""
+        r = self.rules
+        for form in self._strip_cue_clitic(norm):
+            if form in r.cue_verbs:
+                return "verb"
+            if form in r.participles:
+                return "participle"
+            if form in r.chain_verbs:
+                return "chain"
+        if norm in r.cue_nouns:
+            return "noun"
+        return None
+
+    def _match_seq(self, norms: list[str], i: int, seqs: tuple[tuple[str, ...], ...]) -> int:
+        """Length of the longest sequence of ``seqs`` starting at token ``i`` (0 if none)."""
+        for seq in seqs:
+            if tuple(norms[i : i + len(seq)]) == seq:
+                return len(seq)
+        return 0
+
+    # -- the document pass --------------------------------------------------------------
+
+    def detect(self, doc: Doc) -> list[Quote]:
+        r = self.rules
+        norms = token_norms(doc)
+        n = len(doc)
+        texts = [t.text for t in doc]
+        is_break = ["\n" in t for t in texts]
+        is_space = [t.isspace() for t in texts]
+        is_end = [t in r.sentence_ends for t in texts]
+        # Sentence id of each token (breaks and sentence-final punctuation end sentences).
+        sentence = [0] * n
+        sid = 0
+        for i in range(n):
+            sentence[i] = sid
+            if is_break[i] or is_end[i]:
+                sid += 1
+        line = [0] * n
+        lid = 0
+        for i in range(n):
+            if is_break[i]:
+                lid += 1
+            line[i] = lid
+
+        pairs = [p for p in find_quote_pairs(doc, r) if not p.nested]
+        pair_at_open = {p.open: p for p in pairs}
+        in_pair = [False] * n
+        for p in pairs:
+            for k in range(p.open, p.close + 1):
+                in_pair[k] = True
+        used_pairs: set[int] = set()
+        cues = [self.cue_kind(norms[i]) if not in_pair[i] else None for i in range(n)]
+        for i in range(1, n):
+            # "الذي لم يكشف عن هويته": a negated verb, or one opening a relative clause, reports nothing.
+            prev = i - 1 if not is_space[i - 1] else i - 2
+            if cues[i] and prev >= 0 and norms[prev] in r.cue_blockers:
+                cues[i] = None
+        found: list[_Found] = []
+        taken = [False] * n  # tokens already inside a found quote's content
+
+        def clause_end(start: int) -> int:
+            """End (exclusive) of the clause that starts at ``start``: sentence end, or a new cue clause."""
+            k = start
+            while k < n:
+                if k in pair_at_open:
+                    k = pair_at_open[k].close + 1
+                    continue
+                if is_break[k] or is_end[k]:
+                    break
+                if texts[k] in r.clause_commas and k + 1 < n:
+                    nxt = _next_word(k + 1)
+                    if nxt is not None and cues[nxt] in ("verb", "participle", "chain"):
+                        break
+                    if nxt is not None and self._attribution_at(norms, nxt):
+                        break
+                k += 1
+            return k
+
+        def _next_word(k: int) -> int | None:
+            while k < n and is_space[k] and not is_break[k]:
+                k += 1
+            return k if k < n and not is_break[k] else None
+
+        def trim(start: int, end: int) -> tuple[int, int]:
+            while start < end and (is_space[start] or texts[start] in r.clause_commas or texts[start] == ":"):
+                start += 1
+            while end > start and (is_space[end - 1] or texts[end - 1] in r.clause_commas or is_end[end - 1]):
+                end -= 1
+            return start, end
+
+        def content_parts(start: int, end: int) -> tuple[list[tuple[int, int]], str, list[QuotePair]]:
+            """Content of a clause: a single quoted stretch (direct) or the clause (indirect/mixed)."""
+            start, end = trim(start, end)
+            inside = [p for p in pairs if start <= p.open and p.close < end]
+            if len(inside) == 1 and inside[0].open == start and inside[0].close == end - 1:
+                p = inside[0]
+                return [(p.open + 1, p.close)], "direct", inside
+            return [(start, end)], ("mixed" if inside else "indirect"), inside
+
+        # 1. cue … complementiser … clause (indirect, mixed, or direct when the clause is quoted)
+        for c in range(n):
+            kind = cues[c]
+            if kind is None or taken[c]:
+                continue
+            comp = self._find_complementiser(norms, texts, cues, c, sentence, in_pair, pair_at_open)
+            if comp is None:
+                continue
+            k, length, keeps_subject = comp
+            start = k if keeps_subject else k + length
+            end = clause_end(start)
+            parts, qtype, inside = content_parts(start, end)
+            if not parts or parts[0][0] >= parts[0][1]:
+                continue
+            cue, source = self._cue_and_source(norms, texts, cues, c, k, sentence)
+            score = r.score({"direct": "direct", "mixed": "mixed", "indirect": "indirect"}[qtype])
+            found.append(_Found(parts, cue, source, qtype, score, first_token=min(c, parts[0][0])))
+            for p in inside:
+                used_pairs.add(p.open)
+            for s, e in parts:
+                for t in range(s, e):
+                    taken[t] = True
+
+        # 2./3. quoted stretches with a cue before or after
+        for p in pairs:
+            if p.open in used_pairs or taken[p.open + 1]:
+                continue
+            made = self._direct_with_cue_before(p, norms, texts, cues, sentence, is_end, is_break, taken)
+            if made is None:
+                made = self._direct_with_cue_after(p, norms, texts, cues, sentence, is_end, is_break, pairs,
+                                                   used_pairs)
+            if made is None:
+                continue
+            used_pairs.add(p.open)
+            found.append(made)
+            for s, e in made.contents:
+                for t in range(s, e):
+                    taken[t] = True
+
+        # 4. cue + colon, content without marks
+        for c in range(n):
+            if cues[c] not in ("verb", "participle") or taken[c]:
+                continue
+            k = c + 1
+            while k < n and k - c <= r.max_gap_tokens and not is_break[k] and not is_end[k] and texts[k] != ":":
+                if cues[k] or in_pair[k]:
+                    break
+                k += 1
+            if k >= n or texts[k] != ":":
+                continue
+            nxt = _next_word(k + 1)
+            if nxt is None or in_pair[nxt] or taken[nxt]:
+                continue
+            end = clause_end(nxt)
+            s, e = trim(nxt, end)
+            if e - s < 2:
+                continue
+            cue, source = self._cue_and_source(norms, texts, cues, c, k, sentence)
+            found.append(_Found([(s, e)], cue, source, "direct", r.score("colon_body"), first_token=c))
+            for t in range(s, e):
+                taken[t] = True
+
+        # 5. headline colon quotes: a short line "Speaker: words"
+        found.extend(self._colon_headlines(doc, norms, texts, cues, line, is_break, is_space, taken, pairs,
+                                           used_pairs))
+
+        # 6. attribution phrases
+        for i in range(n):
+            if taken[i] or in_pair[i]:
+                continue
+            length = self._attribution_at(norms, i)
+            if not length:
+                continue
+            made = self._attribution(i, length, norms, texts, sentence, is_end, is_break, taken, content_parts)
+            if made is not None:
+                found.append(made)
+                for s, e in made.contents:
+                    for t in range(s, e):
+                        taken[t] = True
+
+        # 7. long quoted stretches with no cue
+        for p in pairs:
+            if p.open in used_pairs or taken[p.open + 1]:
+                continue
+            words = sum(1 for k in p.inner if not is_space[k])
+            if words >= r.min_bare_quote_tokens:
+                found.append(_Found([(p.open + 1, p.close)], None, None, "direct", r.score("bare_quote"),
+                                    first_token=p.open))
+
+        return self._finish(doc, found, sentence)
+
+    # -- pattern helpers --------------------------------------------------------------------
+
+    def _attribution_at(self, norms: list[str], i: int) -> int:
+        r = self.rules
+        length = self._match_seq(norms, i, r.attribution_phrases)
+        if length:
+            return length
+        glued = r.attribution_glued_prefixes.get(norms[i])
+        if glued and i + 1 < len(norms) and any(norms[i + 1].startswith(g) and len(norms[i + 1]) > len(g) + 1
+                                                   for g in glued):
+            return 1  # وفقا لمصادر: the source starts inside the next token
+        return 0
+
+    def _find_complementiser(self, norms, texts, cues, c, sentence, in_pair, pair_at_open):
+        """(token index, length, keeps_subject) of the complementiser governed by the cue at ``c``."""
+        r = self.rules
+        n = len(norms)
+        k = c + 1
+        while k < n and k - c <= r.max_gap_tokens and sentence[k] == sentence[c]:
+            if in_pair[k]:
+                return None  # a quote comes first: direct, not indirect
+            if texts[k] == ":":
+                return None
+            if k > c + 1 and cues[k] in ("verb", "participle"):
+                return None
+            if norms[k] in r.complementisers_with_subject:
+                return k, 1, True
+            length = self._match_seq(norms, k, r.complementisers)
+            if length and norms[k - 1] not in r.not_complementiser_after:
+                return k, length, False
+            k += 1
+        if r.bare_complement and cues[c] == "verb" and self.rules.speaker_position == "before":
+            nxt = c + 1
+            while nxt < n and texts[nxt].isspace() and "\n" not in texts[nxt]:
+                nxt += 1
+            if (nxt < n and sentence[nxt] == sentence[c] and not in_pair[nxt] and texts[nxt][:1].isalpha()
+                    and norms[nxt] not in r.speaker_boundaries and self._speaker_before(norms, texts, c) is not None):
+                return nxt, 0, True
+        return None
+
+    def _speaker_np(self, norms, texts, start: int, stop: int) -> tuple[int, int] | None:
+        """The noun phrase naming the speaker that starts at ``start`` (before ``stop``)."""
+        r = self.rules
+        k = start
+        head: str | None = None
+        while k < stop and k - start < r.max_speaker_tokens:
+            word = norms[k]
+            if texts[k].isspace() or not any(ch.isalnum() for ch in texts[k]):
+                break
+            if word in r.speaker_joiners and k > start:
+                k += 1
+                continue
+            if word in r.speaker_pp_words and head in r.speaker_heads_taking_pp and k > start:
+                k += 1
+                continue
+            if word in r.speaker_boundaries or word in r.complementisers_with_subject:
+                break
+            if any(word.startswith(p) for p in r.speaker_boundary_prefixes):
+                break
+            if self._match_seq(norms, k, r.complementisers) or self.cue_kind(word):
+                break
+            if head is None:
+                head = word
+            k += 1
+        return (start, k) if k > start else None
+
+    def _speaker_before(self, norms, texts, c: int) -> tuple[int, int] | None:
+        """English-style speaker: the noun phrase ending just before the cue at ``c``."""
+        r = self.rules
+        end = c
+        while end > 0 and (texts[end - 1].isspace() or norms[end - 1] in r.skip_before_cue):
+            end -= 1
+        k = end
+        while k > 0 and end - k < r.max_speaker_tokens:
+            word = norms[k - 1]
+            tok = texts[k - 1]
+            if tok.isspace() or not any(ch.isalnum() for ch in tok):
+                break
+            if word in r.speaker_joiners and k - 1 > 0 and k < end:
+                k -= 1
+                continue
+            if word in r.speaker_boundaries or self.cue_kind(word):
+                break
+            k -= 1
+        return (k, end) if k < end else None
+
+    def _speaker_via_auxiliary(self, norms, texts, c: int, sentence) -> tuple[int, int] | None:
+        """``وكان أوباما قد صرح``: the speaker between an auxiliary and the cue."""
+        r = self.rules
+        if not r.auxiliaries:
+            return None
+        k = c - 1
+        while k >= 0 and (texts[k].isspace() or norms[k] in ("قد", "لقد")):
+            k -= 1
+        end = k + 1
+        lo = max(0, c - r.max_speaker_tokens - 2)
+        while k >= lo and sentence[k] == sentence[c]:
+            stripped = self._strip_cue_clitic(norms[k])
+            if any(s in r.auxiliaries for s in stripped):
+                return (k + 1, end) if end > k + 1 else None
+            if not any(ch.isalnum() for ch in texts[k]):
+                return None
+            k -= 1
+        return None
+
+    def _cue_and_source(self, norms, texts, cues, c: int, stop: int, sentence):
+        """Cue range and speaker range (token indices) for the cue at ``c`` with its clause starting at ``stop``."""
+        r = self.rules
+        cue = (c, c + 1)
+        source: tuple[int, int] | None = None
+        kind = cues[c]
+        if kind == "chain":
+            # نقلت [وكالة …] عن SPEAKER قوله إن …: the speaker follows the chain preposition.
+            for k in range(c + 1, stop):
+                if norms[k] in r.chain_prepositions:
+                    source = self._speaker_np(norms, texts, k + 1, stop)
+                    break
+            for k in range(c + 1, stop):
+                if cues[k] == "noun":
+                    cue = (k, k + 1)
+            return cue, source
+        if kind == "noun":
+            # … SPEAKER قوله إن: the speaker precedes a speech noun after a chain preposition.
+            for k in range(c - 1, max(-1, c - r.max_speaker_tokens - 2), -1):
+                if norms[k] in r.chain_prepositions:
+                    return cue, (k + 1, c) if c > k + 1 else None
+                if sentence[k] != sentence[c]:
+                    break
+            return cue, None
+        if kind == "participle":
+            return cue, None  # a participle's subject is the main clause's: inherited
+        if r.speaker_position == "after":
+            source = self._speaker_np(norms, texts, c + 1, stop)
+            if source is None:
+                source = self._speaker_via_auxiliary(norms, texts, c, sentence)
+        else:
+            source = self._speaker_before(norms, texts, c)
+            if source is None:
+                source = self._speaker_np(norms, texts, c + 1, stop)
+        return cue, source
+
+    def _direct_with_cue_before(self, p: QuotePair, norms, texts, cues, sentence, is_end, is_break, taken):
+        r = self.rules
+        k = p.open - 1
+        while k >= 0 and p.open - k <= r.max_gap_tokens:
+            if is_break[k] or is_end[k] or taken[k]:
+                return None
+            if texts[k] in r.all_marks:
+                return None
+            if cues[k] in ("verb", "participle", "noun", "chain"):
+                cue, source = self._cue_and_source(norms, texts, cues, k, p.open, sentence)
+                return _Found([(p.open + 1, p.close)], cue, source, "direct", r.score("direct"), first_token=k)
+            k -= 1
+        return None
+
+    def _direct_with_cue_after(self, p: QuotePair, norms, texts, cues, sentence, is_end, is_break, pairs,
+                               used_pairs):
+        r = self.rules
+        n = len(norms)
+        k = p.close + 1
+        words = 0
+        while k < n and words <= r.max_postposed_gap:
+            if is_break[k] or (is_end[k] and words > 0):
+                return None
+            if texts[k] in r.all_marks:
+                return None
+            if cues[k] in ("verb", "participle"):
+                c = k
+                source = None
+                if r.speaker_position == "before":
+                    between = self._speaker_before(norms, texts, c)
+                    if between is not None and between[0] > p.close:
+                        source = between
+                if source is None:
+                    source = self._speaker_np(norms, texts, c + 1, n)
+                contents = [(p.open + 1, p.close)]
+                # "…," he said, "…": a second quoted stretch right after the attribution.
+                after = (source[1] if source and source[1] > c else c + 1)
+                while after < n and (texts[after].isspace() or texts[after] in r.clause_commas) and \
+                        not is_break[after]:
+                    after += 1
+                follow = next((q for q in pairs if q.open == after and q.open not in used_pairs), None)
+                if follow is not None:
+                    contents.append((follow.open + 1, follow.close))
+                    used_pairs.add(follow.open)
+                return _Found(contents, (c, c + 1), source, "direct", r.score("direct"), first_token=p.open)
+            if not texts[k].isspace() and any(ch.isalnum() for ch in texts[k]):
+                words += 1
+            k += 1
+        return None
+
+    def _colon_headlines(self, doc, norms, texts, cues, line, is_break, is_space, taken, pairs, used_pairs):
+        r = self.rules
+        n = len(norms)
+        out: list[_Found] = []
+        i = 0
+        while i < n:
+            j = i
+            while j < n and not is_break[j]:
+                j += 1
+            words = [k for k in range(i, j) if not is_space[k]]
+            colon = next((k for k in words if texts[k] == ":"), None)
+            if colon is not None and 2 <= len(words) <= 20:
+                before = [k for k in words if k < colon]
+                after = [k for k in words if k > colon]
+                if (1 <= len(before) <= 4 and len(after) >= 2 and not any(taken[k] for k in after)
+                        and not any(cues[k] for k in before)
+                        and norms[before[0]] not in r.colon_headline_exclude
+                        and all(any(ch.isalpha() for ch in texts[k]) for k in before)
+                        and not any(texts[k] in r.sentence_ends for k in before)):
+                    s, e = after[0], after[-1] + 1
+                    while e > s and (texts[e - 1] in r.sentence_ends or texts[e - 1] in r.clause_commas):
+                        e -= 1
+                    if texts[e - 1] == ")":  # a trailing note: "(تحديث 8:58 ت.غ)"
+                        opening = next((k for k in range(e - 1, s, -1) if texts[k] == "("), None)
+                        if opening is not None:
+                            e = opening
+                    inside = [p for p in pairs if s <= p.open and p.close < e]
+                    qtype = "direct"
+                    if len(inside) == 1 and inside[0].open == s and inside[0].close == e - 1:
+                        s, e = s + 1, e - 1
+                        used_pairs.add(inside[0].open)
+                    if e > s:
+                        out.append(_Found([(s, e)], None, (before[0], before[-1] + 1), qtype,
+                                          r.score("colon_headline"), first_token=i))
+                        for k in range(s, e):
+                            taken[k] = True
+            i = j + 1
+        return out
+
+    def _attribution(self, i, length, norms, texts, sentence, is_end, is_break, taken, content_parts):
+        r = self.rules
+        n = len(norms)
+        glued = length == 1 and norms[i] in r.attribution_glued_prefixes and \
+            not self._match_seq(norms, i, r.attribution_phrases)
+        src_start = i + 1 if glued else i + length
+        while src_start < n and texts[src_start].isspace() and not is_break[src_start]:
+            src_start += 1
+        source = self._speaker_np(norms, texts, src_start, n) if src_start < n else None
+        if source is None:
+            return None
+        lo = i
+        while lo > 0 and sentence[lo - 1] == sentence[i] and not is_break[lo - 1]:
+            lo -= 1
+        before_words = [k for k in range(lo, i) if not texts[k].isspace() and any(ch.isalnum() for ch in texts[k])]
+        if len(before_words) <= 1:
+            # "According to X, content." — content follows the comma after the source.
+            k = source[1]
+            while k < n and sentence[k] == sentence[i] and texts[k] not in r.clause_commas:
+                k += 1
+            start = k + 1
+            end = start
+            while end < n and sentence[end] == sentence[i] and not is_break[end] and not is_end[end]:
+                end += 1
+        else:
+            start, end = lo, i
+        if any(taken[k] for k in range(start, end)):
+            return None
+        parts, qtype, _ = content_parts(start, end)
+        if not parts or parts[0][1] - parts[0][0] < 3:
+            return None
+        return _Found(parts, (i, i + length), source, qtype, r.score("attribution"), first_token=lo)
+
+    # -- speakers, entities, ranges -------------------------------------------------------------
+
+    def _finish(self, doc: Doc, found: list[_Found], sentence: list[int]) -> list[Quote]:
+        r = self.rules
+        entities = sorted(entity_candidates(doc), key=lambda s: (ENTITY_PREFERENCE.get(s.label, 9), s.start - s.end))
+        found.sort(key=lambda f: f.first_token)
+        quotes: list[Quote] = []
+        previous: tuple[Range, Range | None, int] | None = None  # (source, entity, sentence id)
+
+        def char_range(span: tuple[int, int]) -> Range:
+            s, e = span
+            return Range(doc[s].idx, doc[e - 1].idx + len(doc[e - 1].text))
+
+        seen: set[tuple] = set()
+        for f in found:
+            contents = tuple(char_range(c) for c in f.contents if c[1] > c[0])
+            if not contents:
+                continue
+            cue = char_range(f.cue) if f.cue else None
+            score = f.score
+            source: Range | None = char_range(f.source) if f.source else None
+            entity: Range | None = None
+            if source is not None:
+                entity = _entity_inside(entities, source)
+                previous = (source, entity, sentence[f.first_token])
+            elif previous is not None:
+                source, entity, prev_sentence = previous
+                same_sentence = prev_sentence == sentence[f.first_token]
+                score = score if same_sentence else score * r.score("floating_factor")
+            else:
+                score *= r.score("floating_factor")
+            quote = Quote(contents=contents, cue=cue, sources=(source,) if source else (), entity=entity,
+                          type=f.type, score=round(score, 3))
+            if quote.key in seen:
+                continue
+            seen.add(quote.key)
+            quotes.append(quote)
+        return quotes
+
+
+def _entity_inside(entities: list[Span], source: Range) -> Range | None:
+    for span in entities:
+        if span.start >= source.start and span.end <= source.end:
+            return Range(span.start, span.end)
+    for span in entities:
+        if span.overlaps(source):
+            return Range(span.start, span.end)
+    return None
+
+
+class QuoteSuggester:
+    """spaCy component: rule-based quote suggestions for the document's language."""
+
+    def __init__(self, nlp: Language, name: str, rules: str):
+        self.name = name
+        self.rules = load_quote_rules(rules or nlp.lang)
+        self.detector = QuoteDetector(self.rules)
+        self.version = f"quotes-{CODE_VERSION}.{self.rules.version}+{self.rules.fingerprint}"
+
+    def __call__(self, doc: Doc) -> Doc:
+        put_suggestions(doc, self.name, [], self.detector.detect(doc))
+        return doc
+
+
+@Language.factory("annotator_quotes", default_config={"rules": ""})
+def make_quote_suggester(nlp: Language, name: str, rules: str) -> QuoteSuggester:
+    """``rules``: a language code or a rules file; empty means the pipeline's language."""
+    return QuoteSuggester(nlp, name, rules)
+
+
+def suggest_quotes(text: str, lang: str) -> list[Quote]:
+    """Quotes in ``text`` (convenience for scripts and tests)."""
+    from annotator.core.tokenizer import make_nlp
+
+    doc = make_nlp(lang).make_doc(text)
+    return QuoteDetector(load_quote_rules(lang)).detect(doc)
