@@ -1,0 +1,114 @@
+"""`annotator import` and `annotator stats` through click's CliRunner, checked against the database."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from annotator.cli.main import main
+from annotator.store import Corpus
+
+ROOT = Path(__file__).resolve().parents[2]
+FIXTURES = ROOT / "tests" / "fixtures" / "import"
+SEEDS = ROOT / "seeds"
+
+
+def run(*args: str):
+    return CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False)
+
+
+def test_make_run_import_of_the_seeds(tmp_path):
+    db = tmp_path / "corpus" / "corpus.db"
+    result = run("import", SEEDS, "--db", db, "--split-at-source")
+    assert result.exit_code == 0, result.output
+    assert "1 file (1 ok, 0 failed)" in result.stdout
+    assert "documents: 2 new, 0 already in the corpus" in result.stdout
+    with Corpus.open(db) as corpus:
+        assert corpus.count_documents() == 2
+    again = run("import", SEEDS, "--db", db, "--split-at-source")
+    assert again.exit_code == 0
+    assert "documents: 0 new, 2 already in the corpus" in again.stdout
+    assert "nothing new: everything was imported before" in again.stdout
+
+
+def test_errors_are_one_line_each_and_the_exit_code_is_1(tmp_path):
+    db = tmp_path / "c.db"
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"text": "ok"}\n{"text": 5}\n', encoding="utf-8")
+    binary = tmp_path / "photo.txt"
+    binary.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00")
+    result = run("import", bad, binary, FIXTURES / "prodigy.jsonl", "--db", db)
+    assert result.exit_code == 1
+    errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
+    assert errors == [
+        f"error: {bad}:2: field 'text' must be a string, not int",
+        f"error: {binary}:3: binary file (NUL byte at offset 8); not a text format",
+    ]
+    assert "3 files (1 ok, 2 failed)" in result.stdout and "spans: 5, quotes: 0" in result.stdout
+    with Corpus.open(db) as corpus:
+        assert corpus.count_documents() == 2
+
+
+def test_field_mapping_lang_and_annotator_options(tmp_path):
+    db = tmp_path / "c.db"
+    result = run("import", FIXTURES / "saudinewsnet-20.jsonl", "--db", db, "--text-field", "content",
+                 "--title-field", "title", "--source-field", "source", "--lang", "ar")
+    assert result.exit_code == 0, result.output
+    result = run("import", FIXTURES / "conll" / "bio.conll", "--db", db, "--annotator", "amira")
+    assert "annotators: amira" in result.stdout
+    with Corpus.open(db) as corpus:
+        assert corpus.count_documents() == 22
+        sources = {r[0] for r in corpus.conn.execute("SELECT source FROM documents WHERE source IS NOT NULL")}
+        assert "aljazirah" in sources
+
+
+def test_unknown_label_suggests_allow_new_labels(tmp_path):
+    db = tmp_path / "c.db"
+    data = tmp_path / "a.jsonl"
+    data.write_text(json.dumps({"text": "Obama spoke.", "spans": [{"start": 0, "end": 5, "label": "PERSON"}]}) + "\n")
+    result = run("import", data, "--db", db)
+    assert result.exit_code == 1 and "pass --allow-new-labels to add it" in result.stderr
+    result = run("import", data, "--db", db, "--allow-new-labels", "--annotator", "amira")
+    assert result.exit_code == 0
+
+
+def test_from_db_merges_a_colleagues_corpus(tmp_path):
+    theirs = tmp_path / "theirs.db"
+    assert run("import", FIXTURES / "prodigy.jsonl", "--db", theirs).exit_code == 0
+    mine = tmp_path / "mine.db"
+    result = run("import", "--from-db", theirs, "--db", mine)
+    assert result.exit_code == 0, result.output
+    assert "documents: 2 new" in result.stdout and "spans: 5" in result.stdout
+    with Corpus.open(mine) as corpus:
+        assert {a["name"] for a in corpus.annotators()} == {"amira"}
+
+
+def test_import_without_paths_is_a_usage_error(tmp_path):
+    result = CliRunner().invoke(main, ["import", "--db", str(tmp_path / "c.db")])
+    assert result.exit_code == 2 and "name at least one PATH" in result.output
+
+
+def test_stats_json_and_table(tmp_path):
+    db = tmp_path / "c.db"
+    run("import", FIXTURES / "prodigy.jsonl", FIXTURES / "quotes.jsonl", FIXTURES / "doccano.jsonl",
+        "--db", db, "--annotator", "omar")
+    with Corpus.open(db) as corpus:
+        corpus.set_status(corpus.document_ids()[0], "amira", "done")
+    result = run("stats", "--db", db, "--json")
+    assert result.exit_code == 0
+    stats = json.loads(result.stdout)
+    assert stats["documents"] == 6 and stats["by_language"] == {"en": 5, "ar": 1}
+    assert stats["statuses"]["amira"] == {"new": 5, "in_progress": 0, "done": 1, "skipped": 0}
+    assert stats["spans"] == {"amira": {"GPE": 2, "PER": 4}, "omar": {"GPE": 2, "ORG": 1, "PER": 1}}
+    assert stats["quotes"] == {"amira": {"direct": 2}}
+    assert [a["name"] for a in stats["annotators"]] == ["amira", "omar"]
+    table = run("stats", "--db", db)
+    assert table.exit_code == 0 and "6 documents (en 5, ar 1)" in table.stdout
+    assert "Spans per label" in table.stdout
+
+
+def test_stats_on_a_missing_corpus_is_a_clear_error(tmp_path):
+    result = CliRunner().invoke(main, ["stats", "--db", str(tmp_path / "none.db")])
+    assert result.exit_code == 1 and "no such corpus file" in result.output
