@@ -1,0 +1,511 @@
+"""The document list: every article of the corpus, lazily, with status and counts.
+
+:class:`DocumentListModel` never holds the corpus in memory. Its row count comes
+from ``SELECT COUNT(*)`` and the rows it is asked to draw come from a small cache of
+pages read through :class:`annotator.store.document_query.DocumentQuery`, so the
+list of a 100,000-article corpus opens, scrolls, filters and searches as fast as a
+list of ten. :class:`DocumentListWidget` adds the search box (SQLite FTS5,
+debounced), the status and label filters and a count of what is shown.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import OrderedDict
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QItemSelectionModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QSize,
+    Qt,
+    QTimer,
+    Signal,
+)
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QIcon, QKeySequence, QPainter, QPixmap, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from annotator.core.text import detect_direction
+from annotator.store import Corpus
+from annotator.store.document_query import DocumentFilter, DocumentQuery, DocumentRow
+
+COLUMNS = ("title", "status", "entities", "quotes")
+HEADERS = {"title": "Title", "status": "Status", "entities": "Entities", "quotes": "Quotes"}
+COLUMN_SORT = {"title": "title", "status": "status", "entities": "entities", "quotes": "quotes"}
+STATUS_TEXT = {"new": "new", "in_progress": "in progress", "done": "done", "skipped": "skipped"}
+STATUS_COLOR = {"new": "#9aa0a6", "in_progress": "#e0a000", "done": "#2e9d5b", "skipped": "#c0504d"}
+STATUS_CHOICES = (
+    ("All statuses", None),
+    ("To do", "todo"),
+    ("New", "new"),
+    ("In progress", "in_progress"),
+    ("Done", "done"),
+    ("Skipped", "skipped"),
+)
+DOCUMENT_ID_ROLE = Qt.ItemDataRole.UserRole + 1
+SEARCH_DELAY_MS = 250
+
+
+def _dot_icon(color: str, size: int = 10) -> QIcon:
+    pixmap = QPixmap(size, size)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.setBrush(QColor(color))
+    painter.drawEllipse(1, 1, size - 2, size - 2)
+    painter.end()
+    return QIcon(pixmap)
+
+
+class DocumentListModel(QAbstractTableModel):
+    """A lazy table of documents: COUNT(*) for the size, a page cache for the rows."""
+
+    PAGE_SIZE = 200
+    MAX_PAGES = 16  # pages kept in memory; older ones are dropped (least recently used first)
+
+    def __init__(self, query: DocumentQuery, parent: Any = None):
+        super().__init__(parent)
+        self.query = query
+        self._filters = DocumentFilter()
+        self._count = self.query.count(self._filters)
+        self._pages: OrderedDict[int, list[DocumentRow]] = OrderedDict()
+        self._rtl: dict[int, bool] = {}  # doc id -> title reads right to left
+        self._status_icons: dict[str, QIcon] = {}
+        self.rtl_title_font: QFont | None = None  # Arabic script reads better a little larger
+        self.pages_loaded = 0  # pages read from SQL since the last reset (for tests and benchmarks)
+
+    # -- what is shown ----------------------------------------------------------------
+
+    @property
+    def filters(self) -> DocumentFilter:
+        return self._filters
+
+    def set_filters(self, filters: DocumentFilter) -> None:
+        if filters == self._filters:
+            return
+        self.beginResetModel()
+        self._filters = filters
+        self._reload()
+        self.endResetModel()
+
+    def reload(self) -> None:
+        """Read the count again and forget cached rows (after edits or imports)."""
+        count = self.query.count(self._filters)
+        if count == self._count:
+            # Same number of rows: the view keeps its scroll position and selection and
+            # re-reads only the rows it draws.
+            self._pages.clear()
+            self._rtl.clear()
+            if count:
+                self.dataChanged.emit(self.index(0, 0), self.index(count - 1, len(COLUMNS) - 1))
+            return
+        self.beginResetModel()
+        self._reload(count)
+        self.endResetModel()
+
+    def _reload(self, count: int | None = None) -> None:
+        self._count = self.query.count(self._filters) if count is None else count
+        self._pages.clear()
+        self._rtl.clear()
+        self.pages_loaded = 0
+
+    def refresh_document(self, doc_id: int) -> None:
+        """Re-read one document's row if it is cached (its counts or status changed)."""
+        for number, rows in self._pages.items():
+            for i, row in enumerate(rows):
+                if row.id == doc_id:
+                    fresh = self.query.rows([doc_id])
+                    if fresh:
+                        rows[i] = fresh[0]
+                        r = number * self.PAGE_SIZE + i
+                        self.dataChanged.emit(self.index(r, 0), self.index(r, len(COLUMNS) - 1))
+                    return
+
+    # -- rows -------------------------------------------------------------------------
+
+    def _page(self, number: int) -> list[DocumentRow]:
+        rows = self._pages.get(number)
+        if rows is not None:
+            self._pages.move_to_end(number)
+            return rows
+        rows = self.query.page(number * self.PAGE_SIZE, self.PAGE_SIZE, self._filters)
+        self.pages_loaded += 1
+        self._pages[number] = rows
+        while len(self._pages) > self.MAX_PAGES:
+            self._pages.popitem(last=False)
+        return rows
+
+    def row(self, row: int) -> DocumentRow | None:
+        if not 0 <= row < self._count:
+            return None
+        rows = self._page(row // self.PAGE_SIZE)
+        offset = row % self.PAGE_SIZE
+        return rows[offset] if offset < len(rows) else None
+
+    def cached_rows(self) -> int:
+        return sum(len(rows) for rows in self._pages.values())
+
+    def doc_id(self, row: int) -> int | None:
+        found = self.row(row)
+        return found.id if found else None
+
+    def row_of(self, doc_id: int) -> int | None:
+        for number, rows in self._pages.items():
+            for i, row in enumerate(rows):
+                if row.id == doc_id:
+                    return number * self.PAGE_SIZE + i
+        return self.query.position(doc_id, self._filters)
+
+    def is_rtl(self, row: DocumentRow) -> bool:
+        found = self._rtl.get(row.id)
+        if found is None:
+            found = detect_direction(row.title) == "rtl" if row.title else row.direction == "rtl"
+            self._rtl[row.id] = found
+        return found
+
+    # -- QAbstractTableModel ------------------------------------------------------------
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else self._count
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(COLUMNS):
+            column = COLUMNS[section]
+            if role == Qt.ItemDataRole.DisplayRole:
+                return HEADERS[column]
+            if role == Qt.ItemDataRole.TextAlignmentRole and column in ("entities", "quotes"):
+                return int(Qt.AlignmentFlag.AlignCenter)
+        return None
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        row = self.row(index.row())
+        if row is None:
+            return None
+        column = COLUMNS[index.column()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            if column == "title":
+                return row.title or f"(untitled #{row.id})"
+            if column == "status":
+                return STATUS_TEXT.get(row.status, row.status)
+            if column == "entities":
+                return row.entities
+            if column == "quotes":
+                return row.quotes
+        elif role == Qt.ItemDataRole.FontRole:
+            if column == "title" and self.rtl_title_font is not None and self.is_rtl(row):
+                return self.rtl_title_font
+        elif role == DOCUMENT_ID_ROLE:
+            return row.id
+        elif role == Qt.ItemDataRole.ToolTipRole:
+            if column == "status" and row.note:
+                return f"{STATUS_TEXT.get(row.status, row.status)}: {row.note}"
+            if column == "title":
+                return f"#{row.id} · {row.length:,} characters · {row.language}"
+        elif role == Qt.ItemDataRole.TextAlignmentRole:
+            if column in ("entities", "quotes"):
+                return int(Qt.AlignmentFlag.AlignCenter)
+            if column == "title":
+                side = Qt.AlignmentFlag.AlignRight if self.is_rtl(row) else Qt.AlignmentFlag.AlignLeft
+                return int(side | Qt.AlignmentFlag.AlignAbsolute | Qt.AlignmentFlag.AlignVCenter)
+        elif role == Qt.ItemDataRole.DecorationRole and column == "status":
+            icon = self._status_icons.get(row.status)
+            if icon is None:
+                icon = self._status_icons[row.status] = _dot_icon(STATUS_COLOR.get(row.status, "#999999"))
+            return icon
+        return None
+
+    def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        key = COLUMN_SORT.get(COLUMNS[column], "id") if 0 <= column < len(COLUMNS) else "id"
+        self.set_filters(self._filters.with_(sort=key, descending=order == Qt.SortOrder.DescendingOrder))
+
+
+class _TitleDelegate(QStyledItemDelegate):
+    """Lays each title out in its own direction, so Arabic punctuation and numbers sit right."""
+
+    def initStyleOption(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> None:
+        super().initStyleOption(option, index)
+        model = index.model()
+        if isinstance(model, DocumentListModel):
+            row = model.row(index.row())
+            if row is not None:
+                rtl = model.is_rtl(row)
+                option.direction = Qt.LayoutDirection.RightToLeft if rtl else Qt.LayoutDirection.LeftToRight  # type: ignore[attr-defined]
+        option.textElideMode = Qt.TextElideMode.ElideRight  # type: ignore[attr-defined]
+
+
+class DocumentListWidget(QWidget):
+    """Search box, status and label filters, and the lazy document table.
+
+    ``documentActivated(doc_id)`` is emitted when the annotator clicks a row or
+    presses Enter on it. :meth:`select_document` moves the selection without
+    emitting it (the window calls it when it opens a document by other means).
+    """
+
+    documentActivated = Signal(int)
+    countChanged = Signal(int, int)  # shown, total
+
+    def __init__(self, corpus: Corpus | str | os.PathLike, annotator: str, parent: QWidget | None = None):
+        super().__init__(parent)
+        if isinstance(corpus, Corpus):
+            self.corpus, self._owns_corpus = corpus, False
+        else:
+            self.corpus, self._owns_corpus = Corpus.open(corpus, create=False), True
+        self.annotator = annotator
+        self.query = DocumentQuery(self.corpus, annotator)
+        self.model = DocumentListModel(self.query, self)
+        self._current_id: int | None = None
+
+        self.search = QLineEdit(self)
+        self.search.setObjectName("documentSearch")
+        self.search.setPlaceholderText("Search titles and text…")
+        self.search.setClearButtonEnabled(True)
+        self.search.setToolTip("Full-text search (every word must occur; the last may be a prefix). Ctrl+F")
+        self._search_timer = QTimer(self)
+        self._search_timer.setSingleShot(True)
+        self._search_timer.setInterval(SEARCH_DELAY_MS)
+        self._search_timer.timeout.connect(self._apply_filters)
+        self.search.textChanged.connect(lambda _text: self._search_timer.start())
+        self.search.returnPressed.connect(self._apply_filters_now)
+
+        self.status_filter = QComboBox(self)
+        self.status_filter.setObjectName("statusFilter")
+        for text, value in STATUS_CHOICES:
+            self.status_filter.addItem(_dot_icon(STATUS_COLOR[value]) if value in STATUS_COLOR else QIcon(), text, value)
+        self.status_filter.setToolTip("Show only articles with this status (for you)")
+        self.status_filter.currentIndexChanged.connect(self._apply_filters_now)
+
+        self.label_filter = QComboBox(self)
+        self.label_filter.setObjectName("labelFilter")
+        self.label_filter.setToolTip("Show only articles where you labelled this entity type")
+        self._fill_labels()
+        self.label_filter.currentIndexChanged.connect(self._apply_filters_now)
+
+        self.summary = QLabel(self)
+        self.summary.setObjectName("documentCount")
+        self.summary.setTextFormat(Qt.TextFormat.PlainText)
+        self.summary.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.summary.setStyleSheet("color: palette(placeholder-text);")
+
+        self.table = QTableView(self)
+        self.table.setObjectName("documentTable")
+        self.table.setModel(self.model)
+        self.table.setItemDelegateForColumn(COLUMNS.index("title"), _TitleDelegate(self.table))
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.table.setWordWrap(False)
+        self.table.setShowGrid(False)
+        self.table.setAlternatingRowColors(True)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(-1, Qt.SortOrder.AscendingOrder)  # import order until a header is clicked
+        vertical = self.table.verticalHeader()
+        vertical.hide()
+        vertical.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        rtl_font = QFont(self.font())
+        rtl_font.setPointSizeF(rtl_font.pointSizeF() * 1.15)
+        self.model.rtl_title_font = rtl_font
+        vertical.setDefaultSectionSize(max(self.fontMetrics().height(), QFontMetrics(rtl_font).height()) + 8)
+        header = self.table.horizontalHeader()
+        header.setHighlightSections(False)
+        header.setSectionResizeMode(COLUMNS.index("title"), QHeaderView.ResizeMode.Stretch)
+        metrics = self.fontMetrics()
+        for name, sample in (("status", "in progress"), ("entities", "Entities"), ("quotes", "Quotes")):
+            column = COLUMNS.index(name)
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Fixed)
+            header.resizeSection(column, metrics.horizontalAdvance(sample) + (34 if name == "status" else 16))
+        self.table.clicked.connect(self._activate_index)
+        self.table.activated.connect(self._activate_index)
+
+        filters = QHBoxLayout()
+        filters.setContentsMargins(0, 0, 0, 0)
+        filters.addWidget(self.status_filter, 1)
+        filters.addWidget(self.label_filter, 1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.setSpacing(4)
+        layout.addWidget(self.search)
+        layout.addLayout(filters)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.summary)
+
+        find = QShortcut(QKeySequence.StandardKey.Find, self)
+        find.setContext(Qt.ShortcutContext.WindowShortcut)
+        find.activated.connect(self.focus_search)
+        self.search.installEventFilter(self)
+        self.setFocusProxy(self.table)
+        self._update_summary()
+
+    # -- public API ---------------------------------------------------------------------
+
+    def current_document(self) -> int | None:
+        return self._current_id
+
+    def select_document(self, doc_id: int) -> bool:
+        """Select and scroll to a document without emitting ``documentActivated``.
+
+        Returns False (and clears the selection) when the filters hide the document.
+        """
+        self._current_id = doc_id
+        row = self.model.row_of(doc_id)
+        selection = self.table.selectionModel()
+        if row is None:
+            selection.clearSelection()
+            return False
+        index = self.model.index(row, 0)
+        selection.setCurrentIndex(
+            index, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
+        )
+        self.table.scrollTo(index, QAbstractItemView.ScrollHint.EnsureVisible)
+        return True
+
+    def refresh(self) -> None:
+        """Re-read counts and statuses (after edits), keeping the selected document and the scroll position."""
+        scroll = self.table.verticalScrollBar().value()
+        self.model.reload()
+        self.table.verticalScrollBar().setValue(scroll)
+        if self._current_id is not None:
+            row = self.model.row_of(self._current_id)
+            if row is None:
+                self.table.selectionModel().clearSelection()
+            else:
+                index = self.model.index(row, 0)
+                self.table.selectionModel().setCurrentIndex(
+                    index, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
+                )
+        self._update_summary()
+
+    def refresh_document(self, doc_id: int) -> None:
+        """Cheap update of one row (its counts changed), when the filters are not affected."""
+        self.model.refresh_document(doc_id)
+
+    def set_filters(self, status: str | None = None, label: str | None = None, search: str = "") -> None:
+        """Set the filters as the annotator would through the widgets (applied at once)."""
+        self._set_combo(self.status_filter, status)
+        self._set_combo(self.label_filter, label)
+        self.search.blockSignals(True)
+        self.search.setText(search)
+        self.search.blockSignals(False)
+        self._apply_filters_now()
+
+    def focus_search(self) -> None:
+        self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search.selectAll()
+
+    def visible_titles(self) -> list[str]:
+        """The titles of the rows currently on screen (what the annotator reads)."""
+        viewport = self.table.viewport()
+        first = self.table.rowAt(0)
+        if first < 0:
+            return []
+        last = self.table.rowAt(viewport.height() - 1)
+        last = self.model.rowCount() - 1 if last < 0 else last
+        return [self.model.data(self.model.index(r, 0)) for r in range(first, last + 1)]
+
+    def close_corpus(self) -> None:
+        if self._owns_corpus:
+            self.corpus.close()
+            self._owns_corpus = False
+
+    # -- internals ------------------------------------------------------------------------
+
+    def _fill_labels(self) -> None:
+        self.label_filter.blockSignals(True)
+        current = self.label_filter.currentData()
+        self.label_filter.clear()
+        self.label_filter.addItem("Any label", None)
+        for label in self.corpus.labels.entities:
+            text = f"{label.name} — {label.description}" if label.description else label.name
+            self.label_filter.addItem(_dot_icon(label.color, 12), text, label.name)
+        self._set_combo(self.label_filter, current)
+        self.label_filter.blockSignals(False)
+
+    @staticmethod
+    def _set_combo(combo: QComboBox, value: str | None) -> None:
+        index = combo.findData(value) if value is not None else 0
+        combo.blockSignals(True)
+        combo.setCurrentIndex(max(0, index))
+        combo.blockSignals(False)
+
+    def _apply_filters_now(self) -> None:
+        self._search_timer.stop()
+        self._apply_filters()
+
+    def _apply_filters(self) -> None:
+        filters = self.model.filters.with_(
+            status=self.status_filter.currentData(),
+            label=self.label_filter.currentData(),
+            search=self.search.text().strip(),
+        )
+        if filters != self.model.filters:
+            self.model.set_filters(filters)
+            if self._current_id is not None:
+                row = self.model.row_of(self._current_id)
+                if row is not None:
+                    index = self.model.index(row, 0)
+                    self.table.selectionModel().setCurrentIndex(
+                        index,
+                        QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows,
+                    )
+                    self.table.scrollTo(index, QAbstractItemView.ScrollHint.PositionAtCenter)
+        self._update_summary()
+
+    def _update_summary(self) -> None:
+        shown = self.model.rowCount()
+        filters = self.model.filters
+        filtered = bool(filters.status or filters.label or filters.search)
+        total = self.corpus.count_documents() if filtered else shown
+        noun = "article" if total == 1 else "articles"
+        self.summary.setText(f"{shown:,} of {total:,} {noun}" if filtered else f"{total:,} {noun}")
+        self.countChanged.emit(shown, total)
+
+    def _activate_index(self, index: QModelIndex) -> None:
+        doc_id = self.model.doc_id(index.row()) if index.isValid() else None
+        if doc_id is None or doc_id == self._current_id:
+            return
+        self._current_id = doc_id
+        self.documentActivated.emit(doc_id)
+
+    def eventFilter(self, watched: Any, event: Any) -> bool:
+        # Escape in the search box clears it; Down moves into the list.
+        if watched is self.search and event.type() == event.Type.KeyPress:
+            if event.key() == Qt.Key.Key_Escape and self.search.text():
+                self.search.clear()
+                self._apply_filters_now()
+                return True
+            if event.key() == Qt.Key.Key_Down:
+                self.table.setFocus(Qt.FocusReason.OtherFocusReason)
+                if not self.table.currentIndex().isValid() and self.model.rowCount():
+                    self.table.setCurrentIndex(self.model.index(0, 0))
+                return True
+        return super().eventFilter(watched, event)
+
+    def sizeHint(self) -> QSize:
+        return QSize(360, 600)

@@ -1,0 +1,199 @@
+"""The keyboard map as a semi-transparent overlay over the window (F1 or ``?``; Esc closes).
+
+It lists exactly the bindings of :mod:`annotator.ui.keymap` it is given, grouped by
+section, so the help can never disagree with the keys. While it is shown it takes
+the keyboard: no annotation key fires behind it by accident.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from PySide6.QtCore import QEvent, QObject, QRect, Qt
+from PySide6.QtGui import QColor, QFont, QKeyEvent, QMouseEvent, QPainter, QPaintEvent
+from PySide6.QtWidgets import (
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from annotator.ui.keymap import DISPLAY, SECTIONS, KeyBinding
+
+CLOSE_KEYS = (Qt.Key.Key_Escape, Qt.Key.Key_F1, Qt.Key.Key_Question)
+PANEL_STYLE = """
+QFrame#helpPanel { background: palette(base); border-radius: 10px; border: 1px solid palette(mid); }
+QLabel#helpKey { background: palette(window); border: 1px solid palette(mid); border-bottom-width: 2px;
+                 border-radius: 4px; padding: 1px 6px; font-family: monospace; }
+QLabel#helpSection { font-weight: 600; font-size: 11pt; padding-top: 6px; }
+QLabel#helpFooter { color: palette(placeholder-text); }
+"""
+
+
+def _label(text: str, parent: QWidget, name: str = "") -> QLabel:
+    label = QLabel(parent)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    label.setText(text)
+    if name:
+        label.setObjectName(name)
+    return label
+
+
+class HelpOverlay(QWidget):
+    """Covers its parent with a dimmed layer and a panel listing every key."""
+
+    COLUMNS = 3
+
+    def __init__(self, parent: QWidget, keymap: Iterable[KeyBinding]):
+        super().__init__(parent)
+        self.setObjectName("helpOverlay")
+        self.bindings = list(keymap)
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, False)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self._previous_focus: QWidget | None = None
+
+        self.panel = QFrame(self)
+        self.panel.setObjectName("helpPanel")
+        self.panel.setStyleSheet(PANEL_STYLE)
+        title = _label("Keyboard", self.panel, "helpTitle")
+        font = QFont(title.font())
+        font.setPointSizeF(font.pointSizeF() * 1.4)
+        font.setBold(True)
+        title.setFont(font)
+        footer = _label("Esc, F1 or ? closes this. Every edit is saved the moment you make it.", self.panel,
+                        "helpFooter")
+
+        body = QWidget()
+        columns = QHBoxLayout(body)
+        columns.setContentsMargins(0, 0, 0, 0)
+        columns.setSpacing(28)
+        self.key_labels: list[QLabel] = []
+        self.description_labels: list[QLabel] = []
+        for group in self._balanced_columns():
+            column = QWidget(body)
+            grid = QGridLayout(column)
+            grid.setContentsMargins(0, 0, 0, 0)
+            grid.setHorizontalSpacing(10)
+            grid.setVerticalSpacing(4)
+            row = 0
+            for section, bindings in group:
+                grid.addWidget(_label(section, column, "helpSection"), row, 0, 1, 2)
+                row += 1
+                for binding in bindings:
+                    keys = QWidget(column)
+                    keys_layout = QHBoxLayout(keys)
+                    keys_layout.setContentsMargins(0, 0, 0, 0)
+                    keys_layout.setSpacing(3)
+                    for key in dict.fromkeys(DISPLAY.get(k, k) for k in binding.keys):  # Return/Enter read alike
+                        chip = _label(key, keys, "helpKey")
+                        keys_layout.addWidget(chip)
+                        self.key_labels.append(chip)
+                    keys_layout.addStretch(1)
+                    description = _label(binding.description, column, "helpDescription")
+                    description.setWordWrap(True)
+                    self.description_labels.append(description)
+                    grid.addWidget(keys, row, 0, Qt.AlignmentFlag.AlignTop)
+                    grid.addWidget(description, row, 1, Qt.AlignmentFlag.AlignTop)
+                    row += 1
+            grid.setColumnStretch(1, 1)
+            grid.setRowStretch(row, 1)
+            columns.addWidget(column, 1, Qt.AlignmentFlag.AlignTop)
+
+        scroll = QScrollArea(self.panel)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(body)
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        body.setAutoFillBackground(False)
+        scroll.viewport().setAutoFillBackground(False)
+        layout = QVBoxLayout(self.panel)
+        layout.setContentsMargins(24, 18, 24, 14)
+        layout.addWidget(title)
+        layout.addWidget(scroll, 1)
+        layout.addWidget(footer)
+
+        parent.installEventFilter(self)
+        self.hide()
+
+    def _balanced_columns(self) -> list[list[tuple[str, list[KeyBinding]]]]:
+        """Sections (in keymap order) split into columns of about the same height."""
+        order = [s for s in SECTIONS if any(b.section == s for b in self.bindings)]
+        order += [s for s in dict.fromkeys(b.section for b in self.bindings) if s not in order]
+        sections = [(s, [b for b in self.bindings if b.section == s]) for s in order]
+        total = sum(len(b) + 1 for _, b in sections)
+        target = total / self.COLUMNS
+        columns: list[list[tuple[str, list[KeyBinding]]]] = [[]]
+        height = 0
+        for section, bindings in sections:
+            if columns[-1] and height + (len(bindings) + 1) / 2 > target and len(columns) < self.COLUMNS:
+                columns.append([])
+                height = 0
+            columns[-1].append((section, bindings))
+            height += len(bindings) + 1
+        return columns
+
+    # -- what it lists (for tests) ----------------------------------------------------------------
+
+    def listed_keys(self) -> list[str]:
+        return [label.text() for label in self.key_labels]
+
+    def listed_descriptions(self) -> list[str]:
+        return [label.text() for label in self.description_labels]
+
+    # -- showing and closing ------------------------------------------------------------------------
+
+    def _fit(self) -> None:
+        parent = self.parentWidget()
+        if parent is None:
+            return
+        self.setGeometry(parent.rect())
+        margin_x = max(24, self.width() // 14)
+        margin_y = max(24, self.height() // 14)
+        self.panel.setGeometry(QRect(margin_x, margin_y, self.width() - 2 * margin_x, self.height() - 2 * margin_y))
+
+    def showEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt override)
+        self._fit()
+        self.raise_()
+        focus = self.window().focusWidget() if self.window() else None
+        self._previous_focus = focus if focus is not self else None
+        self.setFocus(Qt.FocusReason.PopupFocusReason)
+        super().showEvent(event)  # type: ignore[arg-type]
+
+    def hideEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt override)
+        super().hideEvent(event)  # type: ignore[arg-type]
+        if self._previous_focus is not None:
+            self._previous_focus.setFocus(Qt.FocusReason.PopupFocusReason)
+            self._previous_focus = None
+
+    def toggle(self) -> None:
+        self.setVisible(not self.isVisible())
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.parentWidget() and event.type() == QEvent.Type.Resize and self.isVisible():
+            self._fit()
+        return super().eventFilter(watched, event)
+
+    def event(self, event: QEvent) -> bool:
+        # Take every key while shown: no window shortcut (label keys, Delete...) fires behind the help.
+        if event.type() == QEvent.Type.ShortcutOverride:
+            event.accept()
+            return True
+        return super().event(event)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt override)
+        if event.key() in CLOSE_KEYS or event.text() == "?":
+            self.hide()
+        event.accept()
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802 (Qt override)
+        if not self.panel.geometry().contains(event.position().toPoint()):
+            self.hide()
+        event.accept()
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 (Qt override)
+        painter = QPainter(self)
+        painter.fillRect(self.rect(), QColor(20, 22, 30, 150))
+        painter.end()
