@@ -1,0 +1,432 @@
+"""The document view: the stored article text with its annotations drawn over it.
+
+A read-only :class:`QPlainTextEdit` holding the text exactly as stored (set with
+``setPlainText``, never read back: ``toPlainText()`` turns NO-BREAK SPACE into a
+space). Highlights are ``ExtraSelection`` s rebuilt from the session, which never
+touch the document or its undo stack:
+
+- entities: background in the label's colour;
+- entity suggestions: a paler background with a dotted underline, until accepted;
+- quotes: content underlined (blue), cue in red with a wavy underline, source in green;
+- quote suggestions: the same roles with dashed/dotted underlines.
+
+The selected span, quote or suggestion is framed in :meth:`paintEvent` (no rebuild
+on selection change), and for a selected quote the source→speaker link is drawn as
+an arrow to the linked entity, which gets a green frame.
+
+Every offset goes through :class:`annotator.core.offsets.OffsetMap`: Qt counts
+UTF-16 units, the store counts code points.
+"""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+
+from PySide6.QtCore import QEvent, QPointF, QRectF, Qt
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontDatabase,
+    QMouseEvent,
+    QPainter,
+    QPainterPath,
+    QPaintEvent,
+    QPen,
+    QTextCharFormat,
+    QTextCursor,
+    QTextFormat,
+    QTextOption,
+)
+from PySide6.QtWidgets import QPlainTextEdit, QTextEdit, QToolTip, QWidget
+
+from annotator.core.offsets import OffsetMap
+from annotator.core.spans import Quote, Range, Span
+from annotator.ui.session import AnnotationSession
+
+FONTS_DIR = Path(__file__).resolve().parent.parent.parent / "resources" / "fonts"
+ARABIC_FAMILIES = ["Noto Naskh Arabic", "Noto Sans Arabic", "DejaVu Sans"]
+LATIN_FAMILIES = ["Noto Sans", "DejaVu Sans"]
+ROLE_COLORS = {"content": "#1e66f5", "cue": "#d20f39", "source": "#40a02b"}
+SELECTION_FRAME = "#303446"
+BASE_POINT_SIZE = 15
+_fonts_loaded = False
+
+
+def ensure_fonts() -> None:
+    """Load the fonts shipped in ``resources/fonts`` once, so rendering never depends on the machine."""
+    global _fonts_loaded
+    if _fonts_loaded:
+        return
+    _fonts_loaded = True
+    families = set(QFontDatabase.families())
+    for path in sorted(FONTS_DIR.glob("*.ttf")):
+        stem = path.stem.split("-")[0]  # "NotoNaskhArabic"
+        if not any(f.replace(" ", "") == stem for f in families):
+            QFontDatabase.addApplicationFont(str(path))
+
+
+def text_font(direction: str, point_size: float = BASE_POINT_SIZE) -> QFont:
+    """The reading font for a document: Noto Naskh Arabic for right-to-left text, Noto Sans otherwise."""
+    ensure_fonts()
+    font = QFont()
+    font.setFamilies(ARABIC_FAMILIES + LATIN_FAMILIES if direction == "rtl" else LATIN_FAMILIES + ARABIC_FAMILIES)
+    font.setPointSizeF(point_size)
+    return font
+
+
+class DocumentView(QPlainTextEdit):
+    """Shows the session's document; reports selections and clicks back to the session."""
+
+    def __init__(self, session: AnnotationSession, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.offsets = OffsetMap("")
+        self.direction = "ltr"
+        self.zoom = 0  # steps of one point
+        self._formats: dict[tuple, QTextCharFormat] = {}
+        self._pressed_at: QPointF | None = None
+        self.setObjectName("documentView")
+        self.setReadOnly(True)
+        # setReadOnly drops keyboard selection: set the interaction flags afterwards.
+        self.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextSelectableByMouse | Qt.TextInteractionFlag.TextSelectableByKeyboard
+        )
+        self.setUndoRedoEnabled(False)
+        self.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
+        self.setWordWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
+        self.setTabChangesFocus(False)
+        self.document().setDocumentMargin(18)
+        self.setFont(text_font("ltr"))
+        self._unsubscribe = session.subscribe(self._on_session)
+        self.destroyed.connect(lambda *_: self._unsubscribe())
+        if session.document is not None:
+            self.show_document()
+
+    # -- session -> view ------------------------------------------------------------------
+
+    def _on_session(self, kind: str, payload: object) -> None:
+        if kind == "document":
+            self.show_document()
+        elif kind == "annotations":
+            self.rebuild_highlights()
+        elif kind == "selection":
+            self._reveal_selection()
+            self.viewport().update()
+
+    def show_document(self) -> None:
+        """Show the session's document (text, direction, font, highlights)."""
+        document = self.session.document
+        text = document.text if document else ""
+        self.offsets = OffsetMap(text)
+        self.setExtraSelections([])
+        self.setPlainText(text)
+        self.set_direction(document.direction if document else "ltr")
+        self.rebuild_highlights()
+        self.moveCursor(QTextCursor.MoveOperation.Start)
+
+    def set_direction(self, direction: str) -> None:
+        """Right-to-left: text direction AND right alignment AND widget layout direction."""
+        self.direction = direction
+        rtl = direction == "rtl"
+        option = self.document().defaultTextOption()
+        option.setTextDirection(Qt.LayoutDirection.RightToLeft if rtl else Qt.LayoutDirection.LeftToRight)
+        option.setAlignment(
+            (Qt.AlignmentFlag.AlignRight if rtl else Qt.AlignmentFlag.AlignLeft) | Qt.AlignmentFlag.AlignAbsolute
+        )
+        self.document().setDefaultTextOption(option)
+        self.setLayoutDirection(Qt.LayoutDirection.RightToLeft if rtl else Qt.LayoutDirection.LeftToRight)
+        self.setFont(text_font(direction, BASE_POINT_SIZE + self.zoom))
+
+    # -- zoom -----------------------------------------------------------------------------------
+
+    def zoom_by(self, steps: int) -> None:
+        self.zoom = max(-8, min(24, self.zoom + steps))
+        self.setFont(text_font(self.direction, BASE_POINT_SIZE + self.zoom))
+        self.viewport().update()
+
+    def zoom_reset(self) -> None:
+        self.zoom_by(-self.zoom)
+
+    # -- highlights -----------------------------------------------------------------------------
+
+    def _format(self, key: tuple) -> QTextCharFormat:
+        """Char formats are cached: at most a few dozen distinct ones per corpus."""
+        cached = self._formats.get(key)
+        if cached is not None:
+            return cached
+        fmt = QTextCharFormat()
+        kind, color = key[0], QColor(key[1])
+        if kind == "entity":
+            fmt.setBackground(color)
+            fmt.setForeground(QColor("#1b1b1b"))
+        elif kind == "entity-suggestion":
+            pale = QColor(color)
+            pale.setAlpha(80)
+            fmt.setBackground(pale)
+            fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.DotLine)
+            fmt.setUnderlineColor(color.darker(160))
+        else:  # quote roles: ("content"|"cue"|"source", color, suggested)
+            suggested = key[2]
+            role = kind
+            fmt.setUnderlineColor(color)
+            if role == "content":
+                fmt.setUnderlineStyle(
+                    QTextCharFormat.UnderlineStyle.DashUnderline if suggested
+                    else QTextCharFormat.UnderlineStyle.SingleUnderline
+                )
+            elif role == "cue":
+                fmt.setUnderlineStyle(
+                    QTextCharFormat.UnderlineStyle.DotLine if suggested else QTextCharFormat.UnderlineStyle.WaveUnderline
+                )
+                fmt.setForeground(color)
+            else:
+                fmt.setUnderlineStyle(
+                    QTextCharFormat.UnderlineStyle.DotLine if suggested
+                    else QTextCharFormat.UnderlineStyle.SingleUnderline
+                )
+                fmt.setForeground(color)
+        self._formats[key] = fmt
+        return fmt
+
+    def _selection(self, start: int, end: int, fmt: QTextCharFormat) -> QTextEdit.ExtraSelection:
+        cursor = QTextCursor(self.document())
+        cursor.setPosition(self.offsets.to_utf16(start))
+        cursor.setPosition(self.offsets.to_utf16(end), QTextCursor.MoveMode.KeepAnchor)
+        selection = QTextEdit.ExtraSelection()
+        selection.cursor = cursor
+        selection.format = fmt
+        return selection
+
+    def rebuild_highlights(self) -> None:
+        """Rebuild every ExtraSelection from the session (backgrounds first, underlines on top)."""
+        session = self.session
+        if session.document is None:
+            self.setExtraSelections([])
+            return
+        labels = session.corpus.labels
+        colors = {label.name: label.color for label in labels.entities}
+        roles = {role.name: role.color for role in labels.quote_roles} or {}
+        role_color = {name: roles.get(name, default) for name, default in ROLE_COLORS.items()}
+        selections: list[QTextEdit.ExtraSelection] = []
+        for span in session.suggested_spans:
+            fmt = self._format(("entity-suggestion", colors.get(span.label, "#cccccc")))
+            selections.append(self._selection(span.start, span.end, fmt))
+        for span in session.spans:
+            selections.append(self._selection(span.start, span.end,
+                                              self._format(("entity", colors.get(span.label, "#cccccc")))))
+        for suggested, quotes in ((True, session.suggested_quotes), (False, session.quotes)):
+            for quote in quotes:
+                for role, r in quote.parts():
+                    fmt = self._format((role, role_color[role], suggested))
+                    selections.append(self._selection(r.start, r.end, fmt))
+        self.setExtraSelections(selections)
+        self.viewport().update()
+
+    # -- geometry ---------------------------------------------------------------------------------
+
+    def range_rects(self, start: int, end: int) -> list[QRectF]:
+        """Viewport rectangles covering code points ``[start, end)``, one per visual line."""
+        lo, hi = self.offsets.to_utf16(start), self.offsets.to_utf16(end)
+        rects: list[QRectF] = []
+        block = self.document().findBlock(lo)
+        offset = self.contentOffset()
+        viewport_height = self.viewport().height()
+        while block.isValid() and block.position() <= hi:
+            if block.isVisible():
+                geometry = self.blockBoundingGeometry(block).translated(offset)
+                if geometry.top() > viewport_height:
+                    break
+                layout = block.layout()
+                base = block.position()
+                for i in range(layout.lineCount()):
+                    line = layout.lineAt(i)
+                    a = max(lo, base + line.textStart())
+                    b = min(hi, base + line.textStart() + line.textLength())
+                    if a >= b:
+                        continue
+                    x1, _ = line.cursorToX(a - base)
+                    x2, _ = line.cursorToX(b - base)
+                    top = geometry.top() + line.y()
+                    rects.append(QRectF(min(x1, x2) + geometry.left(), top, abs(x2 - x1), line.height()))
+            block = block.next()
+        return rects
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 (Qt override)
+        super().paintEvent(event)
+        item = self.session.selected_item()
+        if item is None:
+            return
+        painter = QPainter(self.viewport())
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        if isinstance(item, Span):
+            self._frame(painter, [Range(item.start, item.end)], SELECTION_FRAME,
+                        dashed=self.session.selection.kind == "suggestion")
+        else:
+            dashed = self.session.selection.kind == "suggestion"
+            self._frame(painter, list(item.contents), ROLE_COLORS["content"], dashed)
+            if item.cue:
+                self._frame(painter, [item.cue], ROLE_COLORS["cue"], dashed)
+            self._frame(painter, list(item.sources), ROLE_COLORS["source"], dashed)
+            if item.entity is not None:
+                self._draw_link(painter, item)
+        painter.end()
+
+    def _frame(self, painter: QPainter, ranges: list[Range], color: str, dashed: bool = False) -> None:
+        pen = QPen(QColor(color), 2)
+        if dashed:
+            pen.setStyle(Qt.PenStyle.DashLine)
+        painter.setPen(pen)
+        for r in ranges:
+            for rect in self.range_rects(r.start, r.end):
+                painter.drawRoundedRect(rect.adjusted(-2, 0, 2, 0), 3, 3)
+
+    def _draw_link(self, painter: QPainter, quote: Quote) -> None:
+        """The source→speaker link: a green frame on the entity and an arrow from the source to it."""
+        entity_rects = self.range_rects(quote.entity.start, quote.entity.end)
+        if not entity_rects:
+            return
+        pen = QPen(QColor(ROLE_COLORS["source"]), 2.5)
+        painter.setPen(pen)
+        for rect in entity_rects:
+            painter.drawRoundedRect(rect.adjusted(-4, -2, 4, 2), 4, 4)
+        sources = [r for r in quote.sources if not r.overlaps(quote.entity)]
+        if not sources:
+            return
+        source_rects = self.range_rects(sources[0].start, sources[0].end)
+        if not source_rects:
+            return
+        a = source_rects[0].center()
+        b = entity_rects[0].center()
+        a.setY(source_rects[0].top())
+        b.setY(entity_rects[0].top() - 2)
+        lift = max(24.0, abs(a.x() - b.x()) / 4)
+        control = QPointF((a.x() + b.x()) / 2, min(a.y(), b.y()) - lift)
+        path = QPainterPath(a)
+        path.quadTo(control, b)
+        painter.drawPath(path)
+        # arrow head at b, along the curve's final direction
+        direction = b - control
+        length = max(1.0, (direction.x() ** 2 + direction.y() ** 2) ** 0.5)
+        ux, uy = direction.x() / length, direction.y() / length
+        head = QPainterPath(b)
+        head.lineTo(b.x() - 9 * ux + 5 * uy, b.y() - 9 * uy - 5 * ux)
+        head.lineTo(b.x() - 9 * ux - 5 * uy, b.y() - 9 * uy + 5 * ux)
+        head.closeSubpath()
+        painter.fillPath(head, QColor(ROLE_COLORS["source"]))
+
+    def _reveal_selection(self) -> None:
+        """Scroll the selected item into view (the caret moves to it; a text selection is dropped)."""
+        item = self.session.selected_item()
+        if item is None:
+            return
+        cursor = self.textCursor()
+        if cursor.hasSelection() or not (item.start <= self.offsets.to_codepoint(cursor.position()) <= item.end):
+            cursor = QTextCursor(self.document())
+            cursor.setPosition(self.offsets.to_utf16(item.start))
+            self.setTextCursor(cursor)
+        self.ensureCursorVisible()
+
+    # -- view -> session ------------------------------------------------------------------------
+
+    def selected_range(self) -> tuple[int, int] | None:
+        """The text selection as code points ``(start, end)`` of the stored text, or None."""
+        cursor = self.textCursor()
+        if not cursor.hasSelection():
+            return None
+        return self.offsets.to_codepoint(cursor.selectionStart()), self.offsets.to_codepoint(cursor.selectionEnd())
+
+    def cursor_offset(self) -> int:
+        return self.offsets.to_codepoint(self.textCursor().position())
+
+    def select_text(self, start: int, end: int) -> None:
+        """Select code points ``[start, end)`` as if the annotator had dragged over them."""
+        cursor = QTextCursor(self.document())
+        cursor.setPosition(self.offsets.to_utf16(start))
+        cursor.setPosition(self.offsets.to_utf16(end), QTextCursor.MoveMode.KeepAnchor)
+        self.setTextCursor(cursor)
+
+    def offset_at(self, point: QPointF) -> int | None:
+        """The code point under a viewport point (the character, not the gap between two)."""
+        position = self.cursorForPosition(point.toPoint()).position()
+        candidate = self.offsets.to_codepoint(position)
+        for offset in (candidate, candidate - 1):
+            if 0 <= offset < self.offsets.length and self.session.items_at(offset):
+                return offset
+        return candidate if candidate < self.offsets.length else None
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802
+        self._pressed_at = event.position()
+        super().mousePressEvent(event)
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802
+        super().mouseReleaseEvent(event)
+        pressed, self._pressed_at = self._pressed_at, None
+        if event.button() != Qt.MouseButton.LeftButton or self.textCursor().hasSelection():
+            return
+        if pressed is not None and (event.position() - pressed).manhattanLength() > 4:
+            return  # a drag that selected nothing
+        offset = self.offset_at(event.position())
+        if offset is None:
+            self.session.select(None)
+        else:
+            self.session.select_at(offset)
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ToolTip:
+            offset = self.offset_at(QPointF(self.viewport().mapFrom(self, event.pos())))
+            tip = self.tooltip_at(offset) if offset is not None else ""
+            if tip:
+                QToolTip.showText(event.globalPos(), tip, self)
+            else:
+                QToolTip.hideText()
+                event.ignore()
+            return True
+        return super().event(event)
+
+    def tooltip_at(self, offset: int) -> str:
+        """Tooltip (escaped rich text) describing what covers ``offset``: label, origin, suggester, score."""
+        lines = []
+        text = self.session.text
+        for kind, item in self.session.items_at(offset):
+            if isinstance(item, Span):
+                what = f"<b>{html.escape(item.label)}</b> “{html.escape(text[item.start:item.end])}”"
+                if kind == "suggestion":
+                    what += " · suggestion"
+                else:
+                    what += f" · {item.origin}"
+            else:
+                what = f"<b>Quote</b> ({item.type})"
+                if kind == "suggestion":
+                    what += " · suggestion"
+                else:
+                    what += f" · {item.origin}"
+                if item.cue:
+                    what += f" · cue “{html.escape(text[item.cue.start:item.cue.end])}”"
+                if item.sources:
+                    what += " · source “" + html.escape(" / ".join(text[r.start:r.end] for r in item.sources)) + "”"
+                if item.entity:
+                    what += f" → “{html.escape(text[item.entity.start:item.entity.end])}”"
+            if item.suggester:
+                what += f" · by {html.escape(item.suggester)}"
+            if item.score is not None:
+                what += f" · score {item.score:.2f}"
+            lines.append(what)
+        if not lines:
+            return ""
+        return "<div dir='auto'>" + "<br>".join(lines) + "</div>"
+
+
+def selection_format_kinds(view: DocumentView) -> list[str]:
+    """For tests and debugging: a short description of every highlight in the view."""
+    out = []
+    for selection in view.extraSelections():
+        fmt = selection.format
+        if fmt.hasProperty(QTextFormat.Property.BackgroundBrush) and fmt.background().color().alpha() == 255:
+            out.append("entity")
+        elif fmt.hasProperty(QTextFormat.Property.BackgroundBrush):
+            out.append("entity-suggestion")
+        else:
+            out.append(f"quote-{fmt.underlineStyle().name}")
+    return out

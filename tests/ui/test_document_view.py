@@ -1,0 +1,239 @@
+"""The document view and the keyboard actions on real widgets (offscreen), checked in the database."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMainWindow
+
+from annotator.core.spans import DocumentRecord, Quote, Range, Span
+from annotator.store import Corpus
+from annotator.ui.actions import AnnotationActions
+from annotator.ui.document_view import DocumentView, selection_format_kinds
+from annotator.ui.session import AnnotationSession
+
+WHO = "amira"
+ENGLISH = (
+    "Obama and Putin meet in Hangzhou\n\n"
+    "President Barack Obama said on Monday that \"we have not yet closed the gaps\" with Russia.\n"
+    "Vladimir Putin told reporters that some rapprochement had been reached."
+)
+
+
+class Host(QMainWindow):
+    """The smallest window carrying the view and the keymap's actions."""
+
+    def __init__(self, session: AnnotationSession) -> None:
+        super().__init__()
+        self.session = session
+        self.view = DocumentView(session, self)
+        self.setCentralWidget(self.view)
+        self.actions = AnnotationActions(self, session, self.view, {"help": lambda: None})
+        self.resize(900, 700)
+
+
+@pytest.fixture
+def make_host(qtbot, corpus: Corpus):
+    def make(text: str, title: str = "article") -> Host:
+        [doc_id] = corpus.add_documents([DocumentRecord(text=text, title=title)]).new_ids
+        session = AnnotationSession(corpus, WHO)
+        session.open_document(doc_id)
+        host = Host(session)
+        qtbot.addWidget(host)
+        with qtbot.waitActive(host):
+            host.show()
+            host.activateWindow()
+        host.view.setFocus()
+        return host
+
+    return make
+
+
+def spans_in_db(host: Host) -> list[tuple[str, str, int, int, str]]:
+    s = host.session
+    return [(s.text[x.start:x.end], x.label, x.start, x.end, x.origin) for x in s.corpus.spans(s.doc_id, WHO)]
+
+
+def test_label_key_on_a_name_inside_a_clitic_word_stores_the_whole_token(qtbot, make_host, seed_text):
+    host = make_host(seed_text)
+    start = seed_text.index("وبوتين") + 1  # بوتين, without the conjunction
+    host.view.select_text(start, start + len("بوتين"))
+    assert host.view.selected_range() == (start, start + 5)
+    qtbot.keyClick(host.view, Qt.Key.Key_1)
+    assert spans_in_db(host) == [("وبوتين", "PER", start - 1, start + 5, "manual")]
+    assert selection_format_kinds(host.view) == ["entity"]
+
+
+def test_alt_label_key_keeps_the_characters(qtbot, make_host, seed_text):
+    host = make_host(seed_text)
+    start = seed_text.index("وبوتين") + 1
+    host.view.select_text(start, start + 5)
+    qtbot.keyClick(host.view, Qt.Key.Key_1, Qt.KeyboardModifier.AltModifier)
+    assert spans_in_db(host) == [("بوتين", "PER", start, start + 5, "manual")]
+
+
+def test_keyboard_selection_works_in_the_read_only_view(qtbot, make_host, seed_text):
+    host = make_host(seed_text)
+    qtbot.keyClick(host.view, Qt.Key.Key_Home, Qt.KeyboardModifier.ControlModifier)
+    # Shift+End selects the first line (logical order), whatever the visual direction
+    qtbot.keyClick(host.view, Qt.Key.Key_End, Qt.KeyboardModifier.ShiftModifier)
+    selected = host.view.selected_range()
+    assert selected is not None and selected[0] == 0 and selected[1] > 10
+    qtbot.keyClick(host.view, Qt.Key.Key_3)
+    first_line = seed_text.split("\n")[0]
+    assert spans_in_db(host) == [(first_line, "GPE", 0, len(first_line), "manual")]
+
+
+def test_rtl_document_is_right_to_left_and_right_aligned(make_host, seed_text):
+    host = make_host(seed_text)
+    view = host.view
+    option = view.document().defaultTextOption()
+    assert option.textDirection() == Qt.LayoutDirection.RightToLeft
+    assert option.alignment() & Qt.AlignmentFlag.AlignRight
+    assert view.layoutDirection() == Qt.LayoutDirection.RightToLeft
+    # what the eye sees: the first line starts at the right edge of the page
+    first = view.range_rects(0, 6)[0]  # أوباما
+    assert first.right() > view.viewport().width() * 0.8
+    assert "Naskh" in view.font().family() or "Naskh" in "".join(view.font().families())
+
+
+def test_english_document_is_left_to_right(qtbot, make_host):
+    host = make_host(ENGLISH, "English")
+    view = host.view
+    option = view.document().defaultTextOption()
+    assert option.textDirection() == Qt.LayoutDirection.LeftToRight
+    assert view.layoutDirection() == Qt.LayoutDirection.LeftToRight
+    assert view.range_rects(0, 5)[0].left() < view.viewport().width() * 0.2
+    start = ENGLISH.index("Barack") + 2
+    view.select_text(start, start + 10)  # "rack Obama" -> whole tokens
+    qtbot.keyClick(view, Qt.Key.Key_1)
+    assert [x[:2] for x in spans_in_db(host)] == [("Barack Obama", "PER")]
+
+
+def test_text_is_plain_never_html_and_nbsp_offsets_hold(qtbot, make_host):
+    text = "<b>not bold</b> &amp; Obama\u00a0spoke 😀 to Putin."
+    host = make_host(text)
+    assert host.view.document().toRawText().replace("\u2029", "\n") == text  # nothing interpreted
+    start = text.index("Putin")
+    host.view.select_text(start, start + 5)
+    qtbot.keyClick(host.view, Qt.Key.Key_1)
+    assert spans_in_db(host) == [("Putin", "PER", start, start + 5, "manual")]
+
+
+def test_clicking_a_span_selects_it_and_delete_removes_it(qtbot, make_host, seed_text):
+    host = make_host(seed_text)
+    start = seed_text.index("باراك أوباما")
+    span = host.session.label_range(start, start + len("باراك أوباما"), "PER")
+    rect = host.view.range_rects(span.start + 2, span.start + 3)[0]
+    qtbot.mouseClick(host.view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center().toPoint())
+    assert host.session.selection is not None and host.session.selection.id == span.id
+    qtbot.keyClick(host.view, Qt.Key.Key_Delete)
+    assert spans_in_db(host) == []
+    qtbot.keyClick(host.view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert spans_in_db(host)[0][:2] == ("باراك أوباما", "PER")
+    qtbot.keyClick(host.view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    assert spans_in_db(host) == []
+
+
+def test_relabel_with_a_digit_and_visual_boundary_keys_in_rtl(qtbot, make_host, seed_text):
+    host = make_host(seed_text)
+    start = seed_text.index("فلاديمير بوتين")
+    host.session.label_range(start, start + len("فلاديمير"), "ORG")  # selected after labelling
+    qtbot.keyClick(host.view, Qt.Key.Key_1)  # relabel
+    assert spans_in_db(host)[0][:2] == ("فلاديمير", "PER")
+    # In right-to-left text the next word (بوتين) is on the LEFT: "[" grows the left boundary.
+    qtbot.keyClick(host.view, Qt.Key.Key_BracketLeft)
+    assert spans_in_db(host)[0][0].startswith("فلاديمير بوتين")
+    # Shift+[ arrives as "{" (the offscreen platform sends no Shift alternative; real keyboards match "{")
+    qtbot.keyClick(host.view, Qt.Key.Key_BraceLeft)  # shrink the left boundary
+    assert spans_in_db(host)[0][0] == "فلاديمير"
+    qtbot.keyClick(host.view, Qt.Key.Key_BracketRight)  # grow the right boundary: the previous word
+    assert spans_in_db(host)[0][0] == "الروسي فلاديمير"
+
+
+def test_suggestions_are_drawn_differently_and_keys_accept_and_reject(qtbot, make_host, seed_text):
+    host = make_host(seed_text)
+    s = host.session
+    obama = seed_text.index("باراك أوباما")
+    moscow = seed_text.index("موسكو")
+    content = seed_text.index('"بعض التقارب في المواقف"')
+    cue = seed_text.index("وأعلن")
+    quote = Quote(contents=(Range(content, content + len('"بعض التقارب في المواقف"')),), cue=Range(cue, cue + 5),
+                  type="mixed", score=0.6)
+    s.corpus.store_suggestions(s.doc_id, "rules", "1", [Span(obama, obama + 12, "PER", score=0.95),
+                                                        Span(moscow, moscow + 5, "GPE", score=0.5)], [quote])
+    s.reload_suggestions()
+    kinds = selection_format_kinds(host.view)
+    assert kinds.count("entity-suggestion") == 2 and "entity" not in kinds
+    assert "باراك" in host.view.tooltip_at(obama + 1) and "0.95" in host.view.tooltip_at(obama + 1)
+    qtbot.keyClick(host.view, Qt.Key.Key_Tab)
+    assert s.selected_item().label == "PER"
+    qtbot.keyClick(host.view, Qt.Key.Key_Return)  # accept; the next suggestion is selected
+    assert spans_in_db(host) == [("باراك أوباما", "PER", obama, obama + 12, "accepted")]
+    assert isinstance(s.selected_item(), Quote)
+    qtbot.keyClick(host.view, Qt.Key.Key_Return)  # the quote with its cue, at once
+    [stored] = s.corpus.quotes(s.doc_id, WHO)
+    assert stored.key == quote.key and stored.origin == "accepted"
+    assert s.selected_item().label == "GPE"
+    qtbot.keyClick(host.view, Qt.Key.Key_X)
+    assert s.corpus.decisions(s.doc_id, WHO)[("entity", moscow, moscow + 5, "GPE")] == "rejected"
+    assert s.pending_suggestions == []
+    qtbot.keyClick(host.view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert len(s.pending_suggestions) == 1
+    assert "entity" in selection_format_kinds(host.view)
+
+
+def test_build_a_quote_from_the_keyboard(qtbot, make_host, seed_text):
+    host = make_host(seed_text)
+    s, view = host.session, host.view
+
+    def select(needle: str, nth: int = 0) -> None:
+        i = -1
+        for _ in range(nth + 1):
+            i = seed_text.index(needle, i + 1)
+        view.select_text(i, i + len(needle))
+
+    select("بوتين", 2)
+    qtbot.keyClick(view, Qt.Key.Key_1)
+    select('"بعض التقارب في المواقف"')
+    qtbot.keyClick(view, Qt.Key.Key_Q)
+    select("وأعلن")
+    qtbot.keyClick(view, Qt.Key.Key_C)
+    select("بوتين", 2)
+    qtbot.keyClick(view, Qt.Key.Key_S)
+    qtbot.keyClick(view, Qt.Key.Key_T)  # direct -> indirect
+    qtbot.keyClick(view, Qt.Key.Key_T)  # -> mixed
+    [q] = s.corpus.quotes(s.doc_id, WHO)
+    text = s.text
+    assert text[q.contents[0].start:q.contents[0].end] == '"بعض التقارب في المواقف"'
+    assert text[q.cue.start:q.cue.end] == "وأعلن"
+    assert [text[r.start:r.end] for r in q.sources] == ["بوتين"]
+    assert q.entity is not None and text[q.entity.start:q.entity.end] == "بوتين"
+    assert q.type == "mixed"
+    kinds = selection_format_kinds(view)
+    assert "quote-SingleUnderline" in kinds and "quote-WaveUnderline" in kinds
+    host.view.grab()  # the selected quote's frames and link paint without error
+
+
+def test_zoom_keys_change_the_text_size(qtbot, make_host, seed_text):
+    host = make_host(seed_text)
+    size = host.view.font().pointSizeF()
+    qtbot.keyClick(host.view, Qt.Key.Key_Equal, Qt.KeyboardModifier.ControlModifier)
+    assert host.view.font().pointSizeF() > size
+    qtbot.keyClick(host.view, Qt.Key.Key_Minus, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(host.view, Qt.Key.Key_Minus, Qt.KeyboardModifier.ControlModifier)
+    assert host.view.font().pointSizeF() < size
+
+
+def test_tooltip_names_label_origin_suggester_and_score(make_host, seed_text):
+    host = make_host(seed_text)
+    s = host.session
+    i = seed_text.index("حلب")
+    s.corpus.store_suggestions(s.doc_id, "gazetteer", "2", [Span(i, i + 3, "GPE", score=0.8)], [])
+    s.reload_suggestions()
+    tip = host.view.tooltip_at(i + 1)
+    assert "GPE" in tip and "suggestion" in tip and "gazetteer" in tip and "0.80" in tip
+    s.select("suggestion", s.suggested_spans[0].id)
+    s.accept_suggestion()
+    tip = host.view.tooltip_at(i + 1)
+    assert "accepted" in tip and "gazetteer" in tip
