@@ -1,0 +1,55 @@
+"""`python -m spacy debug data` on real exports, run as a user would (subprocess, the venv's python)."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from annotator.formats.selection import Selection
+from annotator.formats.spacy_writer import export_spacy
+
+from .builders import add_synthetic, annotate_seed
+
+pytestmark = pytest.mark.slow
+
+
+def debug_data(out: Path, cwd: Path) -> subprocess.CompletedProcess:
+    """Run ``spacy debug data`` on an export; stdout without colour codes."""
+    # Run from an unrelated folder: the tokenizer must come from the installed entry point, not the cwd.
+    result = subprocess.run(
+        [sys.executable, "-m", "spacy", "debug", "data", str(out / "config.cfg"),
+         "--paths.train", str(out / "train.spacy"), "--paths.dev", str(out / "dev.spacy")],
+        capture_output=True, text=True, cwd=cwd, timeout=300,
+        env={"ANSI_COLORS_DISABLED": "1", "PATH": "/usr/bin:/bin"},
+    )
+    result.stdout = re.sub(r"\x1b\[[0-9;]*m", "", result.stdout)
+    return result
+
+
+def test_debug_data_passes_on_an_export_of_150_articles(corpus, tmp_path):
+    add_synthetic(corpus, 150)
+    out = tmp_path / "out"
+    export_spacy(corpus, out, Selection())
+    result = debug_data(out, tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Corpus is loadable" in result.stdout
+    assert "misaligned tokens" not in result.stdout
+    assert "No entities consisting of or starting/ending with whitespace" in result.stdout
+    assert "Training pipeline: tok2vec, ner, spancat" in result.stdout
+
+
+def test_debug_data_on_the_seed_finds_no_data_errors(corpus, tmp_path):
+    """The seed holds two articles: spaCy's only complaint is its minimum of 100 training documents."""
+    annotate_seed(corpus)
+    out = tmp_path / "out"
+    export_spacy(corpus, out, Selection())
+    result = debug_data(out, tmp_path)
+    failures = [line for line in result.stdout.splitlines() if line.startswith("✘")]
+    assert failures == ["✘ Low number of examples to train a new pipeline (1)", "✘ 1 error"], result.stdout
+    assert "Pipeline can be initialized with data" in result.stdout
+    assert "misaligned tokens" not in result.stdout
+    assert "No entities crossing sentence boundaries" in result.stdout
