@@ -23,8 +23,8 @@ clitic view is what a matcher compares, never what a span covers.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import lru_cache
-from typing import Callable
 
 CONJUNCTIONS = ("و", "ف")
 PREPOSITIONS = ("ب", "ل", "ك")
@@ -84,7 +84,7 @@ def clitic_view(name: str, known: Callable[[str], bool] | None = None) -> str:
 
     Without a lexicon only the unambiguous cases are stripped: clitics in front of the article
     (``وبالولايات`` → ``ولايات``, ``للصين`` → ``صين``) and the article itself. ``وزارة`` (ministry) keeps
-    its ``و``. Given ``known`` (e.g. "is this a name the corpus already has?"), the least stripped
+    its ``و``. Given ``known`` (e.g. "is this a name the corpus already has?"), the most stripped
     reading it knows wins: ``clitic_view("وبوتين", {"بوتين"}.__contains__)`` → ``بوتين``.
     """
     words = normalize(name).split()
@@ -93,7 +93,7 @@ def clitic_view(name: str, known: Callable[[str], bool] | None = None) -> str:
     first = words[0]
     readings = _analyses(first, True)
     if known is not None:
-        words[0] = next((r for r in readings if known(r)), first)
+        words[0] = next((r for r in reversed(readings) if known(r)), first)
     else:
         with_article = next((r for r in readings if r.startswith(ARTICLE) and len(r) > len(ARTICLE) + 1), None)
         if with_article is not None:

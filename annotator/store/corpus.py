@@ -16,6 +16,7 @@ import json
 import os
 import sqlite3
 import threading
+import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -44,6 +45,23 @@ STATUSES = ("new", "in_progress", "done", "skipped")
 
 def now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="milliseconds")
+
+
+def _enable_wal(conn: sqlite3.Connection, patience: float = 10.0) -> None:
+    """Switch to WAL. SQLite answers "locked" at once (no busy wait) while another connection
+    writes to a rollback-journal file; wait for it, then go on in the file's current mode,
+    which is just as safe, only less concurrent, until the next open."""
+    deadline = time.monotonic() + patience
+    while True:
+        try:
+            conn.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc):
+                raise
+            if time.monotonic() > deadline:
+                return
+            time.sleep(0.05)
 
 
 def _storage_problem(exc: BaseException) -> str | None:
@@ -196,7 +214,7 @@ class Corpus:
         conn.execute("PRAGMA foreign_keys = ON")
         try:
             if str(path) != ":memory:" and not readonly:
-                conn.execute("PRAGMA journal_mode = WAL")
+                _enable_wal(conn)
             conn.execute("PRAGMA synchronous = FULL")
         except sqlite3.OperationalError as exc:  # read-only file: reading still works
             if "readonly" not in str(exc) and "read-only" not in str(exc):
@@ -271,13 +289,25 @@ class Corpus:
                     raise CorpusError(f"{self.path}: {problem}; this change was not saved") from exc
                 raise
 
-    def _backup_before_migration(self, version: int) -> Path:
-        """Copy the corpus (online backup API) to ``<stem>.v<version>.backup<suffix>`` before upgrading it."""
+    def _backup_before_migration(self, version: int) -> Path | None:
+        """Copy the corpus (online backup API) to ``<stem>.v<version>.backup<suffix>`` before upgrading it.
+
+        An existing backup is never overwritten (a timestamped name is used instead). Returns None,
+        keeping no copy, when another process upgraded the file in the meantime.
+        """
         target = self.path.with_name(f"{self.path.stem}.v{version}.backup{self.path.suffix}")
+        if target.exists():
+            stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%f")
+            target = self.path.with_name(f"{self.path.stem}.v{version}.backup-{stamp}{self.path.suffix}")
         dest = sqlite3.connect(str(target))
-        with dest:
+        try:
             self.conn.backup(dest)
-        dest.close()
+            copied = dest.execute("PRAGMA user_version").fetchone()[0]
+        finally:
+            dest.close()
+        if copied != version:
+            target.unlink()
+            return None
         return target
 
     def _initialise(self) -> None:
@@ -507,6 +537,18 @@ class Corpus:
 
     def count_documents(self) -> int:
         return self.conn.execute("SELECT COUNT(*) FROM documents").fetchone()[0]
+
+    def entity_names(self) -> list[tuple[str, str, int]]:
+        """Distinct ``(text, label, count)`` of the entity spans of every annotation set.
+
+        The learned suggester proposes these names wherever they occur again. Texts are the
+        spans' exact slices of their documents (clitics included, as annotated).
+        """
+        rows = self.conn.execute(
+            'SELECT substr(d.text, s.start + 1, s."end" - s.start) AS name, s.label, COUNT(*) AS n '
+            "FROM spans s JOIN documents d ON d.id = s.document_id GROUP BY name, s.label ORDER BY name, s.label"
+        )
+        return [(r["name"], r["label"], r["n"]) for r in rows]
 
     # -- spans --------------------------------------------------------------------------
 
