@@ -208,7 +208,11 @@ def _check_schema(conn: sqlite3.Connection, report: CheckReport) -> None:
 
 
 def _check_integrity(conn: sqlite3.Connection, report: CheckReport) -> None:
-    rows = [r[0] for r in conn.execute("PRAGMA integrity_check")]
+    try:
+        rows = [r[0] for r in conn.execute("PRAGMA integrity_check")]
+    except sqlite3.DatabaseError as exc:
+        report.add("integrity", f"the SQLite file is damaged, too badly to list the damage ({exc}); restore a backup copy")
+        return
     if rows == ["ok"]:
         return
     lines = [line.strip() for row in rows for line in str(row).splitlines()]
