@@ -1,0 +1,203 @@
+"""Side panel, label bar and help overlay, driven offscreen against a real session."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QLabel, QWidget
+
+from annotator.core.spans import DocumentRecord, Quote, Range, Span
+from annotator.store import Corpus
+from annotator.ui.help_overlay import HelpOverlay
+from annotator.ui.keymap import DISPLAY, keymap
+from annotator.ui.label_bar import LabelBar
+from annotator.ui.session import AnnotationSession
+from annotator.ui.side_panel import SidePanel
+
+WHO = "amira"
+ARABIC = 'قال الرئيس فلاديمير بوتين إن "المحادثات كانت مثمرة" في موسكو.'
+HTML = 'The mayor <b>x</b><script>alert(1)</script> said "we <i>will</i> rebuild" on Monday.'
+
+
+def at(text: str, needle: str) -> Range:
+    start = text.index(needle)
+    return Range(start, start + len(needle))
+
+
+@pytest.fixture
+def session(corpus: Corpus) -> AnnotationSession:
+    [arabic, html] = corpus.add_documents(
+        [DocumentRecord(text=ARABIC, title="بوتين"), DocumentRecord(text=HTML, title="<b>html</b>")]
+    ).new_ids
+    putin = at(ARABIC, "فلاديمير بوتين")
+    corpus.add_span(arabic, WHO, Span(putin.start, putin.end, "PER"))
+    corpus.add_quote(arabic, WHO, Quote(contents=(at(ARABIC, "المحادثات كانت مثمرة"),), cue=at(ARABIC, "قال"),
+                                        sources=(putin,), entity=putin, type="direct"))
+    moscow = at(ARABIC, "موسكو")
+    corpus.store_suggestions(arabic, "gazetteer", "1", [Span(moscow.start, moscow.end, "GPE", score=0.8)], [])
+    mayor = at(HTML, "<b>x</b><script>alert(1)</script>")
+    corpus.add_span(html, WHO, Span(mayor.start, mayor.end, "PER"))
+    corpus.store_suggestions(html, "quotes", "1", [], [
+        Quote(contents=(at(HTML, "we <i>will</i> rebuild"),), cue=at(HTML, "said"), sources=(mayor,), score=0.9)
+    ])
+    s = AnnotationSession(corpus, WHO)
+    s.open_document(arabic)
+    return s
+
+
+@pytest.fixture
+def panel(qtbot, session) -> SidePanel:
+    p = SidePanel(session)
+    qtbot.addWidget(p)
+    p.resize(360, 700)
+    p.show()
+    qtbot.waitExposed(p)
+    return p
+
+
+def test_quote_cards_show_speaker_cue_and_content(panel):
+    [card] = panel.card_texts()
+    assert card["speaker"] == "فلاديمير بوتين"
+    assert card["cue"] == "قال"
+    assert card["content"] == "المحادثات كانت مثمرة"
+    assert card["meta"].startswith("direct · manual")
+    assert panel.quotes_title.text() == "Quotes (1)"
+
+
+def test_entities_list_shows_labels_text_origin_and_suggestions(panel):
+    assert panel.entity_rows() == [("PER", "فلاديمير بوتين", "manual"), ("GPE", "موسكو", "suggested 0.80")]
+    assert panel.entities_title.text() == "Entities (1 + 1 suggested)"
+
+
+def test_clicking_an_entity_selects_it_in_the_session(panel, session, qtbot):
+    view = panel.entities
+    rect = view.visualRect(panel.entity_model.index(1, 1))
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert session.selection is not None and session.selection.kind == "suggestion"
+    assert session.text[session.selected_item().start:session.selected_item().end] == "موسكو"
+
+
+def test_clicking_a_card_selects_the_quote(panel, session, qtbot):
+    card = panel.cards.visible_cards()[0]
+    qtbot.mouseClick(card, Qt.MouseButton.LeftButton)
+    assert session.selection.kind == "quote"
+    assert session.selection.id == session.quotes[0].id
+    assert card.property("selected") is True
+
+
+def test_panel_follows_edits_and_selection(panel, session):
+    moscow = at(ARABIC, "موسكو")
+    session.label_range(moscow.start, moscow.end, "GPE")  # accepts the suggestion
+    assert panel.entity_rows() == [("PER", "فلاديمير بوتين", "manual"), ("GPE", "موسكو", "accepted")]
+    president = at(ARABIC, "الرئيس")
+    session.label_range(president.start, president.end, "MISC")
+    assert [r[1] for r in panel.entity_rows()] == ["الرئيس", "فلاديمير بوتين", "موسكو"]
+    assert panel.entities.currentIndex().row() == 0  # the new span is selected in the session and here
+    session.delete_selected()
+    assert [r[1] for r in panel.entity_rows()] == ["فلاديمير بوتين", "موسكو"]
+    assert not panel.entities.selectionModel().hasSelection()
+
+
+def test_html_in_article_text_is_shown_literally(panel, session):
+    session.open_document(2)
+    [card] = panel.card_texts()
+    assert card["speaker"] == "<b>x</b><script>alert(1)</script>"
+    assert card["content"] == "we <i>will</i> rebuild"
+    assert card["meta"].startswith("direct · suggested 0.90 by quotes")
+    assert panel.entity_rows()[0][1] == "<b>x</b><script>alert(1)</script>"
+    for label in panel.findChildren(QLabel):
+        assert label.textFormat() == Qt.TextFormat.PlainText, label.objectName()
+    assert panel.cards.visible_cards()[0].property("suggested") is True
+
+
+def test_arabic_cards_read_right_to_left_english_left_to_right(panel, session):
+    card = panel.cards.visible_cards()[0]
+    assert card.content.layoutDirection() == Qt.LayoutDirection.RightToLeft
+    session.open_document(2)
+    assert card.content.layoutDirection() == Qt.LayoutDirection.LeftToRight
+
+
+# -- label bar ---------------------------------------------------------------------------------
+
+
+def test_label_bar_has_a_button_per_label_with_its_key_and_colour(qtbot, session):
+    bar = LabelBar(session)
+    qtbot.addWidget(bar)
+    texts = {name: b.text() for name, b in bar.buttons.items()}
+    assert texts["label:PER"] == "1  PER"
+    assert texts["label:MISC"] == "6  MISC"
+    assert texts["quote.content"] == "Q  Quote" and texts["quote.cue"] == "C  Cue"
+    assert "#f6c177" in bar.buttons["label:PER"].styleSheet()
+
+
+def test_label_bar_click_triggers_the_same_action_as_the_key(qtbot, session):
+    host = QWidget()
+    qtbot.addWidget(host)
+    fired: list[str] = []
+    for name in ("label:GPE", "quote.cue"):
+        action = QAction(host)
+        action.setObjectName(name)
+        action.triggered.connect(lambda _c=False, n=name: fired.append(n))
+        host.addAction(action)
+    bar = LabelBar(session, host)
+    qtbot.mouseClick(bar.buttons["label:GPE"], Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(bar.buttons["quote.cue"], Qt.MouseButton.LeftButton)
+    assert fired == ["label:GPE", "quote.cue"]
+    with qtbot.waitSignal(bar.actionRequested) as signal:  # no action for it: the bar asks
+        qtbot.mouseClick(bar.buttons["label:ORG"], Qt.MouseButton.LeftButton)
+    assert signal.args == ["label:ORG"]
+
+
+def test_label_bar_shows_the_selected_spans_label(qtbot, session):
+    bar = LabelBar(session)
+    qtbot.addWidget(bar)
+    session.select("span", session.spans[0].id)
+    assert bar.buttons["label:PER"].isChecked()
+    assert not bar.buttons["label:GPE"].isChecked()
+    session.select(None)
+    assert not bar.buttons["label:PER"].isChecked()
+
+
+# -- help overlay ---------------------------------------------------------------------------------
+
+
+def test_help_overlay_lists_every_key_of_the_keymap(qtbot, session):
+    host = QWidget()
+    qtbot.addWidget(host)
+    host.resize(1200, 800)
+    host.show()
+    bindings = keymap(session.corpus.labels)
+    overlay = HelpOverlay(host, bindings)
+    overlay.show()
+    qtbot.waitExposed(overlay)
+    listed = overlay.listed_keys()
+    for binding in bindings:
+        for key in binding.keys:
+            assert DISPLAY.get(key, key) in listed, key
+        assert binding.description in overlay.listed_descriptions()
+    assert overlay.geometry() == host.rect()
+
+
+def test_help_overlay_closes_with_escape_and_swallows_keys(qtbot, session):
+    host = QWidget()
+    qtbot.addWidget(host)
+    fired: list[str] = []
+    action = QAction(host)
+    action.setShortcut("1")
+    action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+    action.triggered.connect(lambda: fired.append("1"))
+    host.addAction(action)
+    host.resize(900, 600)
+    host.show()
+    host.activateWindow()
+    qtbot.waitActive(host)
+    overlay = HelpOverlay(host, keymap(session.corpus.labels))
+    overlay.show()
+    qtbot.keyClick(overlay, Qt.Key.Key_1)
+    assert fired == []  # no label key fires behind the help
+    qtbot.keyClick(overlay, Qt.Key.Key_Escape)
+    assert not overlay.isVisible()
+    overlay.show()
+    qtbot.keyClick(overlay, Qt.Key.Key_F1)
+    assert not overlay.isVisible()
