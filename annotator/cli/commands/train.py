@@ -1,0 +1,121 @@
+"""``annotator train``: export, train a spaCy pipeline on the CPU, score it, register it as a suggester."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from annotator.cli.options import db_option, open_corpus
+from annotator.formats.alignment import POLICIES
+from annotator.formats.selection import Selection, SelectionError, parse_label_map
+from annotator.formats.spacy_writer import SPANCAT_KEY, ExportError
+from annotator.store import STATUSES
+from annotator.train.trainer import StepInfo, TrainingError, TrainResult, train_corpus
+
+
+def default_output(db_path: str) -> Path:
+    """``<corpus folder>/models/model-<UTC time>``."""
+    return Path(db_path).resolve().parent / "models" / datetime.utcnow().strftime("model-%Y%m%d-%H%M%S")
+
+
+def scores_table(result: TrainResult) -> Table:
+    table = Table(title=f"Dev scores of {result.model_path}", show_lines=False)
+    for column in ("layer", "label", "P", "R", "F"):
+        table.add_column(column, justify="left" if column in ("layer", "label") else "right")
+    scores = result.scores
+    layers = [("entities", "ents"), ("quote parts", f"spans_{SPANCAT_KEY}")]
+    for name, prefix in layers:
+        if f"{prefix}_f" not in scores:
+            continue
+        table.add_row(name, "all", *(f"{100 * scores[f'{prefix}_{k}']:.1f}" for k in "prf"))
+        for label, figures in sorted(scores.get(f"{prefix}_per_type", {}).items()):
+            table.add_row("", label, *(f"{100 * figures[k]:.1f}" for k in "prf"))
+    return table
+
+
+@click.command(name="train")
+@click.argument("out_dir", required=False, type=click.Path(file_okay=False))
+@db_option
+@click.option("--annotator", default=None, help="Annotation set to train on (default: reviewed set, else the only one).")
+@click.option("--status", "statuses", multiple=True, type=click.Choice(STATUSES), default=("done",), show_default=True,
+              help="Train on documents with this status (repeatable).")
+@click.option("--map", "label_map", multiple=True, metavar="FROM=TO", help="Relabel entities, e.g. --map GPE=LOC.")
+@click.option("--dev", type=float, default=0.2, show_default=True, help="Fraction of articles held out for scoring.")
+@click.option("--seed", type=int, default=0, show_default=True, help="Seed of the split and of training.")
+@click.option("--group-by-source", is_flag=True, help="Keep articles from one source in the same split.")
+@click.option("--max-steps", type=click.IntRange(1), default=2000, show_default=True, help="Optimisation steps.")
+@click.option("--eval-frequency", type=click.IntRange(1), default=None, help="Score on dev every N steps.")
+@click.option("--quotes/--no-quotes", default=True, show_default=True,
+              help="Also learn quote parts with spancat (when the export has quotes).")
+@click.option("--misaligned", "policy", type=click.Choice(POLICIES), default="expand", show_default=True,
+              help="What to do with spans that do not align with tokens (listed either way).")
+@click.option("--strict", is_flag=True, help="Refuse to train if any span does not align with tokens.")
+@click.option("--name", default=None, help="Suggester name to register (default: trained:<OUT_DIR name>).")
+def command(
+    out_dir: str | None,
+    db_path: str,
+    annotator: str | None,
+    statuses: tuple[str, ...],
+    label_map: tuple[str, ...],
+    dev: float,
+    seed: int,
+    group_by_source: bool,
+    max_steps: int,
+    eval_frequency: int | None,
+    quotes: bool,
+    policy: str,
+    strict: bool,
+    name: str | None,
+) -> None:
+    """Train a spaCy pipeline (ner, + spancat for quotes) on the corpus and register it as a suggester.
+
+    Saves OUT_DIR/model-best and OUT_DIR/model-last (the export goes to OUT_DIR/data),
+    prints the dev scores and registers model-best in the corpus.
+    """
+    try:
+        selection = Selection(annotator=annotator, statuses=tuple(statuses), label_map=parse_label_map(label_map),
+                              dev=dev, seed=seed, group_by_source=group_by_source)
+    except SelectionError as exc:
+        raise click.UsageError(str(exc)) from None
+    target = Path(out_dir) if out_dir else default_output(db_path)
+    corpus = open_corpus(db_path)
+    console = Console(stderr=True)
+    try:
+        with Progress(
+            TextColumn("[progress.description]{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("{task.fields[status]}"),
+            TimeElapsedColumn(),
+            console=console,
+            transient=False,
+        ) as progress:
+            exporting = progress.add_task("exporting", total=None, status="")
+            training = progress.add_task("training", total=max_steps, status="", visible=False)
+
+            def on_export(done: int, total: int) -> None:
+                progress.update(exporting, completed=done, total=total)
+
+            def on_step(info: StepInfo) -> None:
+                losses = " ".join(f"{k} {v:.1f}" for k, v in info.losses.items() if k != "tok2vec")
+                best = f"best {100 * info.best_score:.1f}" if info.best_score is not None else ""
+                progress.update(training, completed=info.step, visible=True, status=f"{losses}  {best}")
+
+            result = train_corpus(
+                corpus, target, selection, max_steps=max_steps, eval_frequency=eval_frequency, quotes=quotes,
+                policy=policy, strict=strict, name=name, progress=on_step, export_progress=on_export,
+            )
+    except (SelectionError, ExportError, TrainingError) as exc:
+        raise click.ClickException(str(exc)) from None
+    finally:
+        corpus.close()
+    assert result.export is not None
+    click.echo(result.export.format())
+    console.print(scores_table(result))
+    click.echo(f"saved {', '.join(result.components)} pipeline to {result.model_path}")
+    click.echo(f"registered as suggester {result.name!r} in {db_path}")
