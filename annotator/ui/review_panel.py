@@ -6,6 +6,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QGroupBox,
+    QHeaderView,
     QLabel,
     QListWidget,
     QListWidgetItem,
@@ -54,7 +55,8 @@ class DisagreementList(QListWidget):
         for n, item in enumerate(items, 1):
             # U+2068/U+2069 isolate each excerpt so Arabic and Latin do not reorder each other.
             a, b = snippet(text, item.a), snippet(text, item.b)
-            row = QListWidgetItem(f"{n}. {item.describe()}\n   A: \u2068{a}\u2069   B: \u2068{b}\u2069")
+            # A leading LRM keeps the row left-to-right whatever script the excerpts are in.
+            row = QListWidgetItem(f"\u200e{n}. {item.describe()}\n\u200e   A: \u2068{a}\u2069   B: \u2068{b}\u2069")
             row.setBackground(QBrush(QColor(STATUS_COLORS[status_color(item)])))
             row.setForeground(QBrush(QColor("#111111")))
             row.setData(Qt.ItemDataRole.UserRole, item.key)
@@ -91,7 +93,13 @@ class AgreementPanel(QGroupBox):
         self.table.setVerticalHeaderLabels(list(self.ROWS))
         self.table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 6)
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.table.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+        self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        rows_height = self.table.verticalHeader().defaultSectionSize() * len(self.ROWS)
+        self.table.setMinimumHeight(rows_height + self.table.horizontalHeader().sizeHint().height() + 4)
         self.note = QLabel("corpus figures: computing…", self)
         self.note.setTextFormat(Qt.TextFormat.PlainText)
         self.note.setWordWrap(True)

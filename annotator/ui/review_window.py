@@ -176,14 +176,15 @@ class ReviewWindow(QMainWindow):
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(6, 6, 6, 6)
         right_layout.addWidget(self.list_title)
-        right_layout.addWidget(self.list, 3)
-        right_layout.addWidget(self.panel, 2)
+        right_layout.addWidget(self.list, 1)
+        right_layout.addWidget(self.panel, 0)
 
         splitter = QSplitter(Qt.Orientation.Horizontal, self)
         splitter.addWidget(left)
         splitter.addWidget(right)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
+        splitter.setSizes([880, 400])
         self.setCentralWidget(splitter)
 
         self.progress = QLabel(self)
@@ -279,7 +280,7 @@ class ReviewWindow(QMainWindow):
             left = self.adjudication.disagreements_left(doc_id)
             title = self.corpus.document(doc_id).title or f"article {doc_id}"
             mark = "✓" if left == 0 else f"{left} left"
-            self.article_box.addItem(f"{n}/{len(articles)} · #{doc_id} \u2068{title}\u2069 · {mark}", doc_id)
+            self.article_box.addItem(f"\u200e{n}/{len(articles)} · #{doc_id} \u2068{title}\u2069 · {mark}", doc_id)
         if self.doc_id in articles:
             self.article_box.setCurrentIndex(articles.index(self.doc_id))
         self.article_box.blockSignals(False)
