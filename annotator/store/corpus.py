@@ -184,6 +184,7 @@ class Corpus:
         nothing is migrated or written, and every write raises :class:`CorpusError`."""
         self.path = Path(path)
         self.readonly = readonly
+        self._readonly_reason = "opened read-only"
         self._event_group: str | None = None  # see event_group()
         if str(path) != ":memory:":
             if not self.path.exists():
@@ -195,9 +196,17 @@ class Corpus:
                     raise CorpusError(f"{self.path}: cannot create the corpus folder ({exc.strerror})") from None
             elif self.path.is_dir():
                 raise CorpusError(f"{self.path}: is a folder, not a corpus file")
+            elif not readonly and not os.access(self.path, os.W_OK):
+                # no permission to write: open it for reading; every edit then says why it was not saved
+                readonly = self.readonly = True
+                self._readonly_reason = "the file is read-only (no permission to write it)"
         try:
             if readonly:
                 uri = f"{self.path.resolve().as_uri()}?mode=ro"
+                if not os.access(self.path.parent, os.W_OK) and not Path(f"{self.path}-shm").exists():
+                    # a read-only folder (read-only disk or share): SQLite cannot create the WAL index
+                    # next to the file, so read it as immutable (nothing can change it there)
+                    uri += "&immutable=1"
                 conn = sqlite3.connect(uri, uri=True, isolation_level=None, timeout=10.0, check_same_thread=False)
             else:
                 conn = sqlite3.connect(str(path), isolation_level=None, timeout=10.0, check_same_thread=False)
@@ -270,7 +279,7 @@ class Corpus:
                 yield self.conn
                 return
             if self.readonly:
-                raise CorpusError(f"{self.path}: opened read-only; this change was not saved")
+                raise CorpusError(f"{self.path}: {self._readonly_reason}; this change was not saved")
             try:
                 self.conn.execute("BEGIN IMMEDIATE")
                 yield self.conn

@@ -152,7 +152,10 @@ def _connect_existing(path: Path) -> sqlite3.Connection:
         conn = sqlite3.connect(f"{uri}?mode=rw", uri=True, isolation_level=None, timeout=10.0)
         conn.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
     except sqlite3.OperationalError:
-        conn = sqlite3.connect(f"{uri}?mode=ro", uri=True, isolation_level=None, timeout=10.0)
+        readonly = f"{uri}?mode=ro"
+        if not os.access(path.parent, os.W_OK) and not Path(f"{path}-shm").exists():
+            readonly += "&immutable=1"  # a read-only folder: SQLite cannot create the WAL index there
+        conn = sqlite3.connect(readonly, uri=True, isolation_level=None, timeout=10.0)
     conn.execute("PRAGMA busy_timeout = 10000")
     return conn
 
