@@ -87,10 +87,11 @@ class MainWindow(QMainWindow):
         self.addToolBar(Qt.ToolBarArea.TopToolBarArea, labels)
 
         # keys and menus
-        self.actions = AnnotationActions(self, self.session, self.view, {
+        self.annotation_actions = AnnotationActions(self, self.session, self.view, {
             "help": self.show_help,
             "document.skip": self.skip_with_note,
         })
+        self.label_bar.bind_actions(self.annotation_actions.actions)
         self._build_menus()
         self._help: HelpOverlay | None = None
 
@@ -100,7 +101,7 @@ class MainWindow(QMainWindow):
         self.progress_label = self._status_label("statusProgress")
         self.save_label = self._status_label("statusSaved")
         self.suggester_label = self._status_label("statusSuggesters")
-        self.annotator_label.setText(f"👤 {annotator}")
+        self.annotator_label.setText(f"annotator: {annotator}")
         self.annotator_label.setToolTip("Every edit is stored under this annotator name")
         self.save_label.setText("saved")
         self.save_label.setToolTip("Every edit is written to the corpus file the moment it is made")
@@ -146,9 +147,9 @@ class MainWindow(QMainWindow):
             for section in sections:
                 if menu.actions():
                     menu.addSeparator()
-                for binding in self.actions.bindings:
-                    if binding.section == section and binding.action in self.actions.actions:
-                        menu.addAction(self.actions[binding.action])
+                for binding in self.annotation_actions.bindings:
+                    if binding.section == section and binding.action in self.annotation_actions.actions:
+                        menu.addAction(self.annotation_actions[binding.action])
 
     # -- documents ---------------------------------------------------------------------------------
 
@@ -197,12 +198,8 @@ class MainWindow(QMainWindow):
 
     def show_help(self) -> None:
         if self._help is None:
-            self._help = HelpOverlay(self, self.actions.bindings)
-        if self._help.isVisible():
-            self._help.hide()
-        else:
-            self._help.show()
-            self._help.raise_()
+            self._help = HelpOverlay(self, self.annotation_actions.bindings)
+        self._help.toggle()
 
     def ask_skip_note(self) -> str | None:
         """Ask why the article is skipped (None when cancelled). Tests replace this method."""
@@ -275,6 +272,9 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt override)
         self._closed = True
+        self._list_timer.stop()
+        self._message_timer.stop()
+        self.session.close()
         self._pool.clear()
         self._pool.waitForDone(10_000)
         super().closeEvent(event)

@@ -57,6 +57,11 @@ class Message:
 Item = Span | Quote
 
 
+def quoted(text: str) -> str:
+    """Document text inside a message, bidi-isolated so Arabic never reorders the English around it."""
+    return f"“\u2068{text}\u2069”"
+
+
 class AnnotationSession:
     """The controller of the annotation window (Qt-free, tested without widgets)."""
 
@@ -87,6 +92,10 @@ class AnnotationSession:
         """Call ``callback(kind, payload)`` on every change; returns an unsubscribe function."""
         self._subscribers.append(callback)
         return lambda: self._subscribers.remove(callback) if callback in self._subscribers else None
+
+    def close(self) -> None:
+        """Stop notifying (the window is closing; the corpus is about to be closed)."""
+        self._subscribers.clear()
 
     def _emit(self, kind: str, payload: object = None) -> None:
         for callback in list(self._subscribers):
@@ -315,9 +324,8 @@ class AnnotationSession:
         return " … ".join(self.text[r.start:r.end] for r in quote.contents)
 
     def _clash_message(self, span: Span, clash: Span) -> str:
-        return (f"“{self.text[span.start:span.end]}” would overlap {clash.label} "
-                f"“{self.text[clash.start:clash.end]}”: entities may not overlap. "
-                "Delete or shrink that span first.")
+        return (f"Entities may not overlap: {quoted(self.text[span.start:span.end])} would overlap "
+                f"{clash.label} {quoted(self.text[clash.start:clash.end])}. Delete or shrink that span first.")
 
     # -- entities ---------------------------------------------------------------------------------
 
@@ -538,10 +546,11 @@ class AnnotationSession:
         skipped: list[Span] = []
         ordered = sorted(self.suggested_spans, key=lambda s: (-(s.score or 0), s.start, s.end))
         for s in ordered:
-            if find_entity_overlap(taken, s) is not None:
+            # suggestion ids and span ids are different sequences: compare without ids
+            if find_entity_overlap(taken, s.with_(id=None)) is not None:
                 skipped.append(s)
                 continue
-            taken.append(s)
+            taken.append(s.with_(id=None))
             accepted.append(s)
         quotes = list(self.suggested_quotes)
         if not accepted and not quotes:
@@ -563,7 +572,7 @@ class AnnotationSession:
             return 0, 0, skipped
         text = f"Accepted {len(accepted)} entities and {len(quotes)} quotes."
         if skipped:
-            names = ", ".join(f"{s.label} “{self.text[s.start:s.end]}”" for s in skipped[:5])
+            names = ", ".join(f"{s.label} {quoted(self.text[s.start:s.end])}" for s in skipped[:5])
             more = f" and {len(skipped) - 5} more" if len(skipped) > 5 else ""
             text += f" Skipped {len(skipped)} that overlap existing spans: {names}{more}."
         self._changed(None)

@@ -28,7 +28,7 @@ class Host(QMainWindow):
         self.session = session
         self.view = DocumentView(session, self)
         self.setCentralWidget(self.view)
-        self.actions = AnnotationActions(self, session, self.view, {"help": lambda: None})
+        self.annotation_actions = AnnotationActions(self, session, self.view, {"help": lambda: None})
         self.resize(900, 700)
 
 
