@@ -109,12 +109,50 @@ def fts_query(text: str) -> str | None:
     return " ".join(phrases)
 
 
+# Narrow indexes that keep the list instant on a large corpus. Article rows are wide (the
+# text is stored inline), so walking the table itself for OFFSET or ORDER BY reads the
+# whole file: 135 ms to reach row 99,800 of 100,000 by id, 1.7 ms through an index on id.
+LIST_INDEXES = {
+    "documents_by_id": "CREATE INDEX IF NOT EXISTS documents_by_id ON documents(id)",
+    "documents_by_title": "CREATE INDEX IF NOT EXISTS documents_by_title ON documents(title)",
+    "documents_by_length": "CREATE INDEX IF NOT EXISTS documents_by_length ON documents(length)",
+    "spans_by_annotator_label": (
+        "CREATE INDEX IF NOT EXISTS spans_by_annotator_label ON spans(annotator_id, label, document_id)"
+    ),
+}
+
+
+def ensure_list_indexes(corpus: Corpus) -> bool:
+    """Create the list's indexes if the corpus lacks them; False when it cannot (read-only file).
+
+    Idempotent and cheap once they exist (one look at ``sqlite_master``); the first
+    time on a 100,000-article corpus it takes about a second.
+    """
+    present = {
+        r[0] for r in corpus.conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'").fetchall()
+    }
+    missing = [sql for name, sql in LIST_INDEXES.items() if name not in present]
+    if not missing:
+        return True
+    try:
+        with corpus.transaction() as conn:
+            for sql in missing:
+                conn.execute(sql)
+    except sqlite3.OperationalError as exc:
+        if "readonly" in str(exc) or "read-only" in str(exc) or "locked" in str(exc):
+            return False  # the list still works, only slower on very large corpora
+        raise
+    return True
+
+
 class DocumentQuery:
     """Counts and pages of documents as ``annotator`` sees them (status, their span and quote counts)."""
 
-    def __init__(self, corpus: Corpus, annotator: str):
+    def __init__(self, corpus: Corpus, annotator: str, *, create_indexes: bool = True):
         self.corpus = corpus
         self.annotator = annotator
+        if create_indexes:
+            ensure_list_indexes(corpus)
 
     @property
     def conn(self) -> sqlite3.Connection:
@@ -129,12 +167,16 @@ class DocumentQuery:
         """SQL WHERE clause and parameters, or None when the filter can match nothing."""
         clauses: list[str] = []
         params: dict = {"aid": self._annotator_id()}
+        # Status filters go through the (small) statuses table and its index: most
+        # documents have no status row at all and are "new".
         if filters.status == "todo":
-            clauses.append("(st.status IS NULL OR st.status IN ('new', 'in_progress'))")
+            clauses.append("d.id NOT IN (SELECT document_id FROM statuses WHERE annotator_id = :aid "
+                           "AND status IN ('done', 'skipped'))")
         elif filters.status == "new":
-            clauses.append("(st.status IS NULL OR st.status = 'new')")
+            clauses.append("d.id NOT IN (SELECT document_id FROM statuses WHERE annotator_id = :aid "
+                           "AND status <> 'new')")
         elif filters.status:
-            clauses.append("st.status = :status")
+            clauses.append("d.id IN (SELECT document_id FROM statuses WHERE annotator_id = :aid AND status = :status)")
             params["status"] = filters.status
         if filters.label:
             clauses.append("d.id IN (SELECT sp.document_id FROM spans sp WHERE sp.label = :label AND sp.annotator_id = :aid)")
@@ -148,11 +190,8 @@ class DocumentQuery:
         return (" WHERE " + " AND ".join(clauses) if clauses else ""), params
 
     @staticmethod
-    def _needs_status_join(filters: DocumentFilter) -> bool:
-        return bool(filters.status) or filters.sort == "status"
-
-    def _from(self, filters: DocumentFilter) -> str:
-        if self._needs_status_join(filters):
+    def _from(filters: DocumentFilter) -> str:
+        if filters.sort == "status":
             return "documents d LEFT JOIN statuses st ON st.document_id = d.id AND st.annotator_id = :aid"
         return "documents d"
 
