@@ -364,5 +364,31 @@ def verify(db: Path, annotator: str, docs: list[int], stdout: str, check_statuse
     )
 
 
+def verify_together(db: Path, annotator: str, docs: list[int], outputs: list[str]) -> list[LogSummary]:
+    """Several finished workers edited ONE annotation set: the database holds exactly all their reported edits."""
+    union = Model()
+    summaries = []
+    for stdout in outputs:
+        model = Model()
+        summary = read_log(stdout, model)
+        assert summary.finished and summary.in_flight is None, "each worker ran to the end"
+        assert not set(model.spans) & set(union.spans) and not set(model.quotes) & set(union.quotes)
+        union.spans.update(model.spans)
+        union.quotes.update(model.quotes)
+        union.imports.update(model.imports)
+        summaries.append(summary)
+    conn = sqlite3.connect(str(db))
+    try:
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        state = database_state(conn, annotator, docs)
+        state.imports = imported_state(conn, annotator, list(union.imports))
+    finally:
+        conn.close()
+    assert state.spans == union.spans
+    assert state.quotes == union.quotes
+    assert state.imports == union.imports
+    return summaries
+
+
 if __name__ == "__main__":
     worker_main()
