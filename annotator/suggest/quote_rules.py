@@ -53,6 +53,9 @@ class QuoteRules:
     speaker_joiners: frozenset[str]
     skip_before_cue: frozenset[str]
     cue_blockers: frozenset[str]
+    cue_exclusions: tuple[tuple[str, ...], ...]
+    max_name_quote_tokens: int
+    clause_connectives: frozenset[str]
     auxiliaries: frozenset[str]
     colon_headline_exclude: frozenset[str]
     open_marks: frozenset[str]
@@ -66,7 +69,7 @@ class QuoteRules:
     max_gap_tokens: int
     max_speaker_tokens: int
     max_postposed_gap: int
-    bare_complement: bool
+    bare_complement: frozenset[str]  # cue forms whose clause may follow without a complementiser
     scores: dict[str, float] = field(default_factory=dict)
     fingerprint: str = ""
 
@@ -102,6 +105,9 @@ class QuoteRules:
             speaker_joiners=_norm_set(data.get("speaker_joiners", [])),
             skip_before_cue=_norm_set(data.get("skip_before_cue", [])),
             cue_blockers=_norm_set(data.get("cue_blockers", [])),
+            cue_exclusions=_norm_seqs(data.get("cue_exclusions", [])),
+            max_name_quote_tokens=int(data.get("max_name_quote_tokens", 3)),
+            clause_connectives=_norm_set(data.get("clause_connectives", [])),
             auxiliaries=_norm_set(data.get("auxiliaries", [])),
             colon_headline_exclude=_norm_set(data.get("colon_headline_exclude", [])),
             open_marks=frozenset(p[0] for p in pairs),
@@ -115,7 +121,7 @@ class QuoteRules:
             max_gap_tokens=int(data.get("max_gap_tokens", 20)),
             max_speaker_tokens=int(data.get("max_speaker_tokens", 8)),
             max_postposed_gap=int(data.get("max_postposed_gap", 4)),
-            bare_complement=bool(data.get("bare_complement", False)),
+            bare_complement=_norm_set(data.get("bare_complement", [])),
             scores=dict(data.get("scores", {})),
             fingerprint=fingerprint,
         )

@@ -57,6 +57,8 @@ class QuoteDetector:
 
     def __init__(self, rules: QuoteRules):
         self.rules = rules
+        self._name_open: dict[int, QuotePair] = {}
+        self._name_close: dict[int, QuotePair] = {}
 
     # -- token classes ------------------------------------------------------------------
 
@@ -114,6 +116,20 @@ class QuoteDetector:
 
         pairs = [p for p in find_quote_pairs(doc, r) if not p.nested]
         pair_at_open = {p.open: p for p in pairs}
+        # Short quoted names inside a clause: صحيفة "بيلد" الألمانية أن …, وتابع لصحيفة "بيلد": "…"
+        self._name_open = {}
+        self._name_close = {}
+        for p in pairs:
+            words = sum(1 for k in p.inner if not is_space[k])
+            after = p.close + 1
+            while after < n and is_space[after] and not is_break[after]:
+                after += 1
+            continues = after < n and not is_break[after] and (
+                texts[after] == ":" or (texts[after] not in r.sentence_ends and texts[after] not in r.clause_commas
+                                        and texts[after] not in r.all_marks))
+            if words <= r.max_name_quote_tokens and continues:
+                self._name_open[p.open] = p
+                self._name_close[p.close] = p
         in_pair = [False] * n
         for p in pairs:
             for k in range(p.open, p.close + 1):
@@ -124,6 +140,9 @@ class QuoteDetector:
             # "الذي لم يكشف عن هويته": a negated verb, or one opening a relative clause, reports nothing.
             prev = i - 1 if not is_space[i - 1] else i - 2
             if cues[i] and prev >= 0 and norms[prev] in r.cue_blockers:
+                cues[i] = None
+        for i in range(n):
+            if cues[i] and self._match_seq(norms, i, r.cue_exclusions):  # "يذكر أن": "it is worth noting that"
                 cues[i] = None
         found: list[_Found] = []
         taken = [False] * n  # tokens already inside a found quote's content
@@ -137,11 +156,17 @@ class QuoteDetector:
                     continue
                 if is_break[k] or is_end[k]:
                     break
-                if texts[k] in r.clause_commas and k + 1 < n:
+                if texts[k] in r.clause_commas or norms[k] in r.clause_connectives:
+                    # "…، مشيرا إلى أن", "…، فيما أكد …", "… وقال": a new reporting clause starts.
                     nxt = _next_word(k + 1)
-                    if nxt is not None and cues[nxt] in ("verb", "participle", "chain"):
+                    if nxt is not None and texts[k] in r.clause_commas and norms[nxt] in r.clause_connectives:
+                        nxt = _next_word(nxt + 1)
+                    if nxt is not None and (cues[nxt] in ("verb", "participle", "chain")
+                                            or (texts[k] in r.clause_commas and self._attribution_at(norms, nxt))):
                         break
-                    if nxt is not None and self._attribution_at(norms, nxt):
+                if k > start and cues[k] in ("verb", "chain") and norms[k] != norms[start]:
+                    first = self._strip_cue_clitic(norms[k])
+                    if len(first) > 1:  # "وقال" with its conjunction: a new sentence-like clause
                         break
                 k += 1
             return k
@@ -164,7 +189,7 @@ class QuoteDetector:
             inside = [p for p in pairs if start <= p.open and p.close < end]
             if len(inside) == 1 and inside[0].open == start and inside[0].close == end - 1:
                 p = inside[0]
-                return [(p.open + 1, p.close)], "direct", inside
+                return [self._inner(p, texts)], "direct", inside
             return [(start, end)], ("mixed" if inside else "indirect"), inside
 
         # 1. cue … complementiser … clause (indirect, mixed, or direct when the clause is quoted)
@@ -182,7 +207,7 @@ class QuoteDetector:
             if not parts or parts[0][0] >= parts[0][1]:
                 continue
             cue, source = self._cue_and_source(norms, texts, cues, c, k, sentence)
-            score = r.score({"direct": "direct", "mixed": "mixed", "indirect": "indirect"}[qtype])
+            score = r.score("bare_complement" if length == 0 else qtype)
             found.append(_Found(parts, cue, source, qtype, score, first_token=min(c, parts[0][0])))
             for p in inside:
                 used_pairs.add(p.open)
@@ -218,6 +243,10 @@ class QuoteDetector:
             if k >= n or texts[k] != ":":
                 continue
             nxt = _next_word(k + 1)
+            if nxt is not None:
+                length = self._match_seq(norms, nxt, r.complementisers)  # "وأضاف: إن …"
+                if length:
+                    nxt = _next_word(nxt + length)
             if nxt is None or in_pair[nxt] or taken[nxt]:
                 continue
             end = clause_end(nxt)
@@ -253,12 +282,19 @@ class QuoteDetector:
                 continue
             words = sum(1 for k in p.inner if not is_space[k])
             if words >= r.min_bare_quote_tokens:
-                found.append(_Found([(p.open + 1, p.close)], None, None, "direct", r.score("bare_quote"),
+                found.append(_Found([self._inner(p, texts)], None, None, "direct", r.score("bare_quote"),
                                     first_token=p.open))
 
         return self._finish(doc, found, sentence)
 
     # -- pattern helpers --------------------------------------------------------------------
+
+    def _inner(self, p: QuotePair, texts: list[str]) -> tuple[int, int]:
+        """Tokens inside a quoted stretch, without a trailing comma (``"…," he said``)."""
+        end = p.close
+        while end > p.open + 2 and (texts[end - 1] in self.rules.clause_commas or texts[end - 1].isspace()):
+            end -= 1
+        return p.open + 1, end
 
     def _attribution_at(self, norms: list[str], i: int) -> int:
         r = self.rules
@@ -277,19 +313,21 @@ class QuoteDetector:
         n = len(norms)
         k = c + 1
         while k < n and k - c <= r.max_gap_tokens and sentence[k] == sentence[c]:
+            if k in self._name_open:
+                k = self._name_open[k].close + 1
+                continue
             if in_pair[k]:
                 return None  # a quote comes first: direct, not indirect
-            if texts[k] == ":":
-                return None
-            if k > c + 1 and cues[k] in ("verb", "participle"):
-                return None
+            if texts[k] == ":" or (k > c + 1 and cues[k] in ("verb", "participle")):
+                break
             if norms[k] in r.complementisers_with_subject:
                 return k, 1, True
             length = self._match_seq(norms, k, r.complementisers)
             if length and norms[k - 1] not in r.not_complementiser_after:
                 return k, length, False
             k += 1
-        if r.bare_complement and cues[c] == "verb" and self.rules.speaker_position == "before":
+        if norms[c] in r.bare_complement and r.speaker_position == "before":
+            # "Obama said the talks failed": the clause follows the cue directly.
             nxt = c + 1
             while nxt < n and texts[nxt].isspace() and "\n" not in texts[nxt]:
                 nxt += 1
@@ -304,6 +342,9 @@ class QuoteDetector:
         k = start
         head: str | None = None
         while k < stop and k - start < r.max_speaker_tokens:
+            if k in self._name_open and k > start:
+                k = self._name_open[k].close + 1
+                continue
             word = norms[k]
             if texts[k].isspace() or not any(ch.isalnum() for ch in texts[k]):
                 break
@@ -401,15 +442,24 @@ class QuoteDetector:
 
     def _direct_with_cue_before(self, p: QuotePair, norms, texts, cues, sentence, is_end, is_break, taken):
         r = self.rules
+        if p.open in self._name_open:
+            return None
         k = p.open - 1
         while k >= 0 and p.open - k <= r.max_gap_tokens:
+            if k in self._name_close:
+                k = self._name_close[k].open - 1
+                continue
             if is_break[k] or is_end[k] or taken[k]:
                 return None
             if texts[k] in r.all_marks:
                 return None
             if cues[k] in ("verb", "participle", "noun", "chain"):
                 cue, source = self._cue_and_source(norms, texts, cues, k, p.open, sentence)
-                return _Found([(p.open + 1, p.close)], cue, source, "direct", r.score("direct"), first_token=k)
+                words = sum(1 for t in range(p.open + 1, p.close) if not texts[t].isspace())
+                if source and words <= r.max_name_quote_tokens and all(texts[t].isspace()
+                                                                        for t in range(source[1], p.open)):
+                    return None  # عضو مجلس إدارة "نقابة المهن التمثيلية": a name inside the speaker's phrase
+                return _Found([self._inner(p, texts)], cue, source, "direct", r.score("direct"), first_token=k)
             k -= 1
         return None
 
@@ -433,7 +483,7 @@ class QuoteDetector:
                         source = between
                 if source is None:
                     source = self._speaker_np(norms, texts, c + 1, n)
-                contents = [(p.open + 1, p.close)]
+                contents = [self._inner(p, texts)]
                 # "…," he said, "…": a second quoted stretch right after the attribution.
                 after = (source[1] if source and source[1] > c else c + 1)
                 while after < n and (texts[after].isspace() or texts[after] in r.clause_commas) and \
@@ -441,7 +491,7 @@ class QuoteDetector:
                     after += 1
                 follow = next((q for q in pairs if q.open == after and q.open not in used_pairs), None)
                 if follow is not None:
-                    contents.append((follow.open + 1, follow.close))
+                    contents.append(self._inner(follow, texts))
                     used_pairs.add(follow.open)
                 return _Found(contents, (c, c + 1), source, "direct", r.score("direct"), first_token=p.open)
             if not texts[k].isspace() and any(ch.isalnum() for ch in texts[k]):
