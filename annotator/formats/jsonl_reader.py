@@ -182,7 +182,7 @@ def _record(value: dict, name: str, line: int, options: ReadOptions) -> Document
         meta.pop(key, None)
 
     direction = meta.pop("direction", None) if meta.get("direction") in ("ltr", "rtl") else None
-    if meta.get("content_hash") == content_hash(text):  # annotator's own export: drop its bookkeeping
+    if "content_hash" in meta and meta["content_hash"] == content_hash(text):  # annotator's own export: drop its bookkeeping
         meta.pop("content_hash")
         meta.pop("document_id", None)
     if meta.get("answer") == "accept":  # Prodigy's default answer says nothing
