@@ -24,21 +24,21 @@ from annotator.store import Corpus
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 import crash_harness  # noqa: E402
+import window_worker  # noqa: E402
 
 RUNS = int(os.environ.get("ANNOTATOR_CRASH_RUNS", "8"))
 
 
-def kill_worker_at_random(db: Path, annotator: str, docs: list[int], seed: int, delay: float) -> str:
+def kill_at_random(command: list[str], errors: Path, delay: float) -> str:
     """Start a worker, let it edit for ``delay`` seconds after it is ready, SIGKILL it; its stdout."""
-    errors = db.with_name(f"{annotator}.stderr")
     with errors.open("w") as stderr:
         proc = subprocess.Popen(
-            [sys.executable, str(HERE / "crash_harness.py"), str(db), "--annotator", annotator, "--seed", str(seed),
-             "--docs", ",".join(map(str, docs))],
+            command,
             stdout=subprocess.PIPE,
             stderr=stderr,
             text=True,
             encoding="utf-8",
+            env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
         )
         assert proc.stdout is not None
         first = proc.stdout.readline()
@@ -59,7 +59,9 @@ def test_reported_edits_survive_sigkill(tmp_path: Path):
     reported = in_flight = 0
     for run in range(RUNS):
         annotator = f"run{run}"
-        out = kill_worker_at_random(db, annotator, docs, seed=run, delay=rng.uniform(0.05, 0.8))
+        command = [sys.executable, str(HERE / "crash_harness.py"), str(db), "--annotator", annotator,
+                   "--seed", str(run), "--docs", ",".join(map(str, docs))]
+        out = kill_at_random(command, db.with_name(f"{annotator}.stderr"), delay=rng.uniform(0.05, 0.5))
         summary = crash_harness.verify(db, annotator, docs, out)
         assert summary.failed == 0, summary.errors
         reported += summary.reported
@@ -70,3 +72,15 @@ def test_reported_edits_survive_sigkill(tmp_path: Path):
         assert corpus.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         assert corpus.count_documents() >= len(docs)
     print(f"{RUNS} kills, {reported} reported edits all found, {in_flight} kills during an edit")
+
+
+@pytest.mark.slow
+def test_what_the_window_showed_survives_sigkill(tmp_path: Path):
+    """The real annotation window (offscreen), driven through its session, killed mid-work."""
+    pytest.importorskip("annotator.ui.main_window")
+    db = tmp_path / "corpus.db"
+    crash_harness.seed_corpus(db)
+    command = [sys.executable, str(HERE / "window_worker.py"), str(db), "--annotator", "amira", "--seed", "11"]
+    out = kill_at_random(command, tmp_path / "window.stderr", delay=random.Random(11).uniform(0.5, 1.5))
+    reported, _ = window_worker.verify(db, "amira", out)
+    assert reported > 0, "the window made edits before it was killed"
