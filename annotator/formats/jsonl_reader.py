@@ -314,10 +314,12 @@ def _quotes(items: Any, text: str, where: tuple) -> list[Quote]:
 
 
 def _is_label_studio_task(value: dict, options: ReadOptions) -> bool:
+    """A task: the text sits under ``data`` (a record with a top-level text field is a plain record)."""
     data = value.get("data")
-    return isinstance(data, dict) and (options.text_field or "text") in data or (
-        isinstance(data, dict) and ("annotations" in value or "predictions" in value)
-    )
+    text_field = options.text_field or "text"
+    if not isinstance(data, dict) or text_field in value:
+        return False
+    return text_field in data or "annotations" in value or "predictions" in value
 
 
 def _completed_by(annotation: dict) -> str | None:
