@@ -39,7 +39,9 @@ def command(
     from_db: tuple[Path, ...],
     allow_new_labels: bool,
 ) -> None:
-    """Import PATH... (text, JSONL/JSON, CoNLL, brat, corpus databases; folders recursively).
+    """Import articles: text, JSONL/JSON, CoNLL, brat files, folders, corpus databases.
+
+    PATH... are files or folders (walked recursively, in sorted order).
 
     Each file is imported in one transaction: a file with a problem imports nothing and
     is reported as FILE:LINE: PROBLEM; the other files go on. Exit code 1 if any file failed.
