@@ -5,7 +5,8 @@
 session, as the keys do: label a selection, relabel, delete, make a quote, mark done and
 go on. After each action returns and the window has processed its events, it prints what
 the window now shows for that article (``{"done": i, "doc": d, "spans": ..., "quotes": ...,
-"status": ...}``): that is what the annotator saw happen. :func:`verify` checks the
+"status": ...}``): that is what the annotator saw happen. Each article the window opens is
+printed the same way (``{"shown": true, ...}``) before any action on it. :func:`verify` checks the
 database against the last thing shown for every article.
 """
 
@@ -59,6 +60,8 @@ def main(argv: list[str] | None = None) -> None:
         sys.stdout.flush()
 
     emit({"ready": True})
+    if session.document is not None:
+        emit({"shown": True, **shown(session, session.doc_id)})
     step = 0
     while args.edits < 0 or step < args.edits:
         if session.document is None:
@@ -87,6 +90,8 @@ def main(argv: list[str] | None = None) -> None:
             session.mark_done_and_next()
             app.processEvents()
             emit({"done": step, **current, "status": "done"})
+            if session.document is not None and session.doc_id != doc:
+                emit({"shown": True, **shown(session, session.doc_id)})
             continue
         app.processEvents()
         emit({"done": step, **shown(session, doc)})
@@ -110,6 +115,8 @@ def verify(db: Path, annotator: str, stdout: str) -> tuple[int, bool]:
         record = json.loads(line)
         if "begin" in record:
             pending = record
+        elif "shown" in record:
+            last[record["doc"]] = record
         elif "done" in record:
             last[record["doc"]] = record
             reported += 1
