@@ -31,9 +31,10 @@ import uuid
 from bisect import bisect_left
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from annotator.core.spans import Quote, Span
-from annotator.review.agreement import annotated
+from annotator.review.agreement import AnnotationSet, annotated
 from annotator.review.quote_metrics import match_quotes
 from annotator.review.span_metrics import KIND_NAMES, classify_disagreements
 from annotator.store.errors import AnnotationError
@@ -72,7 +73,7 @@ class ReviewItem:
     differences: tuple[str, ...] = ()  # quotes: aspects that differ
     decision: str | None = None  # the reviewer's latest decision, if any
 
-    @property
+    @cached_property
     def key(self) -> str:
         """Stable identity of the item (what A and B said), used in the event log."""
         sig = _span_sig if self.kind == "entity" else _quote_sig
@@ -86,7 +87,7 @@ class ReviewItem:
     def end(self) -> int:
         return max(x.end for x in (self.a, self.b) if x is not None)
 
-    @property
+    @cached_property
     def position(self) -> tuple[int, int, str, str]:
         """Sort key: text order, entities before quotes at the same place."""
         return (self.start, self.end, self.kind, self.key)
@@ -218,6 +219,7 @@ class Adjudication:
         self.reviewer = reviewer
         corpus.annotator_id(reviewer, kind="reviewer")
         self._articles: list[int] | None = None
+        self._loaded: dict[int, tuple | None] = {}
         self._states: dict[int, ArticleState] = {}
 
     # -- reading -------------------------------------------------------------------------------
@@ -225,25 +227,28 @@ class Adjudication:
     def articles(self) -> list[int]:
         """Ids of the articles both A and B worked on (and neither skipped), in corpus order."""
         if self._articles is None:
-            self._articles = [
-                doc_id
-                for doc_id in self.corpus.document_ids()
-                if annotated(self.corpus, doc_id, self.a) is not None
-                and annotated(self.corpus, doc_id, self.b) is not None
-            ]
+            self._articles = [doc_id for doc_id in self.corpus.document_ids() if self._sets(doc_id) is not None]
         return self._articles
+
+    def _sets(self, doc_id: int) -> tuple[AnnotationSet, AnnotationSet, list[Span], list[Span]] | None:
+        """A's and B's sets on an article (read once), or None if one of them did not work on it."""
+        if doc_id not in self._loaded:
+            set_a = annotated(self.corpus, doc_id, self.a, keep_spans=True)
+            set_b = annotated(self.corpus, doc_id, self.b, keep_spans=True) if set_a is not None else None
+            self._loaded[doc_id] = (set_a, set_b) if set_a is not None and set_b is not None else None
+        return self._loaded[doc_id]
 
     def state(self, doc_id: int) -> ArticleState:
         """The article's items with the reviewer's latest decision on each."""
         cached = self._states.get(doc_id)
         if cached is not None:
             return cached
-        items = merge_items(
-            self.corpus.spans(doc_id, self.a),
-            self.corpus.spans(doc_id, self.b),
-            self.corpus.quotes(doc_id, self.a),
-            self.corpus.quotes(doc_id, self.b),
-        )
+        sets = self._sets(doc_id)
+        if sets is None:
+            items: list[ReviewItem] = []
+        else:
+            set_a, set_b = sets
+            items = merge_items(set_a.objects, set_b.objects, set_a.quotes, set_b.quotes)
         decisions = self._decisions(doc_id)
         result = []
         for item in items:
@@ -254,6 +259,12 @@ class Adjudication:
         state = ArticleState(doc_id, result)
         self._states[doc_id] = state
         return state
+
+    def reload(self) -> None:
+        """Forget what was read (A's and B's sets, decisions): call after they change elsewhere."""
+        self._articles = None
+        self._loaded.clear()
+        self._states.clear()
 
     def items(self, doc_id: int) -> list[ReviewItem]:
         return self.state(doc_id).items

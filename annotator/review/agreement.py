@@ -8,8 +8,9 @@ For each pair of annotators (the first of the pair is the reference, "A"):
   label of the entity span that overlaps it, or ``O``. Cohen's kappa over all tokens, per
   article, and per label (that label vs. everything else);
 - **Krippendorff's alpha** (nominal) on the same token labels, from the ``krippendorff``
-  package, per pair and across all annotators at once (articles someone did not annotate
-  count as missing values, which alpha handles);
+  package, across all annotators at once, overall and per label (articles someone did not
+  annotate count as missing values, which alpha handles); with more than two annotators each
+  pair gets its overall alpha too (for the matrix);
 - **disagreements** by kind (only A, only B, other label, boundary, other label and boundary);
 - **quotes**: P/R/F1 of content, cue and source parts (exact and overlap), quotes matched by
   content and the share of matched quotes agreeing on cue, source and type.
@@ -32,7 +33,7 @@ from itertools import combinations
 
 import numpy as np
 
-from annotator.core.spans import Quote
+from annotator.core.spans import Quote, Span
 from annotator.core.tokenizer import make_nlp
 from annotator.review.quote_metrics import ASPECTS, match_quotes, role_spans
 from annotator.review.span_metrics import (
@@ -52,10 +53,11 @@ QUOTE_ROLES = ("content", "cue", "source")
 
 @dataclass(frozen=True)
 class AnnotationSet:
-    """One annotator's labels on one article."""
+    """One annotator's labels on one article (``objects``: the stored Spans, when kept)."""
 
     spans: tuple[SpanTuple, ...] = ()
     quotes: tuple[Quote, ...] = ()
+    objects: tuple[Span, ...] = ()
 
 
 @dataclass
@@ -68,6 +70,7 @@ class Article:
     title: str | None = None
     sets: dict[str, AnnotationSet] = field(default_factory=dict)
     _tokens: list[tuple[int, int]] | None = field(default=None, repr=False, compare=False)
+    _bounds: tuple[list[int], list[int]] | None = field(default=None, repr=False, compare=False)
 
     def tokens(self) -> list[tuple[int, int]]:
         """``[start, end)`` of every non-space token (computed once)."""
@@ -76,17 +79,27 @@ class Article:
             self._tokens = [(t.idx, t.idx + len(t.text)) for t in doc if not t.is_space]
         return self._tokens
 
+    def bounds(self) -> tuple[list[int], list[int]]:
+        """Token starts and token ends (for :func:`token_labels`)."""
+        if self._bounds is None:
+            tokens = self.tokens()
+            self._bounds = ([s for s, _ in tokens], [e for _, e in tokens])
+        return self._bounds
 
-def token_labels(tokens: Sequence[tuple[int, int]], spans: Iterable[SpanTuple]) -> list[str]:
+
+def token_labels(
+    tokens: Sequence[tuple[int, int]],
+    spans: Iterable[SpanTuple],
+    bounds: tuple[list[int], list[int]] | None = None,
+) -> list[str]:
     """The entity label of each token (``O`` outside); a token touched by a span takes its label.
 
     ``tokens`` must be sorted and non-overlapping. A span that starts or ends inside a token
     (misaligned) still labels that token: disagreement is then measured on the tokens a
-    reader sees.
+    reader sees. ``bounds`` (token starts, token ends) saves recomputing them per call.
     """
     labels = [OUTSIDE] * len(tokens)
-    starts = [s for s, _ in tokens]
-    ends = [e for _, e in tokens]
+    starts, ends = bounds if bounds is not None else ([s for s, _ in tokens], [e for _, e in tokens])
     for start, end, label in sorted(spans):
         first = bisect_right(ends, start)  # first token ending after start
         last = bisect_left(starts, end)  # tokens before this index start before end
@@ -278,9 +291,19 @@ def _labels_in(articles: Sequence[Article]) -> list[str]:
 
 
 def compare_pair(
-    articles: Sequence[Article], a: str, b: str, labels: Sequence[str], keep: set[str] | None = None
+    articles: Sequence[Article],
+    a: str,
+    b: str,
+    labels: Sequence[str],
+    keep: set[str] | None = None,
+    with_alpha: str | None = "labels",
 ) -> PairAgreement:
-    """All figures between ``a`` (reference) and ``b`` over the articles both annotated."""
+    """All figures between ``a`` (reference) and ``b`` over the articles both annotated.
+
+    ``with_alpha``: "labels" computes Krippendorff's alpha overall and per label, "overall" only
+    overall, None not at all (the caller fills it in: with two annotators the pair's alpha is
+    the all-annotators alpha, so it is computed once).
+    """
     result = PairAgreement(a=a, b=b, labels=list(labels))
     exact: dict[str, Counter] = defaultdict(Counter)
     overlap: dict[str, Counter] = defaultdict(Counter)
@@ -297,8 +320,8 @@ def compare_pair(
         sa = _restrict(art.sets[a].spans, keep)
         sb = _restrict(art.sets[b].spans, keep)
         tokens = art.tokens()
-        la = token_labels(tokens, sa)
-        lb = token_labels(tokens, sb)
+        la = token_labels(tokens, sa, art.bounds())
+        lb = token_labels(tokens, sb, art.bounds())
         doc_conf = Counter(zip(la, lb, strict=True))
         confusion.update(doc_conf)
         value_rows.append(_value_counts([la, lb], value_index))
@@ -342,8 +365,9 @@ def compare_pair(
     result.kappa = {ALL: cohen_kappa(confusion)} | {
         label: cohen_kappa(binary_confusion(confusion, label)) for label in labels
     }
-    counts = np.concatenate(value_rows) if value_rows else np.zeros((0, len(value_index)), dtype=np.int64)
-    result.alpha = _alphas(counts, value_index, labels)
+    if with_alpha:
+        counts = np.concatenate(value_rows) if value_rows else np.zeros((0, len(value_index)), dtype=np.int64)
+        result.alpha = _alphas(counts, value_index, labels if with_alpha == "labels" else ())
     result.disagreements = {k: kinds.get(k, 0) for k in classify_disagreements([], []).counts()}
     matched = quote_counts["matched"]
     result.quotes = {
@@ -380,8 +404,8 @@ def _value_counts(coder_labels: Sequence[Sequence[str] | None], value_index: dic
     for labs in coder_labels:
         if labs is None:
             continue
-        idx = np.fromiter((value_index[x] for x in labs), dtype=np.int64, count=n_units)
-        np.add.at(out, (units, idx), 1)
+        idx = np.array([value_index[x] for x in labs], dtype=np.int64)
+        out[units, idx] += 1  # one value per unit and coder: no repeated (unit, value) pairs
     return out
 
 
@@ -407,7 +431,10 @@ def compute_agreement(
         raise ValueError("each annotator may be named once")
     keep = set(labels) if labels is not None else None
     label_list = list(labels) if labels is not None else _labels_in(articles)
-    pairs = [compare_pair(articles, a, b, label_list, keep) for a, b in combinations(annotators, 2)]
+    # Alpha is the slow figure (the package works unit by unit): with two annotators the pair's
+    # alpha IS the all-annotators alpha, so compute it once; with more, pairs get the overall one.
+    pair_alpha = None if len(annotators) == 2 else "overall"
+    pairs = [compare_pair(articles, a, b, label_list, keep, pair_alpha) for a, b in combinations(annotators, 2)]
     value_index = {label: i for i, label in enumerate([OUTSIDE, *label_list])}
     rows = []
     compared = 0
@@ -418,25 +445,31 @@ def compute_agreement(
         compared += 1
         tokens = art.tokens()
         coder_labels = [
-            token_labels(tokens, _restrict(art.sets[name].spans, keep)) if name in art.sets else None
+            token_labels(tokens, _restrict(art.sets[name].spans, keep), art.bounds()) if name in art.sets else None
             for name in annotators
         ]
         rows.append(_value_counts(coder_labels, value_index))
     counts = np.concatenate(rows) if rows else np.zeros((0, len(value_index)), dtype=np.int64)
+    alpha = _alphas(counts, value_index, label_list)
+    if len(annotators) == 2:
+        pairs[0].alpha = dict(alpha)
     return AgreementReport(
         annotators=list(annotators),
         labels=label_list,
         documents=compared,
         pairs=pairs,
-        alpha=_alphas(counts, value_index, label_list),
+        alpha=alpha,
     )
 
 
 # -- loading from a corpus -------------------------------------------------------------------
 
 
-def annotated(corpus, doc_id: int, annotator: str) -> AnnotationSet | None:
-    """The annotator's set on an article, or None if they did not work on it (or skipped it)."""
+def annotated(corpus, doc_id: int, annotator: str, keep_spans: bool = False) -> AnnotationSet | None:
+    """The annotator's set on an article, or None if they did not work on it (or skipped it).
+
+    ``keep_spans`` keeps the stored :class:`Span` objects (with ids and origins) in ``objects``.
+    """
     status, _ = corpus.status(doc_id, annotator)
     if status == "skipped":
         return None
@@ -444,7 +477,8 @@ def annotated(corpus, doc_id: int, annotator: str) -> AnnotationSet | None:
     quotes = corpus.quotes(doc_id, annotator)
     if not spans and not quotes and status not in ("in_progress", "done"):
         return None
-    return AnnotationSet(spans=tuple(s.key for s in spans), quotes=tuple(quotes))
+    return AnnotationSet(spans=tuple(s.key for s in spans), quotes=tuple(quotes),
+                         objects=tuple(spans) if keep_spans else ())
 
 
 def load_articles(
