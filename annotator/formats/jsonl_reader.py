@@ -34,6 +34,8 @@ from annotator.formats.common import (
     check_quote,
     check_span,
     check_span_text,
+    describe_char,
+    invisible_characters,
     line_of,
     read_text,
 )
@@ -145,6 +147,10 @@ def _mapped(record: dict, meta: dict, explicit: str | None, defaults: tuple[str,
 
 
 def _missing(field: str, record: dict, what: str) -> str:
+    for key in record:
+        bad = invisible_characters(key)
+        if bad and "".join(ch for ch in key if ch not in bad) == field:
+            return f"field {key!r} is {field!r} with an invisible {describe_char(bad[0])}; remove it from the file"
     fields = ", ".join(repr(k) for k in record) or "none"
     return f"no {field!r} field for the {what}; this record's fields are {fields}"
 

@@ -119,6 +119,11 @@ def test_json_array_errors_name_the_line_of_the_item():
     assert "'txt'" in str(info.value)
 
 
+def test_invisible_mark_in_a_field_name_is_named():
+    with pytest.raises(FormatError, match=r"x.jsonl:1: field 'text\\u200f' is 'text' with an invisible U\+200F"):
+        parse_jsonl('{"text\u200f": "Obama spoke."}\n', "x.jsonl")
+
+
 # -- CoNLL --------------------------------------------------------------------------------------
 
 
