@@ -58,6 +58,17 @@ STATUS_CHOICES = (
 )
 DOCUMENT_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 SEARCH_DELAY_MS = 250
+_ROLES = frozenset(
+    int(r)
+    for r in (
+        Qt.ItemDataRole.DisplayRole,
+        Qt.ItemDataRole.ToolTipRole,
+        Qt.ItemDataRole.TextAlignmentRole,
+        Qt.ItemDataRole.DecorationRole,
+        Qt.ItemDataRole.FontRole,
+        DOCUMENT_ID_ROLE,
+    )
+)
 
 
 def _dot_icon(color: str, size: int = 10) -> QIcon:
@@ -196,7 +207,8 @@ class DocumentListModel(QAbstractTableModel):
         return None
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
+        # A repaint asks ~7 roles of every visible cell; answer the ones we never set at once.
+        if role not in _ROLES or not index.isValid():
             return None
         row = self.row(index.row())
         if row is None:

@@ -84,14 +84,18 @@ class HelpOverlay(QWidget):
                 row += 1
                 for binding in bindings:
                     keys = QWidget(column)
-                    keys_layout = QHBoxLayout(keys)
+                    shown = list(dict.fromkeys(DISPLAY.get(k, k) for k in binding.keys))  # Return/Enter read alike
+                    # Several long keys stack, so the key column stays narrow and descriptions get the room.
+                    stacked = len(shown) > 1 and sum(len(k) for k in shown) > 12
+                    keys_layout = QVBoxLayout(keys) if stacked else QHBoxLayout(keys)
                     keys_layout.setContentsMargins(0, 0, 0, 0)
                     keys_layout.setSpacing(3)
-                    for key in dict.fromkeys(DISPLAY.get(k, k) for k in binding.keys):  # Return/Enter read alike
+                    for key in shown:
                         chip = _label(key, keys, "helpKey")
-                        keys_layout.addWidget(chip)
+                        keys_layout.addWidget(chip, 0, Qt.AlignmentFlag.AlignLeft)
                         self.key_labels.append(chip)
-                    keys_layout.addStretch(1)
+                    if not stacked:
+                        keys_layout.addStretch(1)
                     description = _label(binding.description, column, "helpDescription")
                     description.setWordWrap(True)
                     self.description_labels.append(description)
@@ -105,6 +109,7 @@ class HelpOverlay(QWidget):
         scroll = QScrollArea(self.panel)
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setWidget(body)
         scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         body.setAutoFillBackground(False)
@@ -119,20 +124,29 @@ class HelpOverlay(QWidget):
         self.hide()
 
     def _balanced_columns(self) -> list[list[tuple[str, list[KeyBinding]]]]:
-        """Sections (in keymap order) split into columns of about the same height."""
+        """Sections (in keymap order) split into columns of about the same height.
+
+        A binding's height is estimated from its description (long ones wrap), so a
+        section of long descriptions is not packed into one over-tall column.
+        """
         order = [s for s in SECTIONS if any(b.section == s for b in self.bindings)]
         order += [s for s in dict.fromkeys(b.section for b in self.bindings) if s not in order]
         sections = [(s, [b for b in self.bindings if b.section == s]) for s in order]
-        total = sum(len(b) + 1 for _, b in sections)
+
+        def height(bindings: list[KeyBinding]) -> float:
+            return 1.5 + sum(1 + len(b.description) // 48 for b in bindings)
+
+        total = sum(height(b) for _, b in sections)
         target = total / self.COLUMNS
         columns: list[list[tuple[str, list[KeyBinding]]]] = [[]]
-        height = 0
+        filled = 0.0
         for section, bindings in sections:
-            if columns[-1] and height + (len(bindings) + 1) / 2 > target and len(columns) < self.COLUMNS:
+            h = height(bindings)
+            if columns[-1] and filled + h / 2 > target and len(columns) < self.COLUMNS:
                 columns.append([])
-                height = 0
+                filled = 0.0
             columns[-1].append((section, bindings))
-            height += len(bindings) + 1
+            filled += h
         return columns
 
     # -- what it lists (for tests) ----------------------------------------------------------------
@@ -150,8 +164,8 @@ class HelpOverlay(QWidget):
         if parent is None:
             return
         self.setGeometry(parent.rect())
-        margin_x = max(24, self.width() // 14)
-        margin_y = max(24, self.height() // 14)
+        margin_x = max(16, self.width() // 24)
+        margin_y = max(16, self.height() // 24)
         self.panel.setGeometry(QRect(margin_x, margin_y, self.width() - 2 * margin_x, self.height() - 2 * margin_y))
 
     def showEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt override)

@@ -40,6 +40,7 @@ from annotator.core.spans import Quote, Span
 from annotator.ui.session import AnnotationSession, Selection
 
 EXCERPT_CHARS = 220
+ROLE_COLORS = {"content": "#1e66f5", "cue": "#d20f39", "source": "#40a02b"}  # as the document view marks them
 ORIGIN_TEXT = {"manual": "manual", "accepted": "accepted", "edited": "edited", "imported": "imported"}
 QUOTE_STYLE = """
 QFrame#quoteCard { background: palette(base); border: 1px solid palette(mid); border-radius: 6px; }
@@ -105,17 +106,19 @@ class QuoteCard(QFrame):
         bold = QFont(self.speaker.font())
         bold.setBold(True)
         self.speaker.setFont(bold)
-        self._captions = []
+        self._captions: dict[str, QLabel] = {}
         grid = QGridLayout(self)
         grid.setContentsMargins(8, 6, 8, 6)
         grid.setHorizontalSpacing(8)
         grid.setVerticalSpacing(2)
         grid.addWidget(self.meta, 0, 0, 1, 2)
-        for row, (caption, value) in enumerate((("speaker", self.speaker), ("cue", self.cue), ("says", self.content)), 1):
+        rows = (("source", "speaker", self.speaker), ("cue", "cue", self.cue), ("content", "says", self.content))
+        for row, (role, caption, value) in enumerate(rows, 1):
             label = _plain_label(self, "quoteCaption")
             label.setText(caption)
-            label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
-            self._captions.append(label)
+            label.setAlignment(Qt.AlignmentFlag.AlignLeading | Qt.AlignmentFlag.AlignTop)
+            label.setStyleSheet(f"color: {ROLE_COLORS[role]};")
+            self._captions[role] = label
             grid.addWidget(label, row, 0)
             grid.addWidget(value, row, 1)
         grid.setColumnStretch(1, 1)
@@ -131,18 +134,25 @@ class QuoteCard(QFrame):
         speaker = "، ".join(one_line(text[r.start : r.end]) for r in quote.sources) if quote.sources else ""
         if entity_text and entity_text != speaker:
             speaker = f"{speaker} → {entity_text}" if speaker else entity_text
-        self.speaker.setText(speaker or "—")
-        self.cue.setText(one_line(text[quote.cue.start : quote.cue.end]) if quote.cue else "—")
+        # QLabel lays plain text out by its content; the mark puts a lone dash on the article's side.
+        missing = "\u200f—" if rtl else "—"
+        self.speaker.setText(speaker or missing)
+        self.cue.setText(one_line(text[quote.cue.start : quote.cue.end]) if quote.cue else missing)
         self.content.setText(excerpt(" … ".join(text[r.start : r.end] for r in quote.contents)))
-        direction = Qt.LayoutDirection.RightToLeft if rtl else Qt.LayoutDirection.LeftToRight
-        for label in (self.speaker, self.cue, self.content):
-            label.setLayoutDirection(direction)
+        # The whole card reads in the article's direction: captions sit beside the text they name.
+        self.setLayoutDirection(Qt.LayoutDirection.RightToLeft if rtl else Qt.LayoutDirection.LeftToRight)
+        for label in (self.meta, self.speaker, self.cue, self.content):
             label.setAlignment(Qt.AlignmentFlag.AlignLeading | Qt.AlignmentFlag.AlignTop)
         self.setToolTip(
             f"{'Suggested quote' if suggested else 'Quote'} ({quote.type}), "
             f"characters {quote.start}–{quote.end}. Click to show it in the text."
         )
         self._set_property("suggested", suggested)
+
+    def set_role_colors(self, colors: dict[str, str]) -> None:
+        for role, label in self._captions.items():
+            if role in colors:
+                label.setStyleSheet(f"color: {colors[role]};")
 
     def set_selected(self, selected: bool) -> None:
         self._set_property("selected", selected)
@@ -187,11 +197,13 @@ class QuoteCards(QScrollArea):
         self.cards: list[QuoteCard] = []
         self.shown = 0
 
-    def show_quotes(self, entries: list[tuple[str, Quote]], text: str, rtl: bool, entity_texts: dict) -> None:
+    def show_quotes(self, entries: list[tuple[str, Quote]], text: str, rtl: bool, entity_texts: dict,
+                    role_colors: dict[str, str] | None = None) -> None:
         body = self.widget()
         body.setUpdatesEnabled(False)
         while len(self.cards) < len(entries):
             card = QuoteCard(body)
+            card.set_role_colors(role_colors or {})
             card.clicked.connect(self.cardClicked)
             self._layout.insertWidget(len(self.cards), card)
             self.cards.append(card)
@@ -234,6 +246,7 @@ class EntityModel(QAbstractTableModel):
         self.colors: dict[str, str] = {}
         self.rtl = False
         self._chips: dict[str, QIcon] = {}
+        self.italic: QFont | None = None
 
     def set_entries(self, entries: list[tuple[str, Span, str]], colors: dict[str, str], rtl: bool) -> None:
         self.beginResetModel()
@@ -287,10 +300,8 @@ class EntityModel(QAbstractTableModel):
             return f"{span.label} ({ORIGIN_TEXT.get(span.origin, span.origin)}), {where}"
         if role == Qt.ItemDataRole.ForegroundRole and suggested:
             return QBrush(QColor("#6c6f85"))
-        if role == Qt.ItemDataRole.FontRole and suggested:
-            font = QFont()
-            font.setItalic(True)
-            return font
+        if role == Qt.ItemDataRole.FontRole and suggested and column == 2 and self.italic is not None:
+            return self.italic  # only the Latin "suggested" note: Arabic has no italic and fell back to boxes
         if role == Qt.ItemDataRole.TextAlignmentRole and column == 1:
             side = Qt.AlignmentFlag.AlignRight if self.rtl else Qt.AlignmentFlag.AlignLeft
             return int(side | Qt.AlignmentFlag.AlignAbsolute | Qt.AlignmentFlag.AlignVCenter)
@@ -325,6 +336,9 @@ class SidePanel(QWidget):
         self.entities = QTableView(self)
         self.entities.setObjectName("entityList")
         self.entities.setModel(self.entity_model)
+        italic = QFont(self.entities.font())
+        italic.setItalic(True)
+        self.entity_model.italic = italic
         self.entities.setItemDelegateForColumn(1, _DirectionDelegate(self.entities))
         self.entities.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.entities.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -390,7 +404,8 @@ class SidePanel(QWidget):
             [("quote", q) for q in session.quotes] + [("suggestion", q) for q in session.suggested_quotes],
             key=lambda e: (e[1].start, e[1].end),
         )
-        self.cards.show_quotes(quotes, text, rtl, entity_texts)
+        roles = {role.name: role.color for role in session.corpus.labels.quote_roles}
+        self.cards.show_quotes(quotes, text, rtl, entity_texts, roles)
         entries = sorted(spans + [("suggestion", s) for s in session.suggested_spans], key=lambda e: (e[1].start, e[1].end))
         colors = {label.name: label.color for label in session.corpus.labels.entities}
         scroll = self.entities.verticalScrollBar().value()

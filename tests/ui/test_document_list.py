@@ -191,3 +191,34 @@ def test_opens_a_corpus_by_path(qtbot, big_corpus, corpus_path):
     qtbot.addWidget(w)
     assert w.model.rowCount() == N + 1
     w.close_corpus()
+
+
+def test_screenshot_of_the_list_filtered_and_searched(qtbot, big_corpus, tmp_path, qapp):
+    import os
+    from pathlib import Path
+
+    from annotator.ui.app import ui_font
+
+    before = qapp.font()
+    qapp.setFont(ui_font())  # the application's own font, as run_app sets it
+    try:
+        for doc_id in (1, 4, 10):
+            big_corpus.add_span(doc_id, WHO, Span(0, 3, "GPE"))
+        big_corpus.set_status(4, WHO, "done")
+        big_corpus.set_status(7, WHO, "skipped", "not news")
+        w = DocumentListWidget(big_corpus, WHO)
+        qtbot.addWidget(w)
+        w.resize(380, 420)
+        w.show()
+        qtbot.waitExposed(w)
+        w.set_filters(search="الرياض")
+        w.select_document(4)
+        qtbot.wait(50)
+        assert w.visible_titles()[:3] == ["خبر الرياض 0000", "خبر الرياض 0003", "خبر الرياض 0006"]
+        out = tmp_path
+        if os.environ.get("ANNOTATOR_SCREENSHOTS") == "1":
+            out = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+        assert w.grab().save(str(out / "document-list.png"))
+        assert (out / "document-list.png").stat().st_size > 5_000
+    finally:
+        qapp.setFont(before)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
@@ -113,9 +116,9 @@ def test_html_in_article_text_is_shown_literally(panel, session):
 
 def test_arabic_cards_read_right_to_left_english_left_to_right(panel, session):
     card = panel.cards.visible_cards()[0]
-    assert card.content.layoutDirection() == Qt.LayoutDirection.RightToLeft
+    assert card.layoutDirection() == card.content.layoutDirection() == Qt.LayoutDirection.RightToLeft
     session.open_document(2)
-    assert card.content.layoutDirection() == Qt.LayoutDirection.LeftToRight
+    assert card.layoutDirection() == card.content.layoutDirection() == Qt.LayoutDirection.LeftToRight
 
 
 # -- label bar ---------------------------------------------------------------------------------
@@ -201,3 +204,88 @@ def test_help_overlay_closes_with_escape_and_swallows_keys(qtbot, session):
     overlay.show()
     qtbot.keyClick(overlay, Qt.Key.Key_F1)
     assert not overlay.isVisible()
+
+
+# -- screenshots (docs/screenshots when ANNOTATOR_SCREENSHOTS=1) -------------------------------------
+
+
+def screenshot_dir(tmp_path: Path) -> Path:
+    if os.environ.get("ANNOTATOR_SCREENSHOTS") == "1":
+        target = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+        target.mkdir(parents=True, exist_ok=True)
+        return target
+    return tmp_path
+
+
+def seed_session(corpus: Corpus, seed_text: str) -> AnnotationSession:
+    [doc] = corpus.add_documents([DocumentRecord(text=seed_text, title="seed")]).new_ids
+
+    def find(needle: str, nth: int = 0) -> Range:
+        start = -1
+        for _ in range(nth + 1):
+            start = seed_text.index(needle, start + 1)
+        return Range(start, start + len(needle))
+
+    for needle, label in (("باراك أوباما", "PER"), ("فلاديمير بوتين", "PER"), ("سورية", "GPE"),
+                          ("موسكو", "GPE"), ("الإدارة الأميركية", "ORG")):
+        r = find(needle)
+        corpus.add_span(doc, WHO, Span(r.start, r.end, label))
+    putin = find("بوتين", 3)
+    corpus.add_quote(doc, WHO, Quote(contents=(find('"بعض التقارب في المواقف"'),), cue=find("وأعلن"),
+                                     sources=(putin,), entity=find("فلاديمير بوتين"), type="mixed"))
+    said = find("وقال خلال")
+    corpus.add_quote(doc, WHO, Quote(contents=(find('"هناك رغم كل شيء'),), cue=Range(said.start, said.start + 4),
+                                     type="direct"))
+    official = find("مسؤول رفيع")
+    washington, aleppo = find("وواشنطن"), find("حلب")
+    corpus.store_suggestions(doc, "quotes", "1", [
+        Span(washington.start, washington.end, "GPE", score=0.85),
+        Span(aleppo.start, aleppo.end, "GPE", score=0.8),
+    ], [Quote(contents=(find("ذلك سيتم في وقت لاحق هذا الأسبوع على الأرجح"),),
+              cue=Range(official.start - 5, official.start - 1), sources=(official,), type="indirect", score=0.72)])
+    session = AnnotationSession(corpus, WHO)
+    session.open_document(doc)
+    return session
+
+
+@pytest.fixture
+def app_font(qapp):
+    """The application's own font (shipped Noto), as ``run_app`` sets it, for faithful pictures."""
+    from annotator.ui.app import ui_font
+
+    before = qapp.font()
+    qapp.setFont(ui_font())
+    yield
+    qapp.setFont(before)
+
+
+def test_screenshots_of_the_side_panel_label_bar_and_help(qtbot, corpus, seed_text, tmp_path, app_font):
+    session = seed_session(corpus, seed_text)
+    out = screenshot_dir(tmp_path)
+    panel = SidePanel(session)
+    qtbot.addWidget(panel)
+    panel.resize(380, 720)
+    panel.show()
+    qtbot.waitExposed(panel)
+    session.select("quote", session.quotes[0].id)
+    assert [c["cue"] for c in panel.card_texts()] == ["وأعلن", "وقال", "وقال"]
+    qtbot.wait(50)  # let the scroll area settle its scroll bar before the picture
+    assert panel.grab().save(str(out / "side-panel.png"))
+
+    bar = LabelBar(session)
+    qtbot.addWidget(bar)
+    bar.resize(760, bar.sizeHint().height())
+    session.select("span", session.spans[0].id)
+    assert bar.grab().save(str(out / "label-bar.png"))
+
+    host = QWidget()
+    qtbot.addWidget(host)
+    host.resize(1300, 820)
+    host.show()
+    overlay = HelpOverlay(host, keymap(session.corpus.labels))
+    overlay.show()
+    qtbot.waitExposed(overlay)
+    qtbot.wait(50)
+    assert host.grab().save(str(out / "help-overlay.png"))
+    for name in ("side-panel.png", "label-bar.png", "help-overlay.png"):
+        assert (out / name).stat().st_size > 5_000
