@@ -293,6 +293,10 @@ class Corpus:
                         self.conn.execute("ROLLBACK")
                     except sqlite3.Error:
                         pass
+                # Rows made inside the transaction are gone: forget what was cached from them
+                # (an annotator id or a label added then), or later writes would point at nothing.
+                self._labels = None
+                self._annotator_ids.clear()
                 problem = _storage_problem(exc)
                 if problem:
                     raise CorpusError(f"{self.path}: {problem}; this change was not saved") from exc

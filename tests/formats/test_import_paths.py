@@ -221,3 +221,22 @@ def test_progress_is_reported_per_file(corpus):
     calls = []
     import_paths(corpus, [FIXTURES / "conll"], progress=lambda done, total, path: calls.append((done, total, path.name)))
     assert calls == [(0, 3, "biluo.conll"), (1, 3, "bio.conll"), (2, 3, "iob1.conll"), (3, 3, "iob1.conll")]
+
+
+def test_a_failed_file_leaves_no_stale_annotator_or_label_behind(corpus, tmp_path, monkeypatch):
+    """A file that fails inside the store (after its annotator and a new label were created) rolls
+    back completely, and the next file with the same annotator still imports."""
+    import annotator.formats.importer as importer
+
+    def failing_suggestions(corpus, records):
+        raise importer.AnnotationError(f"{records[0].location}: simulated failure after the inserts")
+
+    first = write(tmp_path, "a.jsonl", jsonl({**GOOD, "annotator": "zed", "spans": [{"start": 0, "end": 12, "label": "NEW"}]}))
+    with monkeypatch.context() as patch:
+        patch.setattr(importer, "_store_suggestions", failing_suggestions)
+        failed = import_paths(corpus, [first], allow_new_labels=True)
+    assert failed.files_failed == 1 and "simulated failure" in failed.errors[0]
+    assert corpus.annotators() == [] and "NEW" not in corpus.labels.entity_names
+    second = write(tmp_path, "b.jsonl", jsonl({**GOOD, "annotator": "zed"}))
+    assert import_paths(corpus, [second]).ok
+    assert stored_spans(corpus, "zed") == [("Barack Obama", "PER")]
