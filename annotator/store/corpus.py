@@ -47,6 +47,17 @@ def now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="milliseconds")
 
 
+def _check_unicode(text: str, where: str) -> None:
+    """Refuse text SQLite cannot store as UTF-8 (an unpaired surrogate, e.g. from a JSON "\\ud800" escape)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise AnnotationError(
+            f"{where}: the text holds an unpaired surrogate U+{ord(text[exc.start]):04X} at character {exc.start}, "
+            "which is not valid Unicode"
+        ) from None
+
+
 def _enable_wal(conn: sqlite3.Connection, patience: float = 10.0) -> None:
     """Switch to WAL. SQLite answers "locked" at once (no busy wait) while another connection
     writes to a rollback-journal file; wait for it, then go on in the file's current mode,
@@ -428,6 +439,7 @@ class Corpus:
                 text = strip_bom(record.text)
                 if not text.strip():
                     raise AnnotationError(f"{record.location or 'document'}: the text is empty")
+                _check_unicode(text, record.location or "document")
                 digest = content_hash(text)
                 cur = conn.execute(
                     "INSERT OR IGNORE INTO documents(title, text, source, language, direction, meta, "

@@ -292,23 +292,24 @@ def _check_texts(conn: sqlite3.Connection, report: CheckReport) -> None:
             report.add("text", f"document {doc_id}: the text changed after import (content hash differs)")
 
 
+# Against the stored length (checked against the text itself by _check_texts): SQL length() stops at a NUL.
 _RANGES = [
     ("span {0} (document {1}, annotator {2}) [{3}, {4}) {5} is outside the text (length {6}) or empty",
-     'SELECT s.id, s.document_id, a.name, s.start, s."end", s.label, length(d.text) FROM spans s '
+     'SELECT s.id, s.document_id, a.name, s.start, s."end", s.label, d.length FROM spans s '
      "JOIN documents d ON d.id = s.document_id LEFT JOIN annotators a ON a.id = s.annotator_id "
-     'WHERE s.start < 0 OR s."end" <= s.start OR s."end" > length(d.text)'),
+     'WHERE s.start < 0 OR s."end" <= s.start OR s."end" > d.length'),
     ("quote {0} (document {1}) {2} part [{3}, {4}) is outside the text (length {5}) or empty",
-     'SELECT q.id, q.document_id, p.role, p.start, p."end", length(d.text) FROM quote_parts p '
+     'SELECT q.id, q.document_id, p.role, p.start, p."end", d.length FROM quote_parts p '
      "JOIN quotes q ON q.id = p.quote_id JOIN documents d ON d.id = q.document_id "
-     'WHERE p.start < 0 OR p."end" <= p.start OR p."end" > length(d.text)'),
+     'WHERE p.start < 0 OR p."end" <= p.start OR p."end" > d.length'),
     ("quote {0} (document {1}) links to entity [{2}, {3}), outside the text (length {4}) or half-set",
-     "SELECT q.id, q.document_id, q.entity_start, q.entity_end, length(d.text) FROM quotes q "
+     "SELECT q.id, q.document_id, q.entity_start, q.entity_end, d.length FROM quotes q "
      "JOIN documents d ON d.id = q.document_id "
      "WHERE (q.entity_start IS NULL) != (q.entity_end IS NULL) OR (q.entity_start IS NOT NULL AND "
-     "(q.entity_start < 0 OR q.entity_end <= q.entity_start OR q.entity_end > length(d.text)))"),
+     "(q.entity_start < 0 OR q.entity_end <= q.entity_start OR q.entity_end > d.length))"),
     ("suggestion {0} (document {1}, {2}) [{3}, {4}) is outside the text (length {5}) or empty",
-     'SELECT s.id, s.document_id, s.suggester, s.start, s."end", length(d.text) FROM suggestions s '
-     'JOIN documents d ON d.id = s.document_id WHERE s.start < 0 OR s."end" <= s.start OR s."end" > length(d.text)'),
+     'SELECT s.id, s.document_id, s.suggester, s.start, s."end", d.length FROM suggestions s '
+     'JOIN documents d ON d.id = s.document_id WHERE s.start < 0 OR s."end" <= s.start OR s."end" > d.length'),
 ]
 
 
