@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import difflib
 import os
+import sqlite3
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -130,7 +131,7 @@ def import_paths(
                 _merge_file(corpus, path, allow_new_labels, summary)
             else:
                 _import_file(corpus, path, options, annotator, allow_new_labels, summary)
-        except (FormatError, AnnotationError, CorpusError) as exc:
+        except (ValueError, CorpusError, sqlite3.IntegrityError) as exc:  # FormatError, AnnotationError, ...
             summary.files_failed += 1
             summary.errors.append(_one_line(exc, path))
         except OSError as exc:
