@@ -43,8 +43,6 @@ def rss_mb() -> float:
 
 def child(path: str, measure_list: bool) -> dict:
     """One measurement in this (fresh) process; prints JSON."""
-    from PySide6.QtWidgets import QApplication
-
     from annotator.store import Corpus
     from annotator.store.document_query import ensure_list_indexes
     from annotator.ui.app import make_application
@@ -64,7 +62,7 @@ def child(path: str, measure_list: bool) -> dict:
     window.resize(1400, 860)
     window.show()
     window.repaint()
-    QApplication.processEvents()
+    app.processEvents()
     first_article = time.perf_counter() - started
     shown = window.session.document is not None and window.document_list.model.rowCount() > 0
     result = {
@@ -132,10 +130,12 @@ def list_timings(widget) -> dict:
     painted(lambda: label.setCurrentIndex(0))
     from PySide6.QtCore import Qt
 
+    widget.select_document(widget.model.doc_id(bar.maximum() // 2 // max(1, table.verticalHeader().defaultSectionSize())) or 1)
+    timings["refresh_ms"] = painted(widget.refresh) * 1000
     timings["sort_title_ms"] = painted(lambda: table.sortByColumn(0, Qt.SortOrder.AscendingOrder)) * 1000
     timings["sort_title_end_ms"] = painted(table.scrollToBottom) * 1000
     timings["sort_entities_ms"] = painted(lambda: table.sortByColumn(2, Qt.SortOrder.DescendingOrder)) * 1000
-    timings["refresh_ms"] = painted(widget.refresh) * 1000
+    timings["refresh_sorted_by_entities_ms"] = painted(widget.refresh) * 1000
     timings["pages_in_memory"] = len(widget.model._pages)
     return timings
 
@@ -226,12 +226,13 @@ def main() -> int:
         (f"filter: label PER ({timings['filter_label_rows']:,} rows)", f"{timings['filter_label_ms']:.1f} ms"),
         ("sort by title / then scroll to the end", f"{timings['sort_title_ms']:.1f} / {timings['sort_title_end_ms']:.1f} ms"),
         ("sort by entity count (computed per row)", f"{timings['sort_entities_ms']:.1f} ms"),
-        ("refresh after an edit", f"{timings['refresh_ms']:.1f} ms"),
+        ("refresh after an edit (import order / sorted by entities)",
+         f"{timings['refresh_ms']:.1f} / {timings['refresh_sorted_by_entities_ms']:.1f} ms"),
         ("pages of 200 rows in memory afterwards", f"{timings['pages_in_memory']}"),
         ("RSS after all of the above", f"{timings['rss_after_list_mb']:.0f} MB"),
     ]
     for name, value in rows:
-        print(f"  {name:44s} {value}")
+        print(f"  {name:58s} {value}")
     print(f"\none-time list index creation on {LARGE:,} articles (first open only): {index_creation_cost(large):.2f} s")
     return 0
 

@@ -17,7 +17,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QSettings, Qt
+from PySide6.QtCore import QByteArray, QCoreApplication, QEvent, QObject, QSettings, Qt
 from PySide6.QtGui import QAction, QFont, QFontDatabase, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMenu,
     QMessageBox,
+    QSplitter,
     QVBoxLayout,
     QWidget,
 )
@@ -43,6 +44,9 @@ UI_FAMILIES = ["Noto Sans", "Noto Naskh Arabic", "DejaVu Sans"]
 NAME_ENV = "ANNOTATOR_NAME"
 NAME_KEY = "annotator/name"
 RECENT_KEY = "recent/corpora"
+GEOMETRY_KEY = "window/geometry"
+STATE_KEY = "window/state"
+SPLITTER_KEY = "window/splitter"
 MAX_RECENT = 10
 
 _loaded_fonts: dict[str, list[str]] | None = None
@@ -145,13 +149,15 @@ def resolve_annotator(
     store: QSettings | None = None,
     ask: Callable[[], str | None] | None = None,
 ) -> str | None:
-    """The annotator's name: given, ``$ANNOTATOR_NAME``, remembered, or asked (and then remembered)."""
+    """The annotator's name: given (remembered), ``$ANNOTATOR_NAME``, remembered, or asked (and remembered)."""
     store = store or settings()
-    for candidate in (explicit, os.environ.get(NAME_ENV)):
-        if candidate and candidate.strip():
-            name = " ".join(candidate.split())
-            store.setValue(NAME_KEY, name)
-            return name
+    if explicit and explicit.strip():
+        name = " ".join(explicit.split())
+        store.setValue(NAME_KEY, name)
+        return name
+    from_env = os.environ.get(NAME_ENV, "")
+    if from_env.strip():
+        return " ".join(from_env.split())  # for this run only: the environment is not a choice to remember
     remembered = store.value(NAME_KEY, "", type=str)
     if remembered and remembered.strip():
         return remembered.strip()
@@ -192,10 +198,11 @@ def remember_corpus(path: str | os.PathLike, store: QSettings | None = None) -> 
 # -- the window --------------------------------------------------------------------------------
 
 
-class Application:
+class Application(QObject):
     """Owns the main window and switches it to another corpus (File → Open, Open Recent)."""
 
     def __init__(self, annotator: str, store: QSettings | None = None):
+        super().__init__()
         self.annotator = annotator
         self.store = store or settings()
         self.window: QMainWindow | None = None
@@ -206,15 +213,55 @@ class Application:
 
         path = Path(db_path)
         previous = self.window
+        if previous is not None:
+            self.save_layout(previous)
         window = MainWindow(str(path), self.annotator)
         remember_corpus(path, self.store)
         self._install_file_menu(window)
+        self.restore_layout(window)
+        window.installEventFilter(self)
         if previous is not None:
-            window.setGeometry(previous.geometry())
+            previous.removeEventFilter(self)
             previous.close()
             previous.deleteLater()
         self.window, self.path = window, path
         return window
+
+    # -- the window's size and panes, as the annotator left them ---------------------------------
+
+    def save_layout(self, window: QMainWindow) -> None:
+        self.store.setValue(GEOMETRY_KEY, window.saveGeometry())
+        self.store.setValue(STATE_KEY, window.saveState())
+        splitter = window.findChild(QSplitter, "mainSplitter")
+        if splitter is not None:
+            self.store.setValue(SPLITTER_KEY, splitter.saveState())
+
+    def restore_layout(self, window: QMainWindow) -> None:
+        geometry = self.store.value(GEOMETRY_KEY)
+        if isinstance(geometry, QByteArray) and not geometry.isEmpty():
+            window.restoreGeometry(geometry)
+        state = self.store.value(STATE_KEY)
+        if isinstance(state, QByteArray) and not state.isEmpty():
+            window.restoreState(state)
+        splitter = window.findChild(QSplitter, "mainSplitter")
+        sizes = self.store.value(SPLITTER_KEY)
+        if splitter is not None and isinstance(sizes, QByteArray) and not sizes.isEmpty():
+            splitter.restoreState(sizes)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.window and event.type() == QEvent.Type.Close:
+            self.save_layout(self.window)
+        return False
+
+    def change_annotator(self, parent: QWidget | None = None) -> None:
+        """Ask for another name and reopen the corpus under it."""
+        dialog = AnnotatorNameDialog(parent, self.annotator)
+        if dialog.exec() != QDialog.DialogCode.Accepted or not dialog.name() or dialog.name() == self.annotator:
+            return
+        self.annotator = dialog.name()
+        self.store.setValue(NAME_KEY, self.annotator)
+        if self.path is not None:
+            self.open(self.path).show()
 
     def _install_file_menu(self, window: QMainWindow) -> None:
         menu = self._file_menu(window)
@@ -227,8 +274,12 @@ class Application:
         recent.setObjectName("openRecentMenu")
         recent.aboutToShow.connect(lambda: self._fill_recent(recent))
         self._fill_recent(recent)
+        rename = QAction("Change Annotator &Name…", window)
+        rename.setObjectName("changeAnnotatorAction")
+        rename.triggered.connect(lambda: self.change_annotator(window))
         menu.insertAction(first, open_action)
         menu.insertMenu(first, recent)
+        menu.insertAction(first, rename)
         if first is not None:
             menu.insertSeparator(first)
 

@@ -401,6 +401,7 @@ class DocumentListWidget(QWidget):
     def refresh(self) -> None:
         """Re-read counts and statuses (after edits), keeping the selected document and the scroll position."""
         scroll = self.table.verticalScrollBar().value()
+        self._fill_labels()  # the corpus's label schema may have grown
         self.model.reload()
         self.table.verticalScrollBar().setValue(scroll)
         if self._current_id is not None:
@@ -449,6 +450,9 @@ class DocumentListWidget(QWidget):
     # -- internals ------------------------------------------------------------------------
 
     def _fill_labels(self) -> None:
+        names = [label.name for label in self.corpus.labels.entities]
+        if names == [self.label_filter.itemData(i) for i in range(1, self.label_filter.count())]:
+            return  # unchanged: keep the combo (and an open popup) as it is
         self.label_filter.blockSignals(True)
         current = self.label_filter.currentData()
         self.label_filter.clear()

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtGui import QFont, QFontDatabase, QFontInfo
-from PySide6.QtWidgets import QApplication, QDialogButtonBox, QMenu, QMessageBox
+from PySide6.QtGui import QAction, QFont, QFontDatabase, QFontInfo
+from PySide6.QtWidgets import QApplication, QDialog, QDialogButtonBox, QMenu, QMessageBox, QSplitter
 
 from annotator.cli.main import main
 from annotator.core.spans import DocumentRecord
@@ -69,9 +69,11 @@ def test_name_given_explicitly_is_remembered(store, monkeypatch):
     assert resolve_annotator(None, store, ask=lambda: pytest.fail("must not ask")) == "amira"
 
 
-def test_name_from_environment(store, monkeypatch):
+def test_name_from_environment_is_used_but_not_remembered(store, monkeypatch):
     monkeypatch.setenv("ANNOTATOR_NAME", "salem")
     assert resolve_annotator(None, store, ask=lambda: pytest.fail("must not ask")) == "salem"
+    assert not store.value("annotator/name")
+    assert resolve_annotator("amira", store) == "amira"  # an explicit name wins
 
 
 def test_first_run_asks_once_and_remembers(store, monkeypatch):
@@ -197,3 +199,41 @@ def test_help_key_shows_the_overlay_in_the_window(qtbot, tmp_path, user_settings
     assert overlay is not None and overlay.isVisible()
     qtbot.keyClick(overlay, Qt.Key.Key_Escape)
     assert not overlay.isVisible()
+
+
+def test_window_size_and_panes_are_remembered(qtbot, tmp_path, user_settings):
+    db = make_corpus(tmp_path / "w.db", "w")
+    run_app(str(db), "amira", exec_loop=False)
+    window = app_module._running[-1].window
+    qtbot.addWidget(window)
+    screen = window.screen().availableGeometry()
+    size = (min(777, screen.width() - 40), min(555, screen.height() - 60))  # restoreGeometry keeps it on screen
+    window.resize(*size)
+    splitter = window.findChild(QSplitter, "mainSplitter")
+    splitter.setSizes([200, size[0] - 420, 220])
+    sizes = splitter.sizes()
+    window.close()
+    run_app(str(db), "amira", exec_loop=False)
+    again = app_module._running[-1].window
+    qtbot.addWidget(again)
+    assert (again.width(), again.height()) == size
+    assert again.findChild(QSplitter, "mainSplitter").sizes() == sizes
+
+
+def test_change_annotator_name_reopens_the_corpus_under_it(qtbot, tmp_path, user_settings, monkeypatch):
+    db = make_corpus(tmp_path / "n.db", "n")
+    run_app(str(db), "amira", exec_loop=False)
+    controller = app_module._running[-1]
+    qtbot.addWidget(controller.window)
+
+    def answer(dialog):
+        dialog.name_edit.setText("salem")
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(AnnotatorNameDialog, "exec", answer)
+    window = controller.window
+    window.findChild(QAction, "changeAnnotatorAction").trigger()
+    qtbot.addWidget(controller.window)
+    assert controller.window is not window
+    assert controller.window.session.annotator == "salem"
+    assert user_settings.value("annotator/name") == "salem"
