@@ -237,3 +237,20 @@ def test_change_annotator_name_reopens_the_corpus_under_it(qtbot, tmp_path, user
     assert controller.window is not window
     assert controller.window.session.annotator == "salem"
     assert user_settings.value("annotator/name") == "salem"
+
+
+def test_label_bar_click_labels_the_selected_text_in_the_window(qtbot, tmp_path, user_settings):
+    db = make_corpus(tmp_path / "l.db", "l")
+    run_app(str(db), "amira", exec_loop=False)
+    window = app_module._running[-1].window
+    qtbot.addWidget(window)
+    session = window.session
+    start = session.text.index("الخبر")
+    window.view.select_text(start, start + len("الخبر"))
+    qtbot.mouseClick(window.label_bar.buttons["label:ORG"], Qt.MouseButton.LeftButton)
+    stored = [(session.text[s.start:s.end], s.label) for s in session.corpus.spans(session.doc_id, "amira")]
+    assert stored == [("الخبر", "ORG")]
+    assert window.label_bar.buttons["label:ORG"].isChecked()  # the new span is selected
+    qtbot.mouseClick(window.label_bar.buttons["label:GPE"], Qt.MouseButton.LeftButton)  # relabel it
+    stored = [(session.text[s.start:s.end], s.label) for s in session.corpus.spans(session.doc_id, "amira")]
+    assert stored == [("الخبر", "GPE")]
