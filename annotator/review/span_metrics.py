@@ -122,27 +122,26 @@ def match_counts(gold: Iterable[SpanLike], pred: Iterable[SpanLike], mode: Mode 
     """Per-label Counters of ``tp``, ``fp`` and ``fn`` (the raw material of :func:`prf`)."""
     if mode not in ("exact", "overlap"):
         raise ValueError(f"mode must be 'exact' or 'overlap', not {mode!r}")
-    g, p = _tuples(gold), _tuples(pred)
+    g, p = Counter(_tuples(gold)), Counter(_tuples(pred))
     counts: dict[str, Counter] = defaultdict(Counter)
     # Exact matches first (also in overlap mode, so an exact pair is never broken up).
-    pairs = _exact_pairs(g, p, key=lambda s: s)
-    matched_g = {i for i, _ in pairs}
-    matched_p = {j for _, j in pairs}
-    if mode == "overlap":
-        rest_g = [i for i in range(len(g)) if i not in matched_g]
-        rest_p = [j for j in range(len(p)) if j not in matched_p]
-        extra = _greedy_overlap_pairs([g[i] for i in rest_g], [p[j] for j in rest_p], same_label=True)
-        pairs += [(rest_g[i], rest_p[j]) for i, j in extra]
-        matched_g |= {rest_g[i] for i, _ in extra}
-        matched_p |= {rest_p[j] for _, j in extra}
-    for i, _ in pairs:
-        counts[g[i][2]]["tp"] += 1
-    for i, s in enumerate(g):
-        if i not in matched_g:
-            counts[s[2]]["fn"] += 1
-    for j, s in enumerate(p):
-        if j not in matched_p:
-            counts[s[2]]["fp"] += 1
+    common = g & p
+    rest_g = list((g - common).elements())
+    rest_p = list((p - common).elements())
+    for (_, _, label), n in common.items():
+        counts[label]["tp"] += n
+    if mode == "overlap" and rest_g and rest_p:
+        extra = _greedy_overlap_pairs(rest_g, rest_p, same_label=True)
+        for i, _ in extra:
+            counts[rest_g[i][2]]["tp"] += 1
+        matched_g = {i for i, _ in extra}
+        matched_p = {j for _, j in extra}
+        rest_g = [s for i, s in enumerate(rest_g) if i not in matched_g]
+        rest_p = [s for j, s in enumerate(rest_p) if j not in matched_p]
+    for s in rest_g:
+        counts[s[2]]["fn"] += 1
+    for s in rest_p:
+        counts[s[2]]["fp"] += 1
     return counts
 
 

@@ -177,3 +177,23 @@ def test_from_corpus_counts_only_articles_both_worked_on(corpus):
     assert report.labels == ["PER", "ORG", "GPE"]  # schema order
     with pytest.raises(ValueError, match="no annotator named 'zoe'"):
         corpus_agreement(corpus, ["ann", "zoe"])
+
+
+def test_folding_unanimous_units_leaves_alpha_unchanged():
+    # The package on every unit vs. our call (which folds unanimous units into one row per value).
+    import krippendorff
+    import numpy as np
+
+    from annotator.review.agreement import krippendorff_alpha
+
+    rng = np.random.default_rng(7)
+    rows = []
+    for _ in range(400):
+        coders = int(rng.integers(0, 4))  # 0-3 coders, so some units are unpairable
+        row = np.zeros(4, dtype=np.int64)
+        for _ in range(coders):
+            row[0 if rng.random() < 0.7 else int(rng.integers(1, 4))] += 1
+        rows.append(row)
+    counts = np.array(rows)
+    direct = krippendorff.alpha(value_counts=counts, level_of_measurement="nominal")
+    assert krippendorff_alpha(counts) == pytest.approx(direct, abs=1e-12)
