@@ -254,3 +254,14 @@ def test_label_bar_click_labels_the_selected_text_in_the_window(qtbot, tmp_path,
     qtbot.mouseClick(window.label_bar.buttons["label:GPE"], Qt.MouseButton.LeftButton)  # relabel it
     stored = [(session.text[s.start:s.end], s.label) for s in session.corpus.spans(session.doc_id, "amira")]
     assert stored == [("الخبر", "GPE")]
+
+
+def test_annotator_without_a_command_opens_the_default_corpus(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("ANNOTATOR_DB", raising=False)
+    make_corpus(Path("corpus") / "corpus.db", "default")
+    calls: list[tuple] = []
+    monkeypatch.setattr(app_module, "run_app", lambda path, name: calls.append((path, name)) or 0)
+    result = CliRunner().invoke(main, [])
+    assert result.exit_code == 0, result.output
+    assert calls == [(str(Path("corpus") / "corpus.db"), None)]
