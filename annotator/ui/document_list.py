@@ -499,7 +499,11 @@ class DocumentListWidget(QWidget):
         filtered = bool(filters.status or filters.label or filters.search)
         total = self.corpus.count_documents() if filtered else shown
         noun = "article" if total == 1 else "articles"
-        self.summary.setText(f"{shown:,} of {total:,} {noun}" if filtered else f"{total:,} {noun}")
+        if filtered and not shown:
+            hint = " (Esc in the search box clears it)" if filters.search else ""
+            self.summary.setText(f"No article matches{hint} · {total:,} in all")
+        else:
+            self.summary.setText(f"{shown:,} of {total:,} {noun}" if filtered else f"{total:,} {noun}")
         self.countChanged.emit(shown, total)
 
     def _activate_index(self, index: QModelIndex) -> None:

@@ -85,6 +85,10 @@ def test_search_syntax_typed_by_a_user_never_breaks_the_list(widget, qtbot):
         widget.search.setText(typed)
         qtbot.keyClick(widget.search, Qt.Key.Key_Return)
         assert widget.model.rowCount() >= 0
+    widget.search.setText("nothingmatchesthis")
+    qtbot.keyClick(widget.search, Qt.Key.Key_Return)
+    assert widget.model.rowCount() == 0
+    assert widget.summary.text().startswith("No article matches")
     qtbot.keyClick(widget.search, Qt.Key.Key_Escape)  # Esc clears the search
     assert widget.search.text() == ""
     assert widget.model.rowCount() == N + 1
