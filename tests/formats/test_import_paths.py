@@ -240,3 +240,24 @@ def test_a_failed_file_leaves_no_stale_annotator_or_label_behind(corpus, tmp_pat
     second = write(tmp_path, "b.jsonl", jsonl({**GOOD, "annotator": "zed"}))
     assert import_paths(corpus, [second]).ok
     assert stored_spans(corpus, "zed") == [("Barack Obama", "PER")]
+
+
+def test_json_object_and_array_files(corpus, tmp_path):
+    single = write(tmp_path, "one.json", json.dumps({"text": "A single pretty record.", "title": "One"}, indent=2))
+    array = write(tmp_path, "many.json", json.dumps([{"text": "First of two."}, {"text": "Second of two."}], indent=2))
+    summary = import_paths(corpus, [single, array])
+    assert summary.ok and summary.documents_new == 3
+    assert corpus.document_by_hash(content_hash("A single pretty record.")).title == "One"
+
+
+def test_sqlite_files_that_are_not_corpora_fail_clearly(corpus, tmp_path):
+    import sqlite3
+
+    other = tmp_path / "shop.db"
+    with sqlite3.connect(other) as conn:
+        conn.execute("CREATE TABLE customers (id INTEGER)")
+    fake = write(tmp_path, "fake.db", "not a database")
+    summary = import_paths(corpus, [other, fake])
+    assert summary.files_failed == 2
+    assert "not an annotator corpus" in summary.errors[0]
+    assert summary.errors[1] == f"{fake}:1: not an SQLite database (its first bytes are not 'SQLite format 3')"
