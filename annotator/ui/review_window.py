@@ -117,6 +117,7 @@ class ReviewWindow(QMainWindow):
         self.tokens: TokenIndex | None = None
         self.pending_edit: tuple[int, int] | None = None
         self.corpus_report = None
+        self._titles: dict[int, str] = {}
         self.setObjectName("reviewWindow")
         self.setWindowTitle(f"Review: {annotator_a} (A) vs {annotator_b} (B) → {reviewer}")
         self.resize(1280, 820)
@@ -272,17 +273,27 @@ class ReviewWindow(QMainWindow):
 
     # -- showing -------------------------------------------------------------------------------------
 
+    def _article_entry(self, n: int, total: int, doc_id: int) -> str:
+        title = self._titles.get(doc_id)
+        if title is None:
+            title = self._titles[doc_id] = self.corpus.document(doc_id).title or f"article {doc_id}"
+        left = self.adjudication.disagreements_left(doc_id)
+        mark = "✓" if left == 0 else f"{left} left"
+        # A leading LRM keeps the entry left-to-right whatever script the title is in.
+        return f"\u200e{n}/{total} · #{doc_id} \u2068{title}\u2069 · {mark}"
+
     def _refresh_article_box(self) -> None:
+        """Fill the article chooser once; afterwards only the current article's entry changes."""
         articles = self.adjudication.articles()
         self.article_box.blockSignals(True)
-        self.article_box.clear()
-        for n, doc_id in enumerate(articles, 1):
-            left = self.adjudication.disagreements_left(doc_id)
-            title = self.corpus.document(doc_id).title or f"article {doc_id}"
-            mark = "✓" if left == 0 else f"{left} left"
-            self.article_box.addItem(f"\u200e{n}/{len(articles)} · #{doc_id} \u2068{title}\u2069 · {mark}", doc_id)
+        if self.article_box.count() != len(articles):
+            self.article_box.clear()
+            for n, doc_id in enumerate(articles, 1):
+                self.article_box.addItem(self._article_entry(n, len(articles), doc_id), doc_id)
         if self.doc_id in articles:
-            self.article_box.setCurrentIndex(articles.index(self.doc_id))
+            index = articles.index(self.doc_id)
+            self.article_box.setItemText(index, self._article_entry(index + 1, len(articles), self.doc_id))
+            self.article_box.setCurrentIndex(index)
         self.article_box.blockSignals(False)
 
     def show_article(self, doc_id: int, item: ReviewItem | None = None) -> None:
@@ -503,6 +514,7 @@ class ReviewWindow(QMainWindow):
 
     def accept_agreeing_articles(self) -> None:
         accepted = self.adjudication.accept_agreeing_articles()
+        self.article_box.clear()
         if self.doc_id is not None:
             self._refresh_items()
             self._refresh_article_box()

@@ -157,3 +157,27 @@ def test_side_by_side_views_and_clicking_the_list(qtbot, review_corpus, corpus_p
     assert corpus.spans(doc_id, "lead") == []
     window.close()
     QApplication.processEvents()
+
+
+def test_articles_navigation_and_accepting_agreeing_articles(qtbot, review_corpus, corpus_path):
+    corpus, doc_id, _ = review_corpus
+    from annotator.core.spans import DocumentRecord, Span
+
+    [same] = corpus.add_documents([DocumentRecord(text="Obama met Merkel in Berlin.")]).new_ids
+    for name in (A, B):
+        corpus.add_span(same, name, Span(0, 5, "PER"))
+        corpus.add_span(same, name, Span(20, 26, "GPE"))
+    window = open_window(qtbot, corpus_path)
+    assert window.doc_id == doc_id and window.article_box.count() == 2
+    key(qtbot, window, Qt.Key.Key_Down, Qt.KeyboardModifier.ControlModifier)
+    assert window.doc_id == same
+    # An English article is left-to-right.
+    assert window.merged.layoutDirection() == Qt.LayoutDirection.LeftToRight
+    assert window.current is None and "0 in this article, 9 in the corpus" in window.progress.text()
+    window.actions_by_name["accept_agreeing"].trigger()
+    assert "Accepted 1 article(s)" in window.statusBar().currentMessage()
+    assert {(s.start, s.end, s.label) for s in corpus.spans(same, "lead")} == {(0, 5, "PER"), (20, 26, "GPE")}
+    # N from a settled article goes to the next disagreement elsewhere.
+    key(qtbot, window, Qt.Key.Key_N)
+    assert window.doc_id == doc_id and window.current is not None
+    window.close()
