@@ -13,7 +13,7 @@ import difflib
 import os
 import sqlite3
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -30,7 +30,10 @@ DEFAULT_IMPORT_ANNOTATOR = "imported"
 # Version recorded for suggestions that came from a file rather than from a suggester run.
 IMPORTED_SUGGESTION_VERSION = "imported"
 
-Progress = Callable[[int, int, Path], None]
+# progress(done, total, path): ``done`` files of ``total`` are finished; a large file also reports
+# its share as it is stored, so ``done`` can be fractional (3.5 = half of the fourth file).
+Progress = Callable[[float, int, Path], None]
+PROGRESS_EVERY = 1000  # records between two reports inside one file
 
 
 @dataclass
@@ -108,7 +111,8 @@ def import_paths(
     """Import files, folders and other corpus databases into ``corpus``.
 
     Spans and quotes go to the annotator the file names, else ``annotator``, else
-    ``"imported"``. ``progress(done, total, path)`` is called before each file and once
+    ``"imported"``. ``progress(done, total, path)`` is called before each file, every
+    ``PROGRESS_EVERY`` records inside a large file, and once
     at the end (``done == total``).
     """
     options = ReadOptions(
@@ -130,7 +134,8 @@ def import_paths(
             if path in databases or detect_format(path) == "corpus":
                 _merge_file(corpus, path, allow_new_labels, summary)
             else:
-                _import_file(corpus, path, options, annotator, allow_new_labels, summary)
+                tick = (lambda fraction, d=done, p=path: progress(d + fraction, total, p)) if progress else None
+                _import_file(corpus, path, options, annotator, allow_new_labels, summary, tick)
         except (ValueError, CorpusError, sqlite3.IntegrityError) as exc:  # FormatError, AnnotationError, ...
             summary.files_failed += 1
             summary.errors.append(_one_line(exc, path))
@@ -179,6 +184,7 @@ def _import_file(
     annotator: str | None,
     allow_new_labels: bool,
     summary: ImportSummary,
+    tick: Callable[[float], None] | None = None,
 ) -> None:
     _, read = read_records(path, options)
     records = []
@@ -201,7 +207,7 @@ def _import_file(
         if anonymous and default_owner == DEFAULT_IMPORT_ANNOTATOR:
             corpus.annotator_id(DEFAULT_IMPORT_ANNOTATOR, kind="import")
         added = corpus.add_documents(
-            records, annotator=default_owner, imported_from=str(path), allow_new_labels=allow_new_labels
+            _reporting(records, tick), annotator=default_owner, imported_from=str(path), allow_new_labels=allow_new_labels
         )
         suggestions = _store_suggestions(corpus, records)
         statuses = _store_statuses(corpus, given_statuses)
@@ -225,6 +231,14 @@ def _take_statuses(records: list[DocumentRecord], default_owner: str | None) -> 
         if owner and record.meta.get("status") in STATUSES:
             found.append((record.text, owner, record.meta.pop("status")))
     return found
+
+
+def _reporting(records: list[DocumentRecord], tick: Callable[[float], None] | None) -> Iterator[DocumentRecord]:
+    """The records, telling ``tick`` which share of them has been handed to the store."""
+    for i, record in enumerate(records, start=1):
+        yield record
+        if tick and i % PROGRESS_EVERY == 0:
+            tick(i / len(records))
 
 
 def _store_statuses(corpus: Corpus, statuses: list[tuple[str, str, str]]) -> int:

@@ -261,3 +261,11 @@ def test_sqlite_files_that_are_not_corpora_fail_clearly(corpus, tmp_path):
     assert summary.files_failed == 2
     assert "not an annotator corpus" in summary.errors[0]
     assert summary.errors[1] == f"{fake}:1: not an SQLite database (its first bytes are not 'SQLite format 3')"
+
+
+def test_a_large_file_reports_progress_while_it_is_stored(corpus, tmp_path):
+    path = write(tmp_path, "big.jsonl", jsonl(*({"text": f"Article number {i}."} for i in range(2500))))
+    calls = []
+    summary = import_paths(corpus, [path], progress=lambda done, total, p: calls.append(done))
+    assert summary.documents_new == 2500
+    assert calls == [0, 1000 / 2500, 2000 / 2500, 1]

@@ -62,7 +62,7 @@ def command(
         ) as bar:
             task = bar.add_task("", total=None)
 
-            def progress(done: int, total: int, path: Path) -> None:
+            def progress(done: float, total: int, path: Path) -> None:
                 bar.update(task, completed=done, total=total, description=escape(path.name))
 
             summary = import_paths(
