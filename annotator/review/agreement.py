@@ -191,6 +191,8 @@ class ArticleRow:
     quote_disagreements: int
     # Every span disagreement as (kind, span of A or None, span of B or None), in text order.
     items: list[tuple[str, SpanTuple | None, SpanTuple | None]] = field(default_factory=list)
+    # Every quote disagreement as (what differs, A's content extent or None, B's or None).
+    quote_items: list[tuple[str, tuple[int, int] | None, tuple[int, int] | None]] = field(default_factory=list)
 
     def to_dict(self) -> dict:
         return {
@@ -209,6 +211,10 @@ class ArticleRow:
             "items": [
                 {"kind": kind, "a": list(sa) if sa else None, "b": list(sb) if sb else None}
                 for kind, sa, sb in self.items
+            ],
+            "quote_items": [
+                {"differs": what, "a": list(qa) if qa else None, "b": list(qb) if qb else None}
+                for what, qa, qb in self.quote_items
             ],
         }
 
@@ -368,6 +374,7 @@ def compare_pair(
                 quotes_b=len(qb),
                 quote_disagreements=qm.disagreement_count,
                 items=[item for item in classified.items() if item[0] != "agree"],
+                quote_items=_quote_items(qm),
             )
         )
     result.exact = prf_from_counts(exact, labels)
@@ -404,6 +411,20 @@ def compare_pair(
         "same": {aspect: (1 - quote_counts[aspect] / matched) if matched else None for aspect in ASPECTS},
     }
     return result
+
+
+def _content_extent(quote: Quote) -> tuple[int, int]:
+    return min(r.start for r in quote.contents), max(r.end for r in quote.contents)
+
+
+def _quote_items(match) -> list[tuple[str, tuple[int, int] | None, tuple[int, int] | None]]:
+    out: list[tuple[str, tuple[int, int] | None, tuple[int, int] | None]] = [
+        (", ".join(p.differences), _content_extent(p.a), _content_extent(p.b)) for p in match.pairs if not p.agree
+    ]
+    out += [("only A", _content_extent(q), None) for q in match.only_a]
+    out += [("only B", None, _content_extent(q)) for q in match.only_b]
+    out.sort(key=lambda item: min(r[0] for r in item[1:] if r is not None))
+    return out
 
 
 def _value_counts(coder_labels: Sequence[Sequence[str] | None], value_index: dict[str, int]) -> np.ndarray:

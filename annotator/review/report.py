@@ -249,14 +249,18 @@ def _pair_html(pair: PairAgreement, texts: Mapping[int, str]) -> list[str]:
         )
     out.append("</table><h3>Disagreements by article</h3>")
     for row in worst_articles(pair, None):
-        if not row.items:
+        if not row.items and not row.quote_items:
             continue
         text = texts.get(row.doc_id)
         out.append(f'<details><summary>#{row.doc_id} <bdi>{_e(row.title or "")}</bdi>: '
-                   f"{len(row.items)} disagreement(s)</summary><table>"
+                   f"{len(row.items)} entity and {len(row.quote_items)} quote disagreement(s)</summary><table>"
                    f"<tr><th>kind</th><th>A ({_e(pair.a)})</th><th>B ({_e(pair.b)})</th></tr>")
         for kind, sa, sb in row.items:
             out.append(f'<tr class="kind-{kind}"><td>{_e(KIND_NAMES[kind])}</td>'
                        + _span_cell(sa, text) + _span_cell(sb, text) + "</tr>")
+        for what, qa, qb in row.quote_items:
+            cells = "".join(_span_cell((r[0], r[1], "quote") if r else None, text) for r in (qa, qb))
+            label = what if what.startswith("only") else f"quote differs: {what}"
+            out.append(f"<tr><td>{_e(label)}</td>{cells}</tr>")
         out.append("</table></details>")
     return out

@@ -46,6 +46,7 @@ def test_tables_and_html_report(review_corpus, corpus_path, tmp_path):
     assert "<script>" not in page
     assert "&lt;script&gt;x&lt;/script&gt;" in page
     assert "فلاديمير بوتين" in page  # the words of a boundary disagreement
+    assert "quote differs: type" in page and "only B" in page
     assert "Entities per label" in page and "Disagreements by article" in page
 
 
