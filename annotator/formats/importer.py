@@ -112,8 +112,7 @@ def import_paths(
 
     Spans and quotes go to the annotator the file names, else ``annotator``, else
     ``"imported"``. ``progress(done, total, path)`` is called before each file, every
-    ``PROGRESS_EVERY`` records inside a large file, and once
-    at the end (``done == total``).
+    ``PROGRESS_EVERY`` records inside a large file, and once at the end (``done == total``).
     """
     options = ReadOptions(
         split_at_source=split_at_source,
@@ -189,11 +188,18 @@ def _import_file(
     _, read = read_records(path, options)
     records = []
     for record in read:
-        if record.text.strip():
-            records.append(record)
-        else:
+        if not record.text.strip():
             summary.documents_skipped += 1
             summary.warnings.append(f"{record.location}: skipped: the record's text is empty")
+            continue
+        answer = record.meta.get("answer")
+        if answer in ("reject", "ignore") and (record.spans or record.quotes):
+            # Prodigy: the annotator rejected (or skipped) this annotation; its spans are not labels.
+            summary.warnings.append(
+                f"{record.location}: the record's answer is {answer!r}: its text is imported, its spans and quotes are not"
+            )
+            record.spans, record.quotes = [], []
+        records.append(record)
     if not records:
         raise FormatError(path, 1, "no record in the file has any text")
     if not allow_new_labels:

@@ -269,3 +269,11 @@ def test_a_large_file_reports_progress_while_it_is_stored(corpus, tmp_path):
     summary = import_paths(corpus, [path], progress=lambda done, total, p: calls.append(done))
     assert summary.documents_new == 2500
     assert calls == [0, 1000 / 2500, 2000 / 2500, 1]
+
+
+def test_prodigy_rejected_records_bring_their_text_but_not_their_spans(corpus, tmp_path):
+    path = write(tmp_path, "p.jsonl", jsonl({**GOOD, "answer": "reject", "annotator": "amira"}, {"text": "Kept.", "answer": "accept"}))
+    summary = import_paths(corpus, [path])
+    assert summary.ok and summary.documents_new == 2 and summary.spans == 0
+    assert summary.warnings == [f"{path}:1: the record's answer is 'reject': its text is imported, its spans and quotes are not"]
+    assert count(corpus, "spans") == 0
