@@ -2,8 +2,8 @@
 
 A read-only :class:`QPlainTextEdit` holding the text exactly as stored (set with
 ``setPlainText``, never read back: ``toPlainText()`` turns NO-BREAK SPACE into a
-space). Highlights are ``ExtraSelection`` s rebuilt from the session, which never
-touch the document or its undo stack:
+space). Highlights are paragraph-layout formats from the session (see
+:mod:`annotator.ui.highlighter`), which never touch the text or its undo stack:
 
 - entities: background in the label's colour;
 - entity suggestions: a paler background with a dotted underline, until accepted;
@@ -23,7 +23,7 @@ from __future__ import annotations
 import html
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QPointF, QRectF, Qt
+from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, QTimer
 from PySide6.QtGui import (
     QColor,
     QFont,
@@ -33,15 +33,14 @@ from PySide6.QtGui import (
     QPainterPath,
     QPaintEvent,
     QPen,
-    QTextCharFormat,
     QTextCursor,
-    QTextFormat,
     QTextOption,
 )
-from PySide6.QtWidgets import QPlainTextEdit, QTextEdit, QToolTip, QWidget
+from PySide6.QtWidgets import QPlainTextEdit, QToolTip, QWidget
 
 from annotator.core.offsets import OffsetMap
 from annotator.core.spans import Quote, Range, Span
+from annotator.ui.highlighter import Mark, SpanHighlighter, display_text, highlight_segments
 from annotator.ui.session import AnnotationSession
 
 FONTS_DIR = Path(__file__).resolve().parent.parent.parent / "resources" / "fonts"
@@ -84,8 +83,8 @@ class DocumentView(QPlainTextEdit):
         self.offsets = OffsetMap("")
         self.direction = "ltr"
         self.zoom = 0  # steps of one point
-        self._formats: dict[tuple, QTextCharFormat] = {}
         self._pressed_at: QPointF | None = None
+        self._tokens_after_paint = False
         self.setObjectName("documentView")
         self.setReadOnly(True)
         # setReadOnly drops keyboard selection: set the interaction flags afterwards.
@@ -98,6 +97,7 @@ class DocumentView(QPlainTextEdit):
         self.setTabChangesFocus(False)
         self.document().setDocumentMargin(18)
         self.setFont(text_font("ltr"))
+        self.highlighter = SpanHighlighter(self.document())
         self._unsubscribe = session.subscribe(self._on_session)
         self.destroyed.connect(lambda *_: self._unsubscribe())
         if session.document is not None:
@@ -119,11 +119,12 @@ class DocumentView(QPlainTextEdit):
         document = self.session.document
         text = document.text if document else ""
         self.offsets = OffsetMap(text)
-        self.setExtraSelections([])
-        self.setPlainText(text)
-        self.set_direction(document.direction if document else "ltr")
-        self.rebuild_highlights()
-        self.moveCursor(QTextCursor.MoveOperation.Start)
+        # The marks are computed before the text is set: the highlighter formats each
+        # paragraph once, as setPlainText lays it out.
+        self.highlighter.set_marks(self._marks(), self.offsets, display_text(text), reformat=False)
+        self.setPlainText(display_text(text))
+        self.set_direction(document.direction if document else "ltr")  # (setPlainText left the caret at the start)
+        self._tokens_after_paint = document is not None
 
     def set_direction(self, direction: str) -> None:
         """Right-to-left: text direction AND right alignment AND widget layout direction."""
@@ -150,78 +151,33 @@ class DocumentView(QPlainTextEdit):
 
     # -- highlights -----------------------------------------------------------------------------
 
-    def _format(self, key: tuple) -> QTextCharFormat:
-        """Char formats are cached: at most a few dozen distinct ones per corpus."""
-        cached = self._formats.get(key)
-        if cached is not None:
-            return cached
-        fmt = QTextCharFormat()
-        kind, color = key[0], QColor(key[1])
-        if kind == "entity":
-            fmt.setBackground(color)
-            fmt.setForeground(QColor("#1b1b1b"))
-        elif kind == "entity-suggestion":
-            pale = QColor(color)
-            pale.setAlpha(80)
-            fmt.setBackground(pale)
-            fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.DotLine)
-            fmt.setUnderlineColor(color.darker(160))
-        else:  # quote roles: ("content"|"cue"|"source", color, suggested)
-            suggested = key[2]
-            role = kind
-            fmt.setUnderlineColor(color)
-            if role == "content":
-                fmt.setUnderlineStyle(
-                    QTextCharFormat.UnderlineStyle.DashUnderline if suggested
-                    else QTextCharFormat.UnderlineStyle.SingleUnderline
-                )
-            elif role == "cue":
-                fmt.setUnderlineStyle(
-                    QTextCharFormat.UnderlineStyle.DotLine if suggested else QTextCharFormat.UnderlineStyle.WaveUnderline
-                )
-                fmt.setForeground(color)
-            else:
-                fmt.setUnderlineStyle(
-                    QTextCharFormat.UnderlineStyle.DotLine if suggested
-                    else QTextCharFormat.UnderlineStyle.SingleUnderline
-                )
-                fmt.setForeground(color)
-        self._formats[key] = fmt
-        return fmt
-
-    def _selection(self, start: int, end: int, fmt: QTextCharFormat) -> QTextEdit.ExtraSelection:
-        cursor = QTextCursor(self.document())
-        cursor.setPosition(self.offsets.to_utf16(start))
-        cursor.setPosition(self.offsets.to_utf16(end), QTextCursor.MoveMode.KeepAnchor)
-        selection = QTextEdit.ExtraSelection()
-        selection.cursor = cursor
-        selection.format = fmt
-        return selection
-
     def rebuild_highlights(self) -> None:
-        """Rebuild every ExtraSelection from the session (backgrounds first, underlines on top)."""
+        """Re-read the session's annotations; only paragraphs whose marks changed are redrawn."""
+        self.highlighter.set_marks(self._marks(), self.offsets)
+
+    def _marks(self) -> list[Mark]:
+        """Every highlight as (start, end, format key) in code points, in drawing order."""
         session = self.session
         if session.document is None:
-            self.setExtraSelections([])
-            return
+            return []
         labels = session.corpus.labels
         colors = {label.name: label.color for label in labels.entities}
-        roles = {role.name: role.color for role in labels.quote_roles} or {}
+        roles = {role.name: role.color for role in labels.quote_roles}
         role_color = {name: roles.get(name, default) for name, default in ROLE_COLORS.items()}
-        selections: list[QTextEdit.ExtraSelection] = []
+        marks: list[Mark] = []
         for span in session.suggested_spans:
-            fmt = self._format(("entity-suggestion", colors.get(span.label, "#cccccc")))
-            selections.append(self._selection(span.start, span.end, fmt))
+            marks.append((span.start, span.end, ("entity-suggestion", colors.get(span.label, "#cccccc"))))
         for span in session.spans:
-            selections.append(self._selection(span.start, span.end,
-                                              self._format(("entity", colors.get(span.label, "#cccccc")))))
+            marks.append((span.start, span.end, ("entity", colors.get(span.label, "#cccccc"))))
         for suggested, quotes in ((True, session.suggested_quotes), (False, session.quotes)):
             for quote in quotes:
                 for role, r in quote.parts():
-                    fmt = self._format((role, role_color[role], suggested))
-                    selections.append(self._selection(r.start, r.end, fmt))
-        self.setExtraSelections(selections)
-        self.viewport().update()
+                    marks.append((r.start, r.end, (role, role_color[role], suggested)))
+        return marks
+
+    def highlights(self) -> list[tuple[int, int, str]]:
+        """What is drawn: (start, end, kinds) in code points, e.g. (7, 13, "entity|content")."""
+        return highlight_segments(self.document(), self.offsets)
 
     # -- geometry ---------------------------------------------------------------------------------
 
@@ -254,6 +210,10 @@ class DocumentView(QPlainTextEdit):
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 (Qt override)
         super().paintEvent(event)
+        if self._tokens_after_paint:
+            # The article is on screen: now tokenise it (snapping needs it) before the first key.
+            self._tokens_after_paint = False
+            QTimer.singleShot(0, self.session.prepare_tokens)
         item = self.session.selected_item()
         if item is None:
             return
@@ -322,7 +282,11 @@ class DocumentView(QPlainTextEdit):
         if item is None:
             return
         cursor = self.textCursor()
-        if cursor.hasSelection() or not (item.start <= self.offsets.to_codepoint(cursor.position()) <= item.end):
+        if cursor.hasSelection() and item.start <= self.offsets.to_codepoint(cursor.selectionEnd()) and \
+                self.offsets.to_codepoint(cursor.selectionStart()) <= item.end:
+            cursor.clearSelection()  # the selection was just used (labelled): keep the caret there
+            self.setTextCursor(cursor)
+        elif cursor.hasSelection() or not (item.start <= self.offsets.to_codepoint(cursor.position()) <= item.end):
             cursor = QTextCursor(self.document())
             cursor.setPosition(self.offsets.to_utf16(item.start))
             self.setTextCursor(cursor)
@@ -416,17 +380,3 @@ class DocumentView(QPlainTextEdit):
         if not lines:
             return ""
         return "<div dir='auto'>" + "<br>".join(lines) + "</div>"
-
-
-def selection_format_kinds(view: DocumentView) -> list[str]:
-    """For tests and debugging: a short description of every highlight in the view."""
-    out = []
-    for selection in view.extraSelections():
-        fmt = selection.format
-        if fmt.hasProperty(QTextFormat.Property.BackgroundBrush) and fmt.background().color().alpha() == 255:
-            out.append("entity")
-        elif fmt.hasProperty(QTextFormat.Property.BackgroundBrush):
-            out.append("entity-suggestion")
-        else:
-            out.append(f"quote-{fmt.underlineStyle().name}")
-    return out

@@ -117,6 +117,7 @@ class History:
         self.max_events = max_events
         self.undo_stack: list[Step] = []
         self.redo_stack: list[Step] = []
+        self.last_events: list[dict] = []  # what the last step() wrote
         self.rebuild()
 
     # -- building -----------------------------------------------------------------------
@@ -164,11 +165,13 @@ class History:
         no event.
         """
         group = new_group()
+        self.last_events = []
         with self.corpus.event_group(group) as used:
             yield used
         if used != group:
             return  # nested inside an outer step, which records everything
         events = self._events_of(group, doc_id)
+        self.last_events = events
         if events:
             self.undo_stack.append(Step(group, events[0]["document_id"], events))
             self.redo_stack.clear()

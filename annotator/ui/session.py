@@ -31,6 +31,7 @@ from annotator.core.snapping import TokenIndex
 from annotator.core.spans import QUOTE_TYPES, Quote, Range, Span, find_entity_overlap
 from annotator.core.tokenizer import token_bounds
 from annotator.store import AnnotationError, Corpus, Document
+from annotator.store.corpus import quote_from_dict, span_from_dict
 from annotator.ui.history import History, HistoryError, Step
 
 NOTIFICATIONS = ("document", "annotations", "selection", "status", "message")
@@ -73,13 +74,15 @@ class AnnotationSession:
         corpus.annotator_id(annotator)
         self.history = History(corpus, annotator)
         self.document: Document | None = None
-        self.tokens: TokenIndex | None = None
+        self._tokens: TokenIndex | None = None
         self.spans: list[Span] = []
         self.quotes: list[Quote] = []
         self.suggested_spans: list[Span] = []
         self.suggested_quotes: list[Quote] = []
         self.selection: Selection | None = None
         self.status: tuple[str, str | None] = ("new", None)
+        self._raw_suggestions: tuple[list[Span], list[Quote]] = ([], [])
+        self._decided: dict[tuple[str, int, int, str], str] = {}
         self.saved_at: datetime | None = None
         self.last_message: Message | None = None
         self._subscribers: list[Callback] = []
@@ -118,7 +121,7 @@ class AnnotationSession:
     def open_document(self, doc_id: int) -> None:
         """Show document ``doc_id`` with this annotator's annotations and pending suggestions."""
         self.document = self.corpus.document(doc_id)
-        self.tokens = self._token_index(self.document)
+        self._tokens = self._token_cache.get(doc_id)  # built on first use (see tokens)
         self.selection = None
         self._load()
         self._emit("document", doc_id)
@@ -149,6 +152,17 @@ class AnnotationSession:
         self.open_document(ids[index])
         return ids[index]
 
+    @property
+    def tokens(self) -> TokenIndex | None:
+        """The open document's token index, built on first use (the window builds it after the first frame)."""
+        if self._tokens is None and self.document is not None:
+            self._tokens = self._token_index(self.document)
+        return self._tokens
+
+    def prepare_tokens(self) -> None:
+        """Build the token index now (e.g. from a timer once the article is on screen)."""
+        _ = self.tokens
+
     def _token_index(self, document: Document) -> TokenIndex:
         cached = self._token_cache.get(document.id)
         if cached is not None:
@@ -178,8 +192,14 @@ class AnnotationSession:
         doc_id = self.doc_id
         if doc_id is None:
             return
-        spans, quotes = self.corpus.suggestions(doc_id)
-        decided = self.corpus.decisions(doc_id, self.annotator)
+        self._raw_suggestions = self.corpus.suggestions(doc_id)
+        self._decided = self.corpus.decisions(doc_id, self.annotator)
+        self._filter_suggestions()
+
+    def _filter_suggestions(self) -> None:
+        """Pending = cached suggestions minus decided ones minus those equal to an annotation."""
+        spans, quotes = self._raw_suggestions
+        decided = self._decided
         existing = {s.key for s in self.spans}
         best: dict[tuple, Span] = {}
         for s in spans:
@@ -198,6 +218,45 @@ class AnnotationSession:
             if kept_quote is None or (q.score or 0) > (kept_quote.score or 0):
                 best_quotes[q.key] = q
         self.suggested_quotes = sorted(best_quotes.values(), key=lambda q: (q.start, q.end))
+
+    def _apply(self, events: list[dict]) -> None:
+        """Bring the in-memory annotations up to date from the events an edit just logged.
+
+        The event log says exactly what changed (with the stored ids and any origin change),
+        so an edit on an article with 1,000 spans does not re-read them all.
+        """
+        spans = {s.id: s for s in self.spans}
+        quotes = {q.id: q for q in self.quotes}
+        edited = False
+        for event in events:
+            if event["document_id"] != self.doc_id:
+                self._load()
+                return
+            action, data = event["action"], event["data"]
+            if action == "span.add":
+                span = span_from_dict(data["span"])
+                spans[span.id] = span
+            elif action == "span.update":
+                span = span_from_dict(data["after"])
+                spans[span.id] = span
+            elif action == "span.delete":
+                spans.pop(data["span"]["id"], None)
+            elif action in ("quote.add", "quote.update"):
+                quote = quote_from_dict(data["quote" if action == "quote.add" else "after"])
+                quotes[quote.id] = quote
+            elif action == "quote.delete":
+                quotes.pop(data["quote"]["id"], None)
+            elif action == "status.set":
+                self.status = (data["after"]["status"], data["after"]["note"])
+            elif action in ("suggestion.accept", "suggestion.reject"):
+                key = (data["kind"], data["start"], data["end"], data["label"] or "")
+                self._decided[key] = "accepted" if action == "suggestion.accept" else "rejected"
+            edited = edited or action.startswith(("span.", "quote."))
+        if edited and self.status[0] == "new":
+            self.status = ("in_progress", self.status[1])  # what the store does on a first edit
+        self.spans = sorted(spans.values(), key=lambda s: (s.start, s.end))
+        self.quotes = sorted(quotes.values(), key=lambda q: (q.start, q.end))
+        self._filter_suggestions()
 
     def reload_suggestions(self) -> None:
         """Re-read suggestions (after a background suggester run) keeping the selection."""
@@ -290,7 +349,7 @@ class AnnotationSession:
             self.message(str(exc), "warning")
             raise _Refused from None
         self.saved_at = datetime.now()
-        self._load()
+        self._apply(self.history.last_events)
 
     def _changed(self, selection: Selection | None | bool = False) -> None:
         """Tell subscribers an edit was stored; ``selection`` (unless False) becomes the selection."""

@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QMainWindow
 from annotator.core.spans import DocumentRecord, Quote, Range, Span
 from annotator.store import Corpus
 from annotator.ui.actions import AnnotationActions
-from annotator.ui.document_view import DocumentView, selection_format_kinds
+from annotator.ui.document_view import DocumentView
 from annotator.ui.session import AnnotationSession
 
 WHO = "amira"
@@ -49,6 +49,10 @@ def make_host(qtbot, corpus: Corpus):
     return make
 
 
+def kinds_of(view: DocumentView) -> list[str]:
+    return [kind for _, _, kinds in view.highlights() for kind in kinds.split("|")]
+
+
 def spans_in_db(host: Host) -> list[tuple[str, str, int, int, str]]:
     s = host.session
     return [(s.text[x.start:x.end], x.label, x.start, x.end, x.origin) for x in s.corpus.spans(s.doc_id, WHO)]
@@ -61,7 +65,7 @@ def test_label_key_on_a_name_inside_a_clitic_word_stores_the_whole_token(qtbot, 
     assert host.view.selected_range() == (start, start + 5)
     qtbot.keyClick(host.view, Qt.Key.Key_1)
     assert spans_in_db(host) == [("وبوتين", "PER", start - 1, start + 5, "manual")]
-    assert selection_format_kinds(host.view) == ["entity"]
+    assert host.view.highlights() == [(start - 1, start + 5, "entity")]
 
 
 def test_alt_label_key_keeps_the_characters(qtbot, make_host, seed_text):
@@ -163,8 +167,9 @@ def test_suggestions_are_drawn_differently_and_keys_accept_and_reject(qtbot, mak
     s.corpus.store_suggestions(s.doc_id, "rules", "1", [Span(obama, obama + 12, "PER", score=0.95),
                                                         Span(moscow, moscow + 5, "GPE", score=0.5)], [quote])
     s.reload_suggestions()
-    kinds = selection_format_kinds(host.view)
+    kinds = kinds_of(host.view)
     assert kinds.count("entity-suggestion") == 2 and "entity" not in kinds
+    assert "content-suggestion" in kinds and "cue-suggestion" in kinds
     assert "باراك" in host.view.tooltip_at(obama + 1) and "0.95" in host.view.tooltip_at(obama + 1)
     qtbot.keyClick(host.view, Qt.Key.Key_Tab)
     assert s.selected_item().label == "PER"
@@ -180,7 +185,7 @@ def test_suggestions_are_drawn_differently_and_keys_accept_and_reject(qtbot, mak
     assert s.pending_suggestions == []
     qtbot.keyClick(host.view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert len(s.pending_suggestions) == 1
-    assert "entity" in selection_format_kinds(host.view)
+    assert "entity" in kinds_of(host.view)
 
 
 def test_build_a_quote_from_the_keyboard(qtbot, make_host, seed_text):
@@ -210,8 +215,8 @@ def test_build_a_quote_from_the_keyboard(qtbot, make_host, seed_text):
     assert [text[r.start:r.end] for r in q.sources] == ["بوتين"]
     assert q.entity is not None and text[q.entity.start:q.entity.end] == "بوتين"
     assert q.type == "mixed"
-    kinds = selection_format_kinds(view)
-    assert "quote-SingleUnderline" in kinds and "quote-WaveUnderline" in kinds
+    kinds = kinds_of(view)
+    assert {"content", "cue", "entity", "source"} <= set(kinds)
     host.view.grab()  # the selected quote's frames and link paint without error
 
 
