@@ -409,7 +409,11 @@ class SidePanel(QWidget):
         entries = sorted(spans + [("suggestion", s) for s in session.suggested_spans], key=lambda e: (e[1].start, e[1].end))
         colors = {label.name: label.color for label in session.corpus.labels.entities}
         scroll = self.entities.verticalScrollBar().value()
-        self.entity_model.set_entries([(k, s, one_line(text[s.start : s.end])) for k, s in entries], colors, rtl)
+        self.entity_model.set_entries(
+            [(k, s, entity_texts.get((s.start, s.end)) or one_line(text[s.start : s.end])) for k, s in entries],
+            colors,
+            rtl,
+        )
         self.entities.verticalScrollBar().setValue(scroll)
         self._update_titles()
         self.show_selection(session.selection, scroll=False)
