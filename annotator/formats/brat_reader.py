@@ -149,94 +149,102 @@ def _quote_type(value: str | None, path: str, line: int) -> str:
     return quote_type
 
 
-def parse_brat(text: str, ann: str, name: str, ann_name: str, options: ReadOptions = ReadOptions()) -> DocumentRecord:
-    parsed = _parse_ann(ann, text, ann_name)
-    tbs = parsed.textbounds
-    quote_event_ids = {link.id for link in parsed.links if link.trigger and link.type.lower() in QUOTE_EVENT_TYPES}
+class _Quotes:
+    """Groups quote parts into quotes: union-find over the events and relations that join them."""
 
-    def is_part(ident: str) -> bool:
-        tb = tbs.get(ident)
-        return tb is not None and tb.role is not None
+    def __init__(self, parsed: _Ann, ann_name: str) -> None:
+        self.parsed = parsed
+        self.ann_name = ann_name
+        self.tbs = parsed.textbounds
+        self.event_ids = {link.id for link in parsed.links if link.trigger and link.type.lower() in QUOTE_EVENT_TYPES}
+        self.triggers = {link.trigger for link in parsed.links if link.id in self.event_ids}
+        self.roles: dict[str, str] = {ident: tb.role for ident, tb in self.tbs.items() if tb.role}
+        self.parent: dict[str, str] = {}
+        self.entity_of: dict[str, str] = {}  # group member -> entity textbound id
+        self.kept_links: list[_Link] = []  # relations and events between entities
+        for link in parsed.links:
+            self._link(link)
 
-    def is_entity(ident: str) -> bool:
-        return ident in tbs and not is_part(ident) and ident not in triggers
+    def is_entity(self, ident: str) -> bool:
+        tb = self.tbs.get(ident)
+        return tb is not None and tb.role is None and ident not in self.triggers
 
-    triggers = {link.trigger for link in parsed.links if link.id in quote_event_ids}
-
-    # Group quote parts: union-find over events and relations that join parts.
-    parent: dict[str, str] = {}
-
-    def find(x: str) -> str:
-        while parent.setdefault(x, x) != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
+    def _find(self, x: str) -> str:
+        while self.parent.setdefault(x, x) != x:
+            self.parent[x] = self.parent[self.parent[x]]
+            x = self.parent[x]
         return x
 
-    def union(a: str, b: str) -> None:
-        parent[find(a)] = find(b)
-
-    roles: dict[str, str] = {ident: tb.role for ident, tb in tbs.items() if tb.role}
-    entity_of: dict[str, str] = {}  # group member -> entity textbound id
-    group_type: dict[str, tuple[str, int]] = {}  # member -> (value, line)
-    kept_links = []
-    for link in parsed.links:
-        members = [t for _, t in link.args if is_part(t)]
-        if link.id in quote_event_ids:
+    def _link(self, link: _Link) -> None:
+        members = [t for _, t in link.args if t in self.tbs and self.tbs[t].role]
+        if link.id in self.event_ids:
             members.append(link.id)
-            if link.trigger in tbs:
-                roles.setdefault(link.trigger, "cue")
+            if link.trigger in self.tbs:
+                self.roles.setdefault(link.trigger, "cue")
                 members.append(link.trigger)
-            for role, target in link.args:
-                r = QUOTE_ROLE_TYPES.get(role.rstrip("0123456789").lower())
-                if r and target in tbs:
-                    roles.setdefault(target, r)
+            for role, target in link.args:  # Source:T1 Content2:T5 ...
+                named = QUOTE_ROLE_TYPES.get(role.rstrip("0123456789").lower())
+                if named and target in self.tbs:
+                    self.roles.setdefault(target, named)
                     members.append(target)
-        if members:
-            for member in members[1:]:
-                union(members[0], member)
-            for _, target in link.args:
-                if is_entity(target) and target not in members:
-                    entity_of[members[0]] = target
-        else:
-            kept_links.append(link)
-    for name_, target, value, line in parsed.attributes:
-        if name_.lower() in QUOTE_TYPE_ATTRIBUTES and (target in roles or target in quote_event_ids):
-            group_type[target] = (value or "direct", line)
+        if not members:
+            self.kept_links.append(link)
+            return
+        for member in members[1:]:
+            self.parent[self._find(member)] = self._find(members[0])
+        for _, target in link.args:
+            if self.is_entity(target) and target not in members:
+                self.entity_of[members[0]] = target
 
-    groups: dict[str, list[str]] = {}
-    for ident in list(roles) + sorted(quote_event_ids):
-        groups.setdefault(find(ident), []).append(ident)
-    quotes: list[Quote] = []
-    for members in groups.values():
-        members = list(dict.fromkeys(members))
-        first_line = min((tbs[m].line for m in members if m in tbs), default=1)
-        contents = [Range(s, e) for m in members if roles.get(m) == "content" for s, e in tbs[m].ranges]
-        cues = [(m, Range(s, e)) for m in members if roles.get(m) == "cue" for s, e in tbs[m].ranges]
-        sources = [Range(s, e) for m in members if roles.get(m) == "source" for s, e in tbs[m].ranges]
+    def quotes(self) -> list[Quote]:
+        typed: dict[str, tuple[str | None, int]] = {}
+        for name, target, value, line in self.parsed.attributes:
+            if name.lower() in QUOTE_TYPE_ATTRIBUTES and (target in self.roles or target in self.event_ids):
+                typed[target] = (value, line)
+        groups: dict[str, list[str]] = {}
+        for ident in [*self.roles, *sorted(self.event_ids)]:
+            groups.setdefault(self._find(ident), []).append(ident)
+        quotes = [self._quote(list(dict.fromkeys(members)), typed) for members in groups.values()]
+        return sorted(quotes, key=lambda q: (q.start, q.end))
+
+    def _quote(self, members: list[str], typed: dict[str, tuple[str | None, int]]) -> Quote:
+        tbs, where = self.tbs, self.ann_name
+        line = min((tbs[m].line for m in members if m in tbs), default=1)
+
+        def ranges(role: str) -> list[tuple[str, Range]]:
+            return [(m, Range(s, e)) for m in members if self.roles.get(m) == role for s, e in tbs[m].ranges]
+
+        contents, cues, sources = ranges("content"), ranges("cue"), ranges("source")
         if not contents:
             described = ", ".join(f"{m} ({tbs[m].type})" for m in members if m in tbs)
-            raise FormatError(ann_name, first_line, f"{described}: a quote part linked to no Content; link it to one")
+            raise FormatError(where, line, f"{described}: a quote part linked to no Content; link it to one")
         if len(cues) > 1:
-            raise FormatError(
-                ann_name, first_line, f"a quote has more than one cue ({', '.join(m for m, _ in cues)}); keep one"
-            )
-        entity = next((entity_of[m] for m in members if m in entity_of), None)
-        typed = next((group_type[m] for m in members if m in group_type), None)
-        quotes.append(
-            Quote(
-                contents=tuple(sorted(contents, key=lambda r: r.start)),
-                cue=cues[0][1] if cues else None,
-                sources=tuple(sorted(sources, key=lambda r: r.start)),
-                entity=Range(*tbs[entity].ranges[0]) if entity else None,
-                type=_quote_type(*typed, ann_name) if typed else "direct",
-                origin="imported",
-            )
+            ids = sorted({m for m, _ in cues})
+            problem = f"cue {ids[0]} is discontinuous" if len(ids) == 1 else f"a quote has cues {', '.join(ids)}"
+            raise FormatError(where, tbs[ids[0]].line, f"{problem}; a quote has one cue range")
+        entity = next((self.entity_of[m] for m in members if m in self.entity_of), None)
+        if entity is None:  # a source that is itself an entity mention (Source:T9 with T9 a PER)
+            entity = next((m for m, _ in sources if self.is_entity(m)), None)
+        stated = next((typed[m] for m in members if m in typed), None)
+        return Quote(
+            contents=tuple(sorted((r for _, r in contents), key=lambda r: r.start)),
+            cue=cues[0][1] if cues else None,
+            sources=tuple(sorted((r for _, r in sources), key=lambda r: r.start)),
+            entity=Range(*tbs[entity].ranges[0]) if entity else None,
+            type=_quote_type(stated[0], where, stated[1]) if stated else "direct",
+            origin="imported",
         )
-    quotes.sort(key=lambda q: (q.start, q.end))
 
+
+def _entity_spans(parsed: _Ann, grouping: _Quotes, ann_name: str) -> list[Span]:
+    """One span per fragment of every entity text-bound; entities may not overlap."""
     located = sorted(
-        ((Span(s, e, tb.type, origin="imported"), tb) for ident, tb in tbs.items() if is_entity(ident)
-         for s, e in tb.ranges),
+        (
+            (Span(s, e, tb.type, origin="imported"), tb)
+            for ident, tb in parsed.textbounds.items()
+            if grouping.is_entity(ident)
+            for s, e in tb.ranges
+        ),
         key=lambda pair: (pair[0].start, pair[0].end),
     )
     for (before, tb_before), (span, tb) in zip(located, located[1:], strict=False):
@@ -247,7 +255,16 @@ def parse_brat(text: str, ann: str, name: str, ann_name: str, options: ReadOptio
                 f"{tb.id} {span.label} [{span.start}, {span.end}) overlaps {tb_before.id} {before.label} "
                 f"[{before.start}, {before.end}); entities may not overlap",
             )
-    spans = [span for span, _ in located]
+    return [span for span, _ in located]
+
+
+def parse_brat(text: str, ann: str, name: str, ann_name: str, options: ReadOptions = ReadOptions()) -> DocumentRecord:
+    """The document of a brat pair (``text`` of the ``.txt``, ``ann`` of the ``.ann``)."""
+    parsed = _parse_ann(ann, text, ann_name)
+    tbs = parsed.textbounds
+    grouping = _Quotes(parsed, ann_name)
+    quotes = grouping.quotes()
+    spans = _entity_spans(parsed, grouping, ann_name)
     meta: dict = {"file": name, "format": "brat"}
 
     def where(ident: str) -> list | None:
@@ -256,13 +273,13 @@ def parse_brat(text: str, ann: str, name: str, ann_name: str, options: ReadOptio
             return [tb.ranges[0][0], tb.ranges[-1][1], tb.type]
         return None
 
-    if kept_links:
+    if grouping.kept_links:
         meta["brat_relations"] = [
             {"type": link.type, "args": {role: where(target) for role, target in link.args}}
             | ({"trigger": where(link.trigger)} if link.trigger else {})
-            for link in kept_links
+            for link in grouping.kept_links
         ]
-    entity_attributes = [(n, t, v) for n, t, v, _ in parsed.attributes if t in tbs and is_entity(t)]
+    entity_attributes = [(n, t, v) for n, t, v, _ in parsed.attributes if grouping.is_entity(t)]
     if entity_attributes:
         meta["brat_attributes"] = [{"name": n, "target": where(t), "value": v} for n, t, v in entity_attributes]
     if parsed.notes:
@@ -277,10 +294,6 @@ def parse_brat(text: str, ann: str, name: str, ann_name: str, options: ReadOptio
         quotes=quotes,
         location=f"{ann_name}:1",
     )
-
-
-def ann_path(txt: str | Path) -> Path:
-    return Path(txt).with_suffix(".ann")
 
 
 def read_brat(path: str | Path, options: ReadOptions = ReadOptions()) -> list[DocumentRecord]:

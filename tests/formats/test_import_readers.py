@@ -220,6 +220,15 @@ def test_brat_discontinuous_entity_gives_one_span_per_fragment_and_content_parts
     assert text[quote.cue.start : quote.cue.end] == "said"
 
 
+def test_brat_source_that_is_an_entity_links_the_quote_to_it():
+    text = 'Obama said "we will act".'
+    ann = "T1\tPER 0 5\tObama\nT2\tCue 6 10\tsaid\nT3\tContent 12 23\twe will act\nE1\tAttribution:T2 Source:T1 Content:T3\n"
+    record = parse_brat(text, ann, "d.txt", "d.ann")
+    assert spans_text(record) == [("Obama", "PER")]
+    [quote] = record.quotes
+    assert quote.sources == (Range(0, 5),) and quote.entity == Range(0, 5)
+
+
 @pytest.mark.parametrize(
     ("ann", "line", "words"),
     [
@@ -229,6 +238,8 @@ def test_brat_discontinuous_entity_gives_one_span_per_fragment_and_content_parts
         ("T1\tCue 6 10\tsaid\n", 1, "a quote part linked to no Content"),
         ("R1\tRel Arg1:T1 Arg2:T9\n", 1, "refers to T1, which is not defined"),
         ("T1\tPER\u200e 0 5\tObama\n", 1, "U+200E LEFT-TO-RIGHT MARK"),
+        ("T1\tCue 0 2;6 10\tOb said\nT2\tContent 11 16\thello\nR1\tAttr Arg1:T1 Arg2:T2\n", 1,
+         "cue T1 is discontinuous; a quote has one cue range"),
     ],
 )
 def test_brat_problems_name_the_ann_line(ann, line, words):
