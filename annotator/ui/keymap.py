@@ -156,3 +156,9 @@ def markdown_table(bindings: list[KeyBinding]) -> str:
         keys = " / ".join(f"`{DISPLAY.get(k, k)}`" for k in b.keys)
         lines.append(f"| {keys} | {b.description} | {b.section} |")
     return "\n".join(lines)
+
+
+if __name__ == "__main__":  # python -m annotator.ui.keymap  -> the README table
+    from annotator.core.labels import load_label_schema
+
+    print(markdown_table(keymap(load_label_schema())))

@@ -242,3 +242,12 @@ def test_tooltip_names_label_origin_suggester_and_score(make_host, seed_text):
     s.accept_suggestion()
     tip = host.view.tooltip_at(i + 1)
     assert "accepted" in tip and "gazetteer" in tip
+
+
+def test_every_key_of_the_keymap_does_something_without_error(make_host, seed_text):
+    host = make_host(seed_text)
+    start = seed_text.index("باراك أوباما")
+    for name in host.annotation_actions.actions:
+        host.view.select_text(start, start + 5)
+        host.annotation_actions.trigger(name)  # raises KeyError for an action without a handler
+    assert host.session.corpus.events(annotator=WHO)  # something was stored along the way

@@ -227,6 +227,9 @@ def test_screenshots_of_the_seed_and_an_english_article(qtbot, open_window, corp
                                ("سورية", "GPE", 0), ("موسكو", "GPE", 0)):
         s.label_range(*find(seed_text, needle, nth), label)
     s.label_range(*putin_after_the_cue(seed_text), "PER")
+    second_line = seed_text.index("\n") + 1
+    china = seed_text.index("الصين", second_line) + 2  # "صين" inside "الصين": letters must stay joined
+    s.label_range(china, china + 3, "GPE", precise=True)
     assert "overlap" not in (s.last_message.text if s.last_message else "")
     s.corpus.store_suggestions(first, "gazetteer", "1", [Span(*find(seed_text, "وواشنطن"), "GPE", score=0.85),
                                                          Span(*find(seed_text, "حلب"), "GPE", score=0.8)], [])
