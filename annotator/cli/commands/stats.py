@@ -31,7 +31,7 @@ def command(db_path: str, as_json: bool) -> None:
     console.print(f"[bold]{stats['documents']}[/bold] documents ({languages}) in {db_path}")
     if stats["annotators"]:
         table = Table(title="Annotators", title_justify="left")
-        table.add_column("annotator")
+        table.add_column("annotator", no_wrap=True)
         table.add_column("kind")
         for status in STATUSES:
             table.add_column(status.replace("_", " "), justify="right")
@@ -51,7 +51,7 @@ def command(db_path: str, as_json: bool) -> None:
     if stats["spans"]:
         labels = sorted({label for per in stats["spans"].values() for label in per})
         table = Table(title="Spans per label", title_justify="left")
-        table.add_column("annotator")
+        table.add_column("annotator", no_wrap=True)
         for label in labels:
             table.add_column(label, justify="right")
         for name, per in stats["spans"].items():
@@ -59,7 +59,7 @@ def command(db_path: str, as_json: bool) -> None:
         console.print(table)
     if stats["quotes"]:
         table = Table(title="Quotes per type", title_justify="left")
-        table.add_column("annotator")
+        table.add_column("annotator", no_wrap=True)
         for qtype in ("direct", "indirect", "mixed"):
             table.add_column(qtype, justify="right")
         for name, per in stats["quotes"].items():
