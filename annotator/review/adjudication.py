@@ -32,12 +32,16 @@ from bisect import bisect_left
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from annotator.core.spans import Quote, Span
 from annotator.review.agreement import AnnotationSet, annotated
 from annotator.review.quote_metrics import match_quotes
 from annotator.review.span_metrics import KIND_NAMES, classify_disagreements
 from annotator.store.errors import AnnotationError
+
+if TYPE_CHECKING:  # the store imports nothing from here; a runtime import is not needed
+    from annotator.store.corpus import Corpus
 
 TAKE_A, TAKE_B, TAKE_BOTH, TAKE_NEITHER, EDIT = "a", "b", "both", "neither", "edit"
 DECISIONS = (TAKE_A, TAKE_B, TAKE_BOTH, TAKE_NEITHER, EDIT)
@@ -199,7 +203,7 @@ def why_not(item: ReviewItem, decision: str) -> str:
 class Adjudication:
     """Review of annotator ``a`` against ``b`` into ``reviewer``'s set, on one open corpus."""
 
-    def __init__(self, corpus, a: str, b: str, reviewer: str = "reviewer") -> None:
+    def __init__(self, corpus: Corpus, a: str, b: str, reviewer: str = "reviewer") -> None:
         if a == b:
             raise ReviewError("choose two different annotators to compare")
         if reviewer in (a, b):

@@ -30,6 +30,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from itertools import combinations
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -43,6 +44,9 @@ from annotator.review.span_metrics import (
     match_counts,
     prf_from_counts,
 )
+
+if TYPE_CHECKING:  # the store imports nothing from here; a runtime import is not needed
+    from annotator.store.corpus import Corpus
 
 OUTSIDE = "O"
 QUOTE_ROLES = ("content", "cue", "source")
@@ -496,7 +500,7 @@ def compute_agreement(
 # -- loading from a corpus -------------------------------------------------------------------
 
 
-def annotated(corpus, doc_id: int, annotator: str, keep_spans: bool = False) -> AnnotationSet | None:
+def annotated(corpus: Corpus, doc_id: int, annotator: str, keep_spans: bool = False) -> AnnotationSet | None:
     """The annotator's set on an article, or None if they did not work on it (or skipped it).
 
     ``keep_spans`` keeps the stored :class:`Span` objects (with ids and origins) in ``objects``.
@@ -513,7 +517,7 @@ def annotated(corpus, doc_id: int, annotator: str, keep_spans: bool = False) -> 
 
 
 def load_articles(
-    corpus,
+    corpus: Corpus,
     annotators: Sequence[str],
     doc_ids: Iterable[int] | None = None,
     progress: Callable[[int, int], None] | None = None,
@@ -546,7 +550,7 @@ def load_articles(
 
 
 def corpus_agreement(
-    corpus,
+    corpus: Corpus,
     annotators: Sequence[str],
     labels: Sequence[str] | None = None,
     doc_ids: Iterable[int] | None = None,
