@@ -168,12 +168,17 @@ class MainWindow(QMainWindow):
             self._list_timer.start()
         elif kind == "annotations":
             self._mark_saved()
-            self._list_timer.start()
+            if self.session.doc_id is not None:
+                self.document_list.refresh_document(self.session.doc_id)  # its counts, cheaply
         elif kind == "status":
             self._update_progress()
             self._list_timer.start()
         elif kind == "message" and isinstance(payload, Message):
             self.show_message(payload)
+            if self.session.save_error:
+                self.save_label.setText("NOT SAVED")
+                self.save_label.setStyleSheet(f"color: {MESSAGE_COLORS['error']}; font-weight: bold;")
+                self.save_label.setToolTip(self.session.save_error)
 
     def _refresh_list(self) -> None:
         if self.session.doc_id is not None:
@@ -188,6 +193,8 @@ class MainWindow(QMainWindow):
     def _mark_saved(self) -> None:
         saved = self.session.saved_at
         self.save_label.setText(f"saved {saved:%H:%M:%S}" if saved else "saved")
+        self.save_label.setStyleSheet("")
+        self.save_label.setToolTip("Every edit is written to the corpus file the moment it is made")
 
     def show_message(self, message: Message) -> None:
         self.message_label.setText(message.text)

@@ -21,6 +21,7 @@ A rule that refuses an edit (entities overlapping, nothing selected) produces a
 
 from __future__ import annotations
 
+import sqlite3
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -30,7 +31,7 @@ from datetime import datetime
 from annotator.core.snapping import TokenIndex
 from annotator.core.spans import QUOTE_TYPES, Quote, Range, Span, find_entity_overlap
 from annotator.core.tokenizer import token_bounds
-from annotator.store import AnnotationError, Corpus, Document
+from annotator.store import AnnotationError, Corpus, CorpusError, Document
 from annotator.store.corpus import quote_from_dict, span_from_dict
 from annotator.ui.history import History, HistoryError, Step
 
@@ -84,6 +85,7 @@ class AnnotationSession:
         self._raw_suggestions: tuple[list[Span], list[Quote]] = ([], [])
         self._decided: dict[tuple[str, int, int, str], str] = {}
         self.saved_at: datetime | None = None
+        self.save_error: str | None = None  # why the last edit could not be stored, if it could not
         self.last_message: Message | None = None
         self._subscribers: list[Callback] = []
         self._token_cache: OrderedDict[int, TokenIndex] = OrderedDict()
@@ -348,6 +350,11 @@ class AnnotationSession:
         except AnnotationError as exc:
             self.message(str(exc), "warning")
             raise _Refused from None
+        except (CorpusError, sqlite3.Error) as exc:  # disk full, read-only file, database locked...
+            self.save_error = str(exc)
+            self.message(f"Not saved: {exc}", "error")
+            raise _Refused from None
+        self.save_error = None
         self.saved_at = datetime.now()
         self._apply(self.history.last_events)
 
@@ -805,7 +812,7 @@ class AnnotationSession:
     def _travel(self, move: Callable[[], Step | None], verb: str, nothing: str) -> Step | None:
         try:
             step = move()
-        except HistoryError as exc:
+        except (HistoryError, CorpusError, sqlite3.Error) as exc:
             self.message(str(exc), "error")
             return None
         if step is None:

@@ -258,3 +258,24 @@ def test_screenshots_of_the_seed_and_an_english_article(qtbot, open_window, corp
     english = out / "annotation-window-english.png"
     assert window.grab().save(str(english))
     assert arabic.stat().st_size > 20_000 and english.stat().st_size > 20_000
+
+
+def test_a_failed_save_shows_not_saved(qtbot, open_window, corpus_file, seed_text, monkeypatch):
+    from annotator.store import CorpusError
+
+    path, first, _ = corpus_file
+    window = open_window(path)
+
+    def read_only(*args, **kwargs):
+        raise CorpusError("corpus.db: the file is read-only; this change was not saved")
+
+    monkeypatch.setattr(window.session.corpus, "add_span", read_only)
+    window.view.select_text(*find(seed_text, "أوباما"))
+    key(qtbot, window, Qt.Key.Key_1)
+    assert window.save_label.text() == "NOT SAVED"
+    assert "read-only" in window.message_label.text()
+    monkeypatch.undo()
+    window.view.select_text(*find(seed_text, "أوباما"))
+    key(qtbot, window, Qt.Key.Key_1)
+    assert window.save_label.text().startswith("saved")
+    assert len(window.session.corpus.spans(first, WHO)) == 1

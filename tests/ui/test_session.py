@@ -319,3 +319,48 @@ def test_session_does_not_import_qt():
 
     source = open(module.__file__, encoding="utf-8").read() + open(annotator.ui.history.__file__).read()
     assert "PySide6" not in source and "QtCore" not in source
+
+
+def test_the_session_state_after_many_edits_equals_a_fresh_load(session):
+    spans, quote = store_suggestions(session)
+    session.label_range(*at(session, "باراك أوباما"), "PER")
+    session.relabel("ORG")
+    session.grow_end()
+    session.label_range(*at(session, "حلب"), "GPE")
+    session.delete_selected()
+    session.next_suggestion()
+    session.accept_suggestion()
+    session.reject_suggestion()
+    q = session.make_quote(*at(session, "هناك رغم كل شيء"))
+    session.set_cue(*at(session, "وقال", 0))
+    session.add_source(*at(session, "باراك أوباما"))
+    session.cycle_quote_type()
+    session.accept_all()
+    session.undo()
+    session.undo()
+    session.redo()
+    fresh = AnnotationSession(session.corpus, WHO)
+    fresh.open_document(session.doc_id)
+    assert session.spans == fresh.spans
+    assert session.quotes == fresh.quotes
+    assert session.suggested_spans == fresh.suggested_spans
+    assert session.suggested_quotes == fresh.suggested_quotes
+    assert session.status == fresh.status
+    assert q is not None
+
+
+def test_a_storage_failure_is_reported_and_nothing_is_lost_silently(session, monkeypatch):
+    from annotator.store import CorpusError
+
+    got = messages(session)
+
+    def full(*args, **kwargs):
+        raise CorpusError("corpus.db: the disk is full; this change was not saved")
+
+    monkeypatch.setattr(session.corpus, "add_span", full)
+    assert session.label_range(*at(session, "أوباما"), "PER") is None
+    assert got[-1].level == "error" and "not saved" in got[-1].text
+    assert session.save_error and session.spans == []
+    monkeypatch.undo()
+    assert session.label_range(*at(session, "أوباما"), "PER") is not None
+    assert session.save_error is None
