@@ -47,7 +47,7 @@ TAKE_A, TAKE_B, TAKE_BOTH, TAKE_NEITHER, EDIT = "a", "b", "both", "neither", "ed
 DECISIONS = (TAKE_A, TAKE_B, TAKE_BOTH, TAKE_NEITHER, EDIT)
 DECISION_NAMES = {TAKE_A: "take A", TAKE_B: "take B", TAKE_BOTH: "take both", TAKE_NEITHER: "take neither",
                   EDIT: "edited by hand"}
-EVENT = "review.decide"
+EVENT = "review.decide"  # data: item, a_set, b_set, kind, status, decision (None = taken back), spans, quotes
 STATUS_NAMES = KIND_NAMES | {"differs": "quote differs"}
 
 
@@ -281,7 +281,10 @@ class Adjudication:
             data = event["data"]
             if data.get("a_set") != self.a or data.get("b_set") != self.b:
                 continue
-            latest[data["item"]] = data
+            if data.get("decision") is None:  # taken back: the item is open again
+                latest.pop(data["item"], None)
+            else:
+                latest[data["item"]] = data
         return latest
 
     def disagreements_left(self, doc_id: int) -> int:
@@ -435,6 +438,23 @@ class Adjudication:
             except KeyError:
                 continue
             self.corpus.delete_quote(quote_id, self.reviewer)
+
+    def undecide(self, doc_id: int, item: ReviewItem | str) -> ReviewItem:
+        """Take a decision back: its spans/quotes leave the reviewed set and the item is open again
+        (logged as a ``review.decide`` event with decision None)."""
+        current = self.find(doc_id, item if isinstance(item, str) else item.key)
+        if current.decision is None:
+            return current
+        with self.corpus.event_group(f"review-undo:{uuid.uuid4().hex}"):
+            self._remove_previous(doc_id, current)
+            self.corpus.log_event(self.reviewer, doc_id, EVENT, {
+                "item": current.key, "a_set": self.a, "b_set": self.b, "kind": current.kind,
+                "status": current.status, "decision": None, "spans": [], "quotes": [],
+            })
+            if self.corpus.status(doc_id, self.reviewer)[0] == "done":
+                self.corpus.set_status(doc_id, self.reviewer, "in_progress")
+        self._states.pop(doc_id, None)
+        return self.find(doc_id, current.key)
 
     def accept_agreements(self, doc_id: int) -> int:
         """Take every undecided agreement of the article in one step; returns how many were taken.

@@ -11,7 +11,8 @@ to the corpus and shows the articles both annotators worked on, one at a time:
 Keys (also in the Review menu): ``N`` / ``Shift+N`` next / previous disagreement, ``A`` take
 A, ``B`` take B, ``2`` take both, ``0`` take neither, ``E`` edit by hand (select text first,
 then a label key; for a quote, a small dialog), ``Ctrl+Enter`` accept all agreements and go
-to the next article, ``Ctrl+Down`` / ``Ctrl+Up`` next / previous article, ``Esc`` cancel.
+to the next article, ``Ctrl+Down`` / ``Ctrl+Up`` next / previous article, ``Ctrl+Z`` / ``U`` take
+back the last decision, ``Esc`` cancel an edit.
 
 All decisions go through :class:`annotator.review.adjudication.Adjudication` (Qt-free and
 tested without widgets); this module only shows state and turns keys into calls.
@@ -118,6 +119,7 @@ class ReviewWindow(QMainWindow):
         self.pending_edit: tuple[int, int] | None = None
         self.corpus_report = None
         self._titles: dict[int, str] = {}
+        self.history: list[tuple[int, str]] = []  # (article, item key) of this session's decisions
         self.setObjectName("reviewWindow")
         self.setWindowTitle(f"Review: {annotator_a} (A) vs {annotator_b} (B) → {reviewer}")
         self.resize(1280, 820)
@@ -251,6 +253,7 @@ class ReviewWindow(QMainWindow):
         add("take_both", "Take both", ["2"], lambda: self.digit("2"), tool=True)
         add("take_neither", "Take neither", ["0"], lambda: self.digit("0"), tool=True)
         add("edit", "Edit by hand…", ["E"], self.start_edit, tool=True)
+        add("undo", "Take back the last decision", ["Ctrl+Z", "U"], self.undo, tool=True)
         add("cancel", "Cancel edit", ["Escape"], self.cancel_edit)
         menu.addSeparator()
         add("accept_next", "Accept all agreements and go to the next article", ["Ctrl+Return", "Ctrl+Enter"],
@@ -441,6 +444,7 @@ class ReviewWindow(QMainWindow):
         except ReviewError as exc:
             self.message(str(exc))
             return False
+        self.history.append((self.doc_id, decided.key))
         self.current = decided
         found = self.adjudication.next_disagreement(self.doc_id, decided)
         next_here = found[1] if found and found[0] == self.doc_id else None
@@ -452,6 +456,25 @@ class ReviewWindow(QMainWindow):
             f"{left} disagreement(s) left in this article." if left
             else "Article settled: Ctrl+Enter accepts its agreements and moves on."))
         return True
+
+    def undo(self) -> None:
+        """Ctrl+Z / U: take back this session's last decision and go back to that item."""
+        self.cancel_edit(quiet=True)
+        while self.history:
+            doc_id, key = self.history.pop()
+            try:
+                item = self.adjudication.undecide(doc_id, key)
+            except ReviewError:
+                continue  # the item changed since (A's or B's set was edited): nothing to take back
+            if doc_id != self.doc_id:
+                self.show_article(doc_id, item)
+            else:
+                self.current = item
+                self._refresh_items(reveal=True)
+                self._refresh_article_box()
+            self.message(f"Decision taken back: {item.describe()}")
+            return
+        self.message("No decision of this session to take back.")
 
     def _label_hint(self) -> str:
         return "Press a label key (" + ", ".join(f"{k} {v}" for k, v in self.labels.items()) + ") or Esc."

@@ -211,3 +211,16 @@ def test_edit_by_hand_of_a_quote(review_corpus):
     with pytest.raises(ReviewError, match="needs the quote"):
         adj.decide(doc_id, item, EDIT)
     assert isinstance(stored, Quote)
+
+
+def test_taking_a_decision_back_reopens_the_item(review_corpus):
+    corpus, doc_id, exp = review_corpus
+    adj = Adjudication(corpus, A, B, "lead")
+    item = item_for(adj, doc_id, "entity", "other_label")
+    adj.decide(doc_id, item, TAKE_B)
+    reopened = adj.undecide(doc_id, item)
+    assert reopened.decision is None
+    assert corpus.spans(doc_id, "lead") == []
+    assert Adjudication(corpus, A, B, "lead").disagreements_left(doc_id) == 9  # also after a restart
+    last = [e["data"] for e in corpus.events(doc_id=doc_id, annotator="lead") if e["action"] == "review.decide"][-1]
+    assert last["decision"] is None and last["item"] == item.key
