@@ -66,7 +66,10 @@ def char_format(key: tuple) -> QTextCharFormat:
                     QTextCharFormat.UnderlineStyle.DotLine if suggested
                     else QTextCharFormat.UnderlineStyle.SingleUnderline
                 )
-            fmt.setForeground(color)
+            text_color = QColor(color)
+            if suggested:
+                text_color.setAlpha(170)  # paler until accepted
+            fmt.setForeground(text_color)
     return fmt
 
 

@@ -282,6 +282,8 @@ class MainWindow(QMainWindow):
         self._list_timer.stop()
         self._message_timer.stop()
         self.session.close()
+        for job in list(self._jobs):
+            job.cancelled = True
         self._pool.clear()
         self._pool.waitForDone(10_000)
         super().closeEvent(event)

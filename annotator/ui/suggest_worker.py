@@ -34,8 +34,9 @@ def load_runner() -> Callable | None:
     return run_suggesters
 
 
-def call_runner(runner: Callable, corpus: Corpus, doc_ids: list[int], progress: Callable[[int, int], None]) -> None:
-    """Call the runner with whatever of (corpus, doc ids, progress callback) its signature takes."""
+def call_runner(runner: Callable, corpus: Corpus, doc_ids: list[int], progress: Callable[[int, int], None],
+                should_stop: Callable[[], bool] | None = None) -> None:
+    """Call the runner with whatever of (corpus, doc ids, progress, should_stop) its signature takes."""
     params = inspect.signature(runner).parameters
     kwargs: dict = {}
     for name in ("doc_ids", "documents", "docs", "document_ids", "ids"):
@@ -46,6 +47,8 @@ def call_runner(runner: Callable, corpus: Corpus, doc_ids: list[int], progress: 
         if name in params:
             kwargs[name] = progress
             break
+    if should_stop is not None and "should_stop" in params:
+        kwargs["should_stop"] = should_stop
     first = next(iter(params))
     if first in kwargs:
         raise TypeError("run_suggesters takes the corpus first")
@@ -60,6 +63,7 @@ class SuggestionJob(QRunnable):
         self.corpus_path = str(corpus_path)
         self.doc_ids = list(doc_ids)
         self.signals = SuggestionSignals()
+        self.cancelled = False  # set by the window when it closes: the run stops after its batch
 
     def run(self) -> None:  # runs on a pool thread
         runner = load_runner()
@@ -70,7 +74,8 @@ class SuggestionJob(QRunnable):
             with Corpus.open(self.corpus_path, create=False) as corpus:
                 total = len(self.doc_ids)
                 self.signals.progress.emit(0, total)
-                call_runner(runner, corpus, self.doc_ids, lambda done, of=total: self.signals.progress.emit(done, of))
+                call_runner(runner, corpus, self.doc_ids, lambda done, of=total: self.signals.progress.emit(done, of),
+                            lambda: self.cancelled)
         except Exception as exc:  # report, never crash the window
             traceback.print_exc()
             self.signals.failed.emit(f"{type(exc).__name__}: {exc}")

@@ -279,3 +279,18 @@ def test_a_failed_save_shows_not_saved(qtbot, open_window, corpus_file, seed_tex
     key(qtbot, window, Qt.Key.Key_1)
     assert window.save_label.text().startswith("saved")
     assert len(window.session.corpus.spans(first, WHO)) == 1
+
+
+def test_the_real_suggesters_fill_the_seed_in_the_background(qtbot, open_window, corpus_file):
+    path, first, _ = corpus_file
+    window = open_window(path, run_suggesters=True)
+    qtbot.waitUntil(lambda: "ready" in window.suggester_label.text() or "fail" in window.suggester_label.text(),
+                    timeout=90_000)
+    assert "ready" in window.suggester_label.text(), window.suggester_label.toolTip()
+    s = window.session
+    assert s.suggested_quotes and s.suggested_spans  # the seed has quotes and names
+    s.next_suggestion()
+    s.accept_suggestion()
+    with Corpus.open(path) as other:  # a second connection sees it
+        stored = other.spans(first, WHO) or other.quotes(first, WHO)
+        assert stored and stored[0].origin == "accepted"
