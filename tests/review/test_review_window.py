@@ -188,3 +188,28 @@ def test_articles_navigation_and_accepting_agreeing_articles(qtbot, review_corpu
     key(qtbot, window, Qt.Key.Key_N)
     assert window.doc_id == doc_id and window.current is not None
     window.close()
+
+
+def test_starting_a_review_from_another_window(qtbot, review_corpus, corpus_path, monkeypatch):
+    from PySide6.QtWidgets import QDialog, QDialogButtonBox, QMainWindow
+
+    from annotator.ui.review_start import ReviewStartDialog, open_review
+
+    dialog = ReviewStartDialog(corpus_path)
+    qtbot.addWidget(dialog)
+    ok = dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
+    assert dialog.choice() == (A, B, "reviewer") and ok.isEnabled()
+    dialog.b.setCurrentText(A)
+    assert not ok.isEnabled() and "two different" in dialog.problem.text()
+    dialog.b.setCurrentText(B)
+    dialog.reviewer.setText(A)
+    assert not ok.isEnabled() and "must not be one of" in dialog.problem.text()
+
+    host = QMainWindow()
+    qtbot.addWidget(host)
+    monkeypatch.setattr(ReviewStartDialog, "exec", lambda self: QDialog.DialogCode.Accepted)
+    window = open_review(host, corpus_path)
+    assert window is not None and window.isVisible()
+    assert (window.a, window.b, window.reviewer) == (A, B, "reviewer")
+    assert window.adjudication.disagreements_left(window.doc_id) == 9
+    window.close()
