@@ -15,6 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from spacy.attrs import IDX, LENGTH
 from spacy.tokens import Doc
 
 from annotator.core.clitics import normalize
@@ -56,13 +57,37 @@ def entity_candidates(doc: Doc) -> list[Span]:
     return found
 
 
-def token_norms(doc: Doc) -> list[str]:
-    """Normalised form of every token (computed once per document and shared by components)."""
-    cached = doc.user_data.get("annotator_norms")
+@dataclass(frozen=True)
+class TokenTable:
+    """Plain lists describing a ``Doc``'s tokens (building ``Token`` objects one by one is slow)."""
+
+    text: str
+    starts: list[int]
+    ends: list[int]
+    texts: list[str]
+    norms: list[str]  # :func:`annotator.core.clitics.normalize` of each text
+    spaces: list[bool]  # whitespace-only tokens
+    breaks: list[bool]  # tokens holding a line break
+
+
+def token_table(doc: Doc) -> TokenTable:
+    """The token table of ``doc``, computed once per document and shared by the components."""
+    cached = doc.user_data.get("annotator_tokens")
     if cached is None:
-        cached = [normalize(t.text) for t in doc]
-        doc.user_data["annotator_norms"] = cached
+        text = doc.text
+        bounds = doc.to_array([IDX, LENGTH]).tolist() if len(doc) else []
+        starts = [s for s, _ in bounds]
+        ends = [s + n for s, n in bounds]
+        texts = [text[s:e] for s, e in zip(starts, ends, strict=True)]
+        cached = TokenTable(text, starts, ends, texts, [normalize(t) for t in texts], [t.isspace() for t in texts],
+                            ["\n" in t for t in texts])
+        doc.user_data["annotator_tokens"] = cached
     return cached
+
+
+def token_norms(doc: Doc) -> list[str]:
+    """Normalised form of every token (see :func:`token_table`)."""
+    return token_table(doc).norms
 
 
 def fingerprint(*parts: Any) -> str:

@@ -19,7 +19,7 @@ from spacy.tokens import Doc
 
 from annotator.core.clitics import analyses, normalize
 from annotator.core.spans import Span
-from annotator.suggest.base import token_norms
+from annotator.suggest.base import token_table
 
 # A stem shorter than this, reached by removing a clitic from a stored name, is not used as a key
 # (``كيري`` minus ``ك`` is ``يري``, a common verb).
@@ -42,6 +42,7 @@ class NameMatcher:
         self.nlp = nlp
         self.index: dict[str, list[NameEntry]] = defaultdict(list)
         self.size = 0
+        self._hits: dict[str, tuple[NameEntry, ...]] = {}
 
     def add(self, name: str, label: str, score: float = 1.0, *, may_carry_clitic: bool = False) -> None:
         """Index ``name``. ``may_carry_clitic``: the name was stored as annotated (``وبوتين``), so its
@@ -60,6 +61,7 @@ class NameMatcher:
         for key in keys:
             if entry not in self.index[key]:
                 self.index[key].append(entry)
+        self._hits.clear()
         self.size += 1
 
     def __len__(self) -> int:
@@ -69,24 +71,31 @@ class NameMatcher:
         """Non-overlapping token-aligned matches in ``doc``, longest first."""
         if not self.index:
             return []
-        norms = token_norms(doc)
-        n = len(doc)
+        table = token_table(doc)
+        norms, texts, starts, ends = table.norms, table.texts, table.starts, table.ends
+        n = len(norms)
+        index = self.index
+        hits = self._hits
+        if len(hits) > 500_000:  # a bounded cache over a large corpus
+            hits.clear()
         candidates: list[tuple[int, int, NameEntry]] = []
         for i in range(n):
             norm = norms[i]
-            if not norm or doc[i].is_space or doc[i].is_punct:
-                continue
-            for key in analyses(norm, normalized=True):
-                for entry in self.index.get(key, ()):
-                    if entry.case == "upper" and doc[i].text != entry.first_text:
+            found = hits.get(norm)
+            if found is None:  # the index entries any reading of this word leads to (usually none)
+                found = hits[norm] = tuple(
+                    e for key in analyses(norm, normalized=True) if key in index for e in index[key]
+                ) if norm and norm[0].isalnum() else ()
+            if found:
+                for entry in found:
+                    if entry.case == "upper" and texts[i] != entry.first_text:
                         continue
-                    if entry.case == "title" and not doc[i].text[:1].isupper():
+                    if entry.case == "title" and not texts[i][:1].isupper():
                         continue
                     end = i + 1 + len(entry.rest)
                     if end <= n and tuple(norms[i + 1 : end]) == entry.rest:
                         candidates.append((i, end, entry))
-        candidates.sort(key=lambda c: (-(c[1] - c[0]), -(doc[c[1] - 1].idx + len(doc[c[1] - 1]) - doc[c[0]].idx),
-                                       c[0], -c[2].score))
+        candidates.sort(key=lambda c: (-(c[1] - c[0]), -(ends[c[1] - 1] - starts[c[0]]), c[0], -c[2].score))
         taken = [False] * n
         out: list[Span] = []
         for start, end, entry in candidates:
@@ -94,7 +103,7 @@ class NameMatcher:
                 continue
             for k in range(start, end):
                 taken[k] = True
-            out.append(Span(doc[start].idx, doc[end - 1].idx + len(doc[end - 1].text), entry.label,
+            out.append(Span(starts[start], ends[end - 1], entry.label,
                             origin="accepted", suggester=suggester, score=round(entry.score, 3)))
         out.sort(key=lambda s: s.start)
         return out

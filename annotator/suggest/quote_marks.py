@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc
 
+from annotator.suggest.base import token_table
 from annotator.suggest.quote_rules import QuoteRules
 
 SINGLE_MARKS = frozenset("‘’'‚‹›")
@@ -37,43 +38,44 @@ def _is_space(ch: str) -> bool:
 
 def find_quote_pairs(doc: Doc, rules: QuoteRules) -> list[QuotePair]:
     """All quoted stretches of ``doc``, outer ones first in text order."""
-    text = doc.text
+    table = token_table(doc)
+    text = table.text
     marks = rules.all_marks
     pairs: list[QuotePair] = []
     open_double: int | None = None
     open_single: int | None = None
-    for tok in doc:
-        if "\n" in tok.text:  # paragraph break: nothing stays open across it
+    for i, ch in enumerate(table.texts):
+        if table.breaks[i]:  # paragraph break: nothing stays open across it
             open_double = open_single = None
             continue
-        ch = tok.text
         if len(ch) != 1 or ch not in marks:
             continue
-        before = text[tok.idx - 1] if tok.idx > 0 else ""
-        after = text[tok.idx + 1] if tok.idx + 1 < len(text) else ""
+        idx = table.starts[i]
+        before = text[idx - 1] if idx > 0 else ""
+        after = text[idx + 1] if idx + 1 < len(text) else ""
         if ch in SINGLE_MARKS:
             if before.isalpha() and after.isalpha():
                 continue  # an apostrophe: don't, Putin’s
             if open_single is not None and ch in rules.close_marks and not _is_space(before):
-                pairs.append(QuotePair(open_single, tok.i, nested=open_double is not None))
+                pairs.append(QuotePair(open_single, i, nested=open_double is not None))
                 open_single = None
             elif ch in rules.open_marks and (_is_space(before) or not before.isalnum()) and not _is_space(after):
-                open_single = tok.i
+                open_single = i
             continue
         can_open = ch in rules.open_marks or (rules.allow_reversed and ch in rules.close_marks)
         can_close = ch in rules.close_marks or (rules.allow_reversed and ch in rules.open_marks)
         if open_double is not None and can_close:
-            opener = doc[open_double].text
+            opener = table.texts[open_double]
             if rules.allow_mixed or (opener, ch) in rules.pairs or (rules.allow_reversed and (ch, opener) in rules.pairs):
-                if tok.i > open_double + 1:
-                    pairs.append(QuotePair(open_double, tok.i))
+                if i > open_double + 1:
+                    pairs.append(QuotePair(open_double, i))
                 open_double = None
                 open_single = None
                 continue
         if open_double is None and can_open:
             # A typed closing mark opens only when it reads as an opener (reversed: ``»كلام«``).
             if ch in rules.open_marks or (_is_space(before) and not _is_space(after)):
-                open_double = tok.i
+                open_double = i
                 open_single = None
     pairs.sort(key=lambda p: (p.open, -p.close))
     return pairs

@@ -30,7 +30,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from annotator.core.spans import Quote, Range, Span
-from annotator.suggest.base import entity_candidates, put_suggestions, token_norms
+from annotator.suggest.base import entity_candidates, put_suggestions, token_table
 from annotator.suggest.quote_marks import QuotePair, find_quote_pairs
 from annotator.suggest.quote_rules import QuoteRules, load_quote_rules
 
@@ -59,6 +59,8 @@ class QuoteDetector:
         self.rules = rules
         self._name_open: dict[int, QuotePair] = {}
         self._name_close: dict[int, QuotePair] = {}
+        self._cue_cache: dict[str, str | None] = {}
+        self._seq_index: dict[tuple, dict[str, list[tuple[str, ...]]]] = {}
 
     # -- token classes ------------------------------------------------------------------
 
@@ -71,6 +73,13 @@ class QuoteDetector:
 
     def cue_kind(self, norm: str) -> str | None:
         """'verb', 'participle', 'noun' or 'chain' when ``norm`` is a cue word."""
+        try:
+            return self._cue_cache[norm]
+        except KeyError:
+            kind = self._cue_cache[norm] = self._cue_kind(norm)
+            return kind
+
+    def _cue_kind(self, norm: str) -> str | None:
         r = self.rules
         for form in self._strip_cue_clitic(norm):
             if form in r.cue_verbs:
@@ -85,7 +94,12 @@ class QuoteDetector:
 
     def _match_seq(self, norms: list[str], i: int, seqs: tuple[tuple[str, ...], ...]) -> int:
         """Length of the longest sequence of ``seqs`` starting at token ``i`` (0 if none)."""
-        for seq in seqs:
+        by_first = self._seq_index.get(seqs)
+        if by_first is None:
+            by_first = self._seq_index[seqs] = {}
+            for seq in seqs:  # longest first, as the rules list them
+                by_first.setdefault(seq[0], []).append(seq)
+        for seq in by_first.get(norms[i], ()):
             if tuple(norms[i : i + len(seq)]) == seq:
                 return len(seq)
         return 0
@@ -94,11 +108,9 @@ class QuoteDetector:
 
     def detect(self, doc: Doc) -> list[Quote]:
         r = self.rules
-        norms = token_norms(doc)
-        n = len(doc)
-        texts = [t.text for t in doc]
-        is_break = ["\n" in t for t in texts]
-        is_space = [t.isspace() for t in texts]
+        table = token_table(doc)
+        norms, texts, is_break, is_space = table.norms, table.texts, table.breaks, table.spaces
+        n = len(texts)
         is_end = [t in r.sentence_ends for t in texts]
         # Sentence id of each token (breaks and sentence-final punctuation end sentences).
         sentence = [0] * n
@@ -576,13 +588,14 @@ class QuoteDetector:
     def _finish(self, doc: Doc, found: list[_Found], sentence: list[int]) -> list[Quote]:
         r = self.rules
         entities = sorted(entity_candidates(doc), key=lambda s: (ENTITY_PREFERENCE.get(s.label, 9), s.start - s.end))
+        table = token_table(doc)
         found.sort(key=lambda f: f.first_token)
         quotes: list[Quote] = []
         previous: tuple[Range, Range | None, int] | None = None  # (source, entity, sentence id)
 
         def char_range(span: tuple[int, int]) -> Range:
             s, e = span
-            return Range(doc[s].idx, doc[e - 1].idx + len(doc[e - 1].text))
+            return Range(table.starts[s], table.ends[e - 1])
 
         seen: set[tuple] = set()
         for f in found:
