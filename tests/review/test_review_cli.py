@@ -37,3 +37,23 @@ def test_clear_errors(review_corpus, corpus_path):
     assert result.exit_code != 0 and "no annotator named 'nobody'" in result.output
     result = run(A, B, "--db", str(corpus_path) + ".missing")
     assert result.exit_code != 0 and "no such corpus file" in result.output
+
+
+def test_review_opens_the_window(qtbot, review_corpus, corpus_path, monkeypatch):
+    from PySide6.QtWidgets import QApplication
+
+    from annotator.ui.review_window import ReviewWindow
+
+    shown = []
+
+    def fake_exec(*_args):
+        shown.extend(w for w in QApplication.topLevelWidgets() if isinstance(w, ReviewWindow) and w.isVisible())
+        return 0
+
+    monkeypatch.setattr(QApplication, "exec", fake_exec)
+    result = run(A, B, "--db", str(corpus_path), "--reviewer", "lead")
+    assert result.exit_code == 0, result.output
+    [window] = shown
+    assert (window.a, window.b, window.reviewer) == (A, B, "lead")
+    assert "9 in this article" in window.progress.text()
+    window.close()
