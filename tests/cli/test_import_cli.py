@@ -112,3 +112,27 @@ def test_stats_json_and_table(tmp_path):
 def test_stats_on_a_missing_corpus_is_a_clear_error(tmp_path):
     result = CliRunner().invoke(main, ["stats", "--db", str(tmp_path / "none.db")])
     assert result.exit_code == 1 and "no such corpus file" in result.output
+
+
+def test_jsonl_export_round_trips_through_import(tmp_path):
+    first, second, exported = tmp_path / "a.db", tmp_path / "b.db", tmp_path / "out.jsonl"
+    assert run("import", FIXTURES / "quotes.jsonl", FIXTURES / "prodigy.jsonl", "--db", first).exit_code == 0
+    with Corpus.open(first) as corpus:
+        corpus.set_status(corpus.document_ids()[0], "amira", "done")
+    result = run("export", "jsonl", exported, "--db", first, "--annotator", "amira",
+                 "--status", "new", "--status", "in_progress", "--status", "done")
+    assert result.exit_code == 0, result.output
+    assert run("import", exported, "--db", second).exit_code == 0
+    with Corpus.open(first) as a, Corpus.open(second) as b:
+        assert a.count_documents() == b.count_documents() == 4
+        for doc_id in a.document_ids():
+            original = a.document(doc_id)
+            copy = b.document_by_hash(original.content_hash)
+            assert (copy.text, copy.title, copy.source, copy.language, copy.direction, copy.meta) == (
+                original.text, original.title, original.source, original.language, original.direction, original.meta)
+            assert [s.key for s in b.spans(copy.id, "amira")] == [s.key for s in a.spans(doc_id, "amira")]
+            def quotes(corpus, ident):
+                return [(q.key, q.type, q.entity) for q in corpus.quotes(ident, "amira")]
+
+            assert quotes(b, copy.id) == quotes(a, doc_id)
+            assert b.status(copy.id, "amira") == a.status(doc_id, "amira")
