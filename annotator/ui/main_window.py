@@ -117,6 +117,9 @@ class MainWindow(QMainWindow):
         self.document_list.documentActivated.connect(self.open_document)
         self.session.subscribe(self._on_session)
         self.session.open_next_undone()
+        # Loading the tokenizer the first time takes a moment: do it while the window is being built,
+        # not after the first key. (Later articles are tokenised just after their first frame.)
+        self.session.prepare_tokens()
         self._update_progress()
         if self.session.document is None:
             self.show_message(Message("This corpus has no articles yet: import some with `annotator import`."))
