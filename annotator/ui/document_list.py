@@ -57,6 +57,13 @@ STATUS_CHOICES = (
     ("Skipped", "skipped"),
 )
 DOCUMENT_ID_ROLE = Qt.ItemDataRole.UserRole + 1
+_STATUS_FILTER_MEMBERS = {
+    "todo": ("new", "in_progress"),
+    "new": ("new",),
+    "in_progress": ("in_progress",),
+    "done": ("done",),
+    "skipped": ("skipped",),
+}
 SEARCH_DELAY_MS = 250
 _ROLES = frozenset(
     int(r)
@@ -106,8 +113,8 @@ class DocumentListModel(QAbstractTableModel):
     def filters(self) -> DocumentFilter:
         return self._filters
 
-    def set_filters(self, filters: DocumentFilter) -> None:
-        if filters == self._filters:
+    def set_filters(self, filters: DocumentFilter, force: bool = False) -> None:
+        if filters == self._filters and not force:
             return
         self.beginResetModel()
         self._filters = filters
@@ -115,19 +122,33 @@ class DocumentListModel(QAbstractTableModel):
         self.endResetModel()
 
     def reload(self) -> None:
-        """Read the count again and forget cached rows (after edits or imports)."""
+        """Show edits: re-read the count and the rows on screen (called after every edit).
+
+        When the number of rows is unchanged the rows stay where they are and only
+        the pages drawn last are read again, by id: the selection and the scroll
+        position hold, and no sort is recomputed (under a sort by entity count, rows
+        do not jump while the annotator works; clicking the header sorts again).
+        Otherwise the list is rebuilt from the count.
+        """
         count = self.query.count(self._filters)
-        if count == self._count:
-            # Same number of rows: the view keeps its scroll position and selection and
-            # re-reads only the rows it draws.
-            self._pages.clear()
-            self._rtl.clear()
+        if count == self._count and self._refresh_cached_rows():
             if count:
                 self.dataChanged.emit(self.index(0, 0), self.index(count - 1, len(COLUMNS) - 1))
             return
         self.beginResetModel()
         self._reload(count)
         self.endResetModel()
+
+    def _refresh_cached_rows(self, keep: int = 2) -> bool:
+        """Re-read the most recently drawn pages in place; False if the filter no longer holds for them."""
+        numbers = list(self._pages)[-keep:]
+        ids = [row.id for n in numbers for row in self._pages[n]]
+        fresh = {row.id: row for row in self.query.rows(ids)}
+        allowed = _STATUS_FILTER_MEMBERS.get(self._filters.status or "")
+        if len(fresh) != len(ids) or (allowed and any(r.status not in allowed for r in fresh.values())):
+            return False
+        self._pages = OrderedDict((n, [fresh[row.id] for row in self._pages[n]]) for n in numbers)
+        return True
 
     def _reload(self, count: int | None = None) -> None:
         self._count = self.query.count(self._filters) if count is None else count
@@ -253,7 +274,8 @@ class DocumentListModel(QAbstractTableModel):
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         key = COLUMN_SORT.get(COLUMNS[column], "id") if 0 <= column < len(COLUMNS) else "id"
-        self.set_filters(self._filters.with_(sort=key, descending=order == Qt.SortOrder.DescendingOrder))
+        # Always re-sorts, even in the same order: counts may have changed since (see reload).
+        self.set_filters(self._filters.with_(sort=key, descending=order == Qt.SortOrder.DescendingOrder), force=True)
 
 
 class _TitleDelegate(QStyledItemDelegate):
@@ -291,6 +313,8 @@ class DocumentListWidget(QWidget):
         self.query = DocumentQuery(self.corpus, annotator)
         self.model = DocumentListModel(self.query, self)
         self._current_id: int | None = None
+        self._resets = 0
+        self.model.modelReset.connect(self._on_model_reset)
 
         self.search = QLineEdit(self)
         self.search.setObjectName("documentSearch")
@@ -402,17 +426,11 @@ class DocumentListWidget(QWidget):
         """Re-read counts and statuses (after edits), keeping the selected document and the scroll position."""
         scroll = self.table.verticalScrollBar().value()
         self._fill_labels()  # the corpus's label schema may have grown
+        resets = self._resets
         self.model.reload()
         self.table.verticalScrollBar().setValue(scroll)
-        if self._current_id is not None:
-            row = self.model.row_of(self._current_id)
-            if row is None:
-                self.table.selectionModel().clearSelection()
-            else:
-                index = self.model.index(row, 0)
-                self.table.selectionModel().setCurrentIndex(
-                    index, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
-                )
+        if self._resets == resets:  # rows stayed in place: the selection is found among them
+            self._reselect_current(None)
         self._update_summary()
 
     def refresh_document(self, doc_id: int) -> None:
@@ -481,17 +499,28 @@ class DocumentListWidget(QWidget):
             search=self.search.text().strip(),
         )
         if filters != self.model.filters:
-            self.model.set_filters(filters)
-            if self._current_id is not None:
-                row = self.model.row_of(self._current_id)
-                if row is not None:
-                    index = self.model.index(row, 0)
-                    self.table.selectionModel().setCurrentIndex(
-                        index,
-                        QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows,
-                    )
-                    self.table.scrollTo(index, QAbstractItemView.ScrollHint.PositionAtCenter)
+            self.model.set_filters(filters)  # the reset selects the open article again
         self._update_summary()
+
+    def _on_model_reset(self) -> None:
+        """After a new filter or sort, the open article is selected and shown again if it is listed."""
+        self._resets += 1
+        self._reselect_current(QAbstractItemView.ScrollHint.PositionAtCenter)
+
+    def _reselect_current(self, scroll: QAbstractItemView.ScrollHint | None) -> None:
+        if self._current_id is None:
+            return
+        row = self.model.row_of(self._current_id)
+        selection = self.table.selectionModel()
+        if row is None:
+            selection.clearSelection()
+            return
+        index = self.model.index(row, 0)
+        selection.setCurrentIndex(
+            index, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
+        )
+        if scroll is not None:
+            self.table.scrollTo(index, scroll)
 
     def _update_summary(self) -> None:
         shown = self.model.rowCount()

@@ -226,3 +226,23 @@ def test_screenshot_of_the_list_filtered_and_searched(qtbot, big_corpus, tmp_pat
         assert (out / "document-list.png").stat().st_size > 5_000
     finally:
         qapp.setFont(before)
+
+
+def test_rows_do_not_jump_while_working_under_a_count_sort(widget, big_corpus, qtbot):
+    big_corpus.add_span(3, WHO, Span(0, 5, "ORG"))
+    widget.refresh()
+    widget.table.sortByColumn(COLUMNS.index("entities"), Qt.SortOrder.DescendingOrder)
+    model = widget.model
+    assert model.doc_id(0) == 3
+    widget.select_document(50)
+    qtbot.wait(20)  # the list draws the rows around it
+    row = widget.table.currentIndex().row()
+    for start in (0, 6, 12):  # the article being worked on gains entities
+        big_corpus.add_span(50, WHO, Span(start, start + 5, "MISC"))
+    widget.refresh()
+    assert widget.table.currentIndex().row() == row  # still where the annotator left it
+    assert model.doc_id(row) == 50
+    assert model.data(model.index(row, COLUMNS.index("entities"))) == 3
+    widget.table.sortByColumn(COLUMNS.index("entities"), Qt.SortOrder.DescendingOrder)
+    widget.table.sortByColumn(COLUMNS.index("entities"), Qt.SortOrder.DescendingOrder)
+    assert model.doc_id(0) == 50  # sorting again puts it first
