@@ -345,6 +345,9 @@ def _check_fts(conn: sqlite3.Connection, report: CheckReport) -> None:
         if "readonly" in str(exc) or "read-only" in str(exc):
             report.notes.append("full-text index not checked: the file is read-only")
             return
+        if "locked" in str(exc):
+            report.notes.append("full-text index not checked: another program kept the corpus locked; run check again")
+            return
         raise
     try:
         conn.execute("INSERT INTO documents_fts(documents_fts, rank) VALUES ('integrity-check', 1)")

@@ -234,3 +234,27 @@ def test_a_failed_backup_writes_nothing(filled: Path, tmp_path: Path):
     assert list(out.parent.iterdir()) == []
     missing = run("backup", "--db", str(tmp_path / "nope.db"), str(out))
     assert missing.exit_code == 1 and "no such corpus file" in missing.output
+
+
+def test_check_while_another_program_holds_the_write_lock(filled: Path, monkeypatch: pytest.MonkeyPatch):
+    """Reading checks still run (WAL); the search-index check, which needs the write lock, becomes a note."""
+    from annotator.store import maintenance
+
+    with Corpus(filled):  # WAL mode, as while the window is open
+        writer = sqlite3.connect(filled, isolation_level=None)
+        writer.execute("BEGIN IMMEDIATE")
+        real_connect = maintenance._connect_existing
+
+        def impatient(path: Path) -> sqlite3.Connection:
+            conn = real_connect(path)
+            conn.execute("PRAGMA busy_timeout = 100")
+            return conn
+
+        monkeypatch.setattr(maintenance, "_connect_existing", impatient)
+        try:
+            report = check(filled)
+        finally:
+            writer.execute("ROLLBACK")
+            writer.close()
+    assert report.ok, report.problems
+    assert any("another program kept the corpus locked" in note for note in report.notes)

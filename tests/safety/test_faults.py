@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import multiprocessing
 import os
+import re
 import shutil
 import sqlite3
 import subprocess
@@ -314,3 +315,30 @@ def test_an_edit_of_something_another_window_deleted_is_refused_clearly(closed_c
     finally:
         window_a.close()
         window_b.close()
+
+
+def test_the_window_says_an_edit_was_not_saved_when_the_disk_is_full(corpus: Corpus):
+    """Through the session the window uses: an error message naming the file, nothing stored, then recovery."""
+    session_module = pytest.importorskip("annotator.ui.session")
+    [doc] = corpus.add_documents([DocumentRecord(text=TEXT)]).new_ids
+    session = session_module.AnnotationSession(corpus, "amira")
+    session.open_document(doc)
+    pages = corpus.conn.execute("PRAGMA page_count").fetchone()[0]
+    corpus.conn.execute(f"PRAGMA max_page_count = {pages + 1}")
+    fill_until_full(corpus, doc)
+    words = [(m.start(), m.end()) for m in re.finditer(r"\w+", TEXT)]
+    saved = []
+    for start, end in words:  # each label a new span, until one no longer fits
+        stored = session.label_range(start, end, "PER", precise=True)
+        if stored is None:
+            break
+        saved.append(stored.key)
+    message = session.last_message
+    assert message is not None and message.level == "error", "the disk filled up before the words ran out"
+    assert str(corpus.path) in message.text and "disk is full" in message.text and "not saved" in message.text
+    assert [s.key for s in corpus.spans(doc, "amira")] == saved == [s.key for s in session.spans]
+    corpus.conn.execute("PRAGMA max_page_count = 1073741823")
+    start, end = words[len(saved)]
+    assert session.label_range(start, end, "PER", precise=True) is not None
+    corpus.close()
+    assert spans_in(corpus.path) == saved + [(start, end, "PER")]
