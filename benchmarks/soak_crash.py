@@ -59,7 +59,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="annotator-soak-") as folder:
         db = Path(folder) / "corpus.db"
         docs = crash_harness.seed_corpus(db, documents=12)
-        runs = reported = in_flight = 0
+        runs = reported = in_flight = committed = 0
         for run in range(args.runs):
             if time.perf_counter() - started > args.seconds * 0.8:
                 break
@@ -71,9 +71,11 @@ def main() -> None:
             runs += 1
             reported += summary.reported
             in_flight += summary.in_flight is not None
+            committed += bool(summary.in_flight_committed)
         store_seconds = time.perf_counter() - started
         print(f"store API: {runs} SIGKILLs, {reported:,} reported edits all found, "
-              f"{in_flight} kills landed inside an edit, integrity ok after each "
+              f"{in_flight} kills landed inside an edit ({committed} of those had committed, "
+              f"{in_flight - committed} had not; never half), integrity ok after each "
               f"({store_seconds:.0f} s, {runs / store_seconds:.1f} kills/s)")
 
         window_db = Path(folder) / "window.db"
@@ -84,7 +86,7 @@ def main() -> None:
                 break
             command = [sys.executable, str(SAFETY / "window_worker.py"), str(window_db), "--annotator", "amira",
                        "--seed", str(args.seed * 1000 + run)]
-            count, flight = window_worker.verify(window_db, "amira", kill_at_random(command, rng.uniform(0.2, 2.0)))
+            count, flight = window_worker.verify(window_db, "amira", kill_at_random(command, rng.uniform(1.0, 4.0)))
             window_runs += 1
             window_reported += count
             window_in_flight += flight

@@ -255,6 +255,7 @@ class LogSummary:
     reported: int = 0  # edits reported done
     failed: int = 0  # edits the store refused with its own error
     in_flight: dict | None = None  # the edit begun but never reported
+    in_flight_committed: bool | None = None  # whether the database holds it (both are fine)
     errors: dict[str, int] = field(default_factory=dict)
     finished: bool = False
 
@@ -350,8 +351,10 @@ def verify(db: Path, annotator: str, docs: list[int], stdout: str, check_statuse
         state.statuses = {}
         for candidate in candidates:
             candidate.statuses = {}
-    for candidate in candidates:
+    for index, candidate in enumerate(candidates):
         if state == candidate:
+            if summary.in_flight is not None:
+                summary.in_flight_committed = index == 1 and candidates[0] != candidates[1]
             return summary
     def differing(mine: dict, theirs: dict) -> dict:
         keys = sorted(set(mine) | set(theirs), key=str)
