@@ -20,6 +20,7 @@ raising.
 
 from __future__ import annotations
 
+import logging
 import re
 import sqlite3
 from dataclasses import dataclass, replace
@@ -45,7 +46,11 @@ _SORT_SQL = {
 # Only the last word is searched as a prefix, and only once it is long enough for
 # the prefix to be selective (a one-letter prefix expands to thousands of terms).
 _MIN_PREFIX = 3
+_log = logging.getLogger(__name__)
 _WORD = re.compile(r"\w", re.UNICODE)
+_ARABIC = re.compile("[\u0621-\u064a\u066e-\u06d3]")
+_ALEFS = "اأإآ"
+_PROCLITICS = tuple(c + p for c in ("", "و", "ف") for p in ("", "ب", "ل", "ك"))
 
 
 @dataclass(frozen=True)
@@ -83,30 +88,68 @@ class DocumentRow:
     language: str
 
 
+def arabic_forms(word: str) -> list[str]:
+    """The forms an Arabic word takes in running text, for search (the word itself first).
+
+    Attached proclitics (``و ف`` then ``ب ل ك``, with ``ل`` + ``ال`` written ``لل``) and
+    the common spelling variants (initial alef with or without hamza, also after ``ال``;
+    final ``ة/ه`` and ``ى/ي``), so ``بوتين`` finds ``وبوتين``, ``اوباما`` finds ``أوباما``
+    and ``الصين`` finds ``للصين``. The stored text and its index are never changed.
+
+    >>> arabic_forms("الصين")[:4]
+    ['الصين', 'بالصين', 'للصين', 'كالصين']
+    """
+    stems = [word]
+    if word[0] in _ALEFS and not word.startswith("ال"):  # the article's alef never carries hamza
+        stems += [a + word[1:] for a in _ALEFS]
+    if word.startswith("ال") and len(word) > 3 and word[2] in _ALEFS:
+        stems += ["ال" + a + word[3:] for a in _ALEFS]
+    for pair in ("ةه", "ىي"):
+        if len(word) > 2 and word[-1] in pair:
+            stems += [stem[:-1] + end for stem in stems for end in pair]
+    forms: list[str] = []
+    for stem in dict.fromkeys(stems):
+        for prefix in _PROCLITICS:
+            if prefix.endswith("ل") and stem.startswith("ال"):
+                forms.append(prefix[:-1] + "لل" + stem[2:])
+            else:
+                forms.append(prefix + stem)
+    return list(dict.fromkeys(forms))
+
+
 def fts_query(text: str) -> str | None:
     """An FTS5 MATCH expression for what a user typed, or None when there is nothing to search.
 
-    Each whitespace-separated word becomes a quoted phrase (all words must occur);
-    text the user wrapped in double quotes stays one phrase; the last word also
-    matches as a prefix (so results appear while typing).
+    Each whitespace-separated word becomes a quoted phrase (all words must occur); an
+    Arabic word also matches its forms with attached proclitics and spelling variants
+    (:func:`arabic_forms`); text the user wrapped in double quotes stays one exact
+    phrase; the last word also matches as a prefix (so results appear while typing).
 
     >>> fts_query('putin "red square" mos')
-    '"putin" "red square" "mos"*'
+    '"putin" AND "red square" AND "mos"*'
     >>> fts_query('") * (') is None
     True
     """
-    parts: list[str] = []
+    parts: list[tuple[str, bool]] = []
     for quoted, word in re.findall(r'"([^"]*)"|(\S+)', text):
-        phrase = (quoted or word).replace('"', " ").strip()
+        phrase = " ".join((quoted or word).replace('"', " ").split())
         if phrase and _WORD.search(phrase):
-            parts.append(" ".join(phrase.split()))
+            parts.append((phrase, bool(quoted)))
     if not parts:
         return None
-    phrases = ['"' + p + '"' for p in parts]
-    last_is_open_word = not text.rstrip().endswith('"') and " " not in parts[-1]
-    if last_is_open_word and len(parts[-1]) >= _MIN_PREFIX:
-        phrases[-1] += "*"
-    return " ".join(phrases)
+    last = len(parts) - 1
+    terms: list[str] = []
+    for i, (phrase, quoted) in enumerate(parts):
+        open_word = i == last and not quoted and not text.rstrip().endswith('"') and " " not in phrase
+        # The article "ال" counts as one letter: "الس" is as unselective as "سx".
+        letters = len(phrase) - 1 if phrase.startswith("ال") else len(phrase)
+        star = "*" if open_word and letters >= _MIN_PREFIX else ""
+        if not quoted and " " not in phrase and _ARABIC.search(phrase):
+            forms = arabic_forms(phrase)
+            terms.append("(" + " OR ".join(f'"{form}"{star}' for form in forms) + ")")
+        else:
+            terms.append(f'"{phrase}"{star}')
+    return " AND ".join(terms)  # explicit: FTS5 does not join parenthesised groups implicitly
 
 
 # Narrow indexes that keep the list instant on a large corpus. Article rows are wide (the
@@ -202,6 +245,7 @@ class DocumentQuery:
             # fts_query() quotes everything; this guards against FTS5 refusing a
             # query anyway (e.g. a tokenizer edge case): no match, not a crash.
             if "fts5" in str(exc).lower() or "match" in str(exc).lower():
+                _log.warning("full-text search refused %r: %s", params.get("match"), exc)
                 return []
             raise
 

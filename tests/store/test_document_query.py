@@ -104,7 +104,7 @@ def test_search_for_operators_finds_the_words_themselves(corpus):
 
 
 def test_fts_query_quotes_words():
-    assert fts_query('putin "red square" mo') == '"putin" "red square" "mo"'
+    assert fts_query('putin "red square" mo') == '"putin" AND "red square" AND "mo"'
     assert fts_query("moscow") == '"moscow"*'
     assert fts_query('"moscow"') == '"moscow"'
     assert fts_query('a"b') == '"a b"'
@@ -159,3 +159,25 @@ def test_many_documents_page_without_loading_all(corpus):
     assert titles(query.page(1400, 3)) == ["Story 1400", "Story 1401", "Story 1402"]
     assert query.count(DocumentFilter(search="topic3")) == len(range(3, 1500, 7))
     assert query.position(1234) == 1233
+
+
+def test_arabic_search_sees_through_clitics_and_spelling_variants(corpus):
+    corpus.add_documents([
+        DocumentRecord(text="التقى أوباما وبوتين في قمة مجموعة العشرين.", title="قمة"),
+        DocumentRecord(text="وصل الوفد للصين أمس، وقال إن العلاقات جيدة.", title="وفد"),
+        DocumentRecord(text="اجتماع في الأمم المتحدة حول سورية.", title="أمم"),
+        DocumentRecord(text="Putin and Obama met.", title="English"),
+    ])
+    query = DocumentQuery(corpus, "amira")
+
+    def found(typed: str) -> list[str]:
+        return titles(query.page(0, 10, DocumentFilter(search=typed)))
+
+    assert found("بوتين") == ["قمة"]  # written وبوتين
+    assert found("اوباما") == ["قمة"]  # written أوباما
+    assert found("الصين") == ["وفد"]  # written للصين
+    assert found("الامم") == ["أمم"]  # written الأمم
+    assert found("سوريه") == ["أمم"]  # written سورية
+    assert found("putin") == ["English"]
+    assert found('"بوتين"') == []  # quoted: exactly that word
+    assert found("بوتين أوباما") == ["قمة"]
