@@ -13,6 +13,7 @@ Settings live in ``QSettings("annotator", "annotator")``: ``annotator/name`` and
 from __future__ import annotations
 
 import os
+import sqlite3
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -324,7 +325,7 @@ class Application(QObject):
 
         try:
             window = self.open(path)
-        except (CorpusError, OSError) as exc:
+        except (CorpusError, OSError, sqlite3.DatabaseError) as exc:
             QMessageBox.warning(parent, "Cannot open this corpus", str(exc))
             return None
         window.show()

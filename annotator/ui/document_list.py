@@ -320,7 +320,11 @@ class DocumentListWidget(QWidget):
         self.search.setObjectName("documentSearch")
         self.search.setPlaceholderText("Search titles and text…")
         self.search.setClearButtonEnabled(True)
-        self.search.setToolTip("Full-text search (every word must occur; the last may be a prefix). Ctrl+F")
+        self.search.setToolTip(
+            "Full-text search of titles and text (Ctrl+F). Every word must occur; the last one may be\n"
+            "unfinished. Arabic words also match with و ف ب ل ك attached and with أ/ا, ة/ه, ى/ي\n"
+            "spelled either way. \"Quotes\" search an exact phrase. Esc clears, ↓ goes to the list."
+        )
         self._search_timer = QTimer(self)
         self._search_timer.setSingleShot(True)
         self._search_timer.setInterval(SEARCH_DELAY_MS)
