@@ -16,7 +16,7 @@ An expanded entity that would overlap another entity (entities cannot overlap in
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 
 from spacy.tokens import Doc
 
@@ -148,8 +148,6 @@ class Aligner:
         """Record a span left out for another reason (e.g. it would overlap an entity once expanded)."""
         if self.report and (self.report[-1].start, self.report[-1].end, self.report[-1].layer) == (start, end, layer):
             previous = self.report.pop()
-            self.report.append(
-                MisalignedSpan(**{**previous.__dict__, "action": "left out", "reason": previous.reason + "; " + reason})
-            )
+            self.report.append(replace(previous, action="left out", reason=f"{previous.reason}; {reason}"))
         else:
             self._record(start, end, layer, label, None, "left out", reason)

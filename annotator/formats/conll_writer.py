@@ -51,17 +51,21 @@ def write_conll(
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(target.name + ".part")
-    with tmp.open("w", encoding="utf-8") as out:
-        for document in documents:
-            doc, report = entity_doc(document, policy)
-            misaligned.extend(report)
-            out.write(DOCSTART + "\n\n")
-            body = bio_lines(doc)
-            if body:
-                out.write("\n".join(body) + "\n\n")
-            count += 1
+    try:
+        with tmp.open("w", encoding="utf-8") as out:
+            for document in documents:
+                doc, report = entity_doc(document, policy)
+                misaligned.extend(report)
+                out.write(DOCSTART + "\n\n")
+                body = bio_lines(doc)
+                if body:
+                    out.write("\n".join(body) + "\n\n")
+                count += 1
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
     if strict and misaligned:
-        tmp.unlink()
+        tmp.unlink(missing_ok=True)
         raise ExportError(
             f"{len(misaligned)} spans do not align with tokens; nothing was written (--strict)", misaligned
         )

@@ -101,14 +101,18 @@ def write_jsonl(
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(target.name + ".part")
-    with tmp.open("w", encoding="utf-8") as out:
-        for document in documents:
-            record, report = document_record(document)
-            misaligned.extend(report)
-            out.write(json.dumps(record, ensure_ascii=False) + "\n")
-            count += 1
+    try:
+        with tmp.open("w", encoding="utf-8") as out:
+            for document in documents:
+                record, report = document_record(document)
+                misaligned.extend(report)
+                out.write(json.dumps(record, ensure_ascii=False) + "\n")
+                count += 1
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
     if strict and misaligned:
-        tmp.unlink()
+        tmp.unlink(missing_ok=True)
         raise ExportError(
             f"{len(misaligned)} spans do not align with tokens; nothing was written (--strict)", misaligned
         )

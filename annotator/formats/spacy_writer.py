@@ -25,10 +25,12 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import srsly.msgpack
 from spacy.tokens import Doc, DocBin, Span
 from spacy.util import load_config
 
@@ -64,6 +66,31 @@ class ExportError(Exception):
 def quote_span_id(quote_id: int | None, position: int) -> str:
     """The ``Span.id_`` that links a quote's parts (the corpus id, or the position in the document)."""
     return f"q{quote_id}" if quote_id is not None else f"q:{position}"
+
+
+@contextmanager
+def msgpack_extensions_looked_up_once() -> Iterator[None]:
+    """Let srsly look up its msgpack extension registries once, not on every pack.
+
+    ``srsly``'s ``Packer`` asks its catalogue registries for extensions each time it is
+    created, which scans every installed package's entry points and catalogue's whole
+    global registry; ``DocBin.add`` packs seven objects per Doc (user data, the span
+    groups), so that lookup, not spaCy, dominated the export (~40 ms a document with this
+    environment). Nothing registers msgpack extensions while we export, so the registries
+    answer from one snapshot inside this block and are restored afterwards.
+    """
+    patched = []
+    for registry in (srsly.msgpack.msgpack_encoders, srsly.msgpack.msgpack_decoders):
+        if "get_all" in vars(registry):  # already inside such a block
+            continue
+        snapshot = registry.get_all()
+        registry.get_all = lambda snapshot=snapshot: dict(snapshot)
+        patched.append(registry)
+    try:
+        yield
+    finally:
+        for registry in patched:
+            del registry.get_all
 
 
 @dataclass
@@ -309,18 +336,19 @@ def export_spacy(
     languages: Counter = Counter()
     part_lengths: list[int] = []
     done = 0
-    for split, documents in (("train", train), ("dev", dev)):
-        for document in documents:
-            conversion = build_doc(document, policy)
-            bins[split].add(conversion.doc)
-            counts[split].add(conversion.doc)
-            misaligned.extend(conversion.misaligned)
-            mapped_away.update(s.label for s in document.unmapped)
-            languages[document.language] += 1
-            part_lengths.extend(len(s) for s in conversion.doc.spans[SPANCAT_KEY])
-            done += 1
-            if progress:
-                progress(done, total)
+    with msgpack_extensions_looked_up_once():
+        for split, documents in (("train", train), ("dev", dev)):
+            for document in documents:
+                conversion = build_doc(document, policy)
+                bins[split].add(conversion.doc)
+                counts[split].add(conversion.doc)
+                misaligned.extend(conversion.misaligned)
+                mapped_away.update(s.label for s in document.unmapped)
+                languages[document.language] += 1
+                part_lengths.extend(len(s) for s in conversion.doc.spans[SPANCAT_KEY])
+                done += 1
+                if progress:
+                    progress(done, total)
     if strict and misaligned:
         listing = "\n".join("  " + m.describe() for m in misaligned)
         raise ExportError(
@@ -349,8 +377,9 @@ def export_spacy(
     )
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    bins["train"].to_disk(out / "train.spacy")
-    bins["dev"].to_disk(out / "dev.spacy")
+    with msgpack_extensions_looked_up_once():
+        bins["train"].to_disk(out / "train.spacy")
+        bins["dev"].to_disk(out / "dev.spacy")
     write_config(out / "config.cfg", language, summary.has_quotes, max_size)
     (out / "summary.json").write_text(
         json.dumps(summary.to_dict(), ensure_ascii=False, indent=2) + "\n", encoding="utf-8"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timezone
 from pathlib import Path
 
 import click
@@ -20,7 +20,7 @@ from annotator.train.trainer import StepInfo, TrainingError, TrainResult, train_
 
 def default_output(db_path: str) -> Path:
     """``<corpus folder>/models/model-<UTC time>``."""
-    return Path(db_path).resolve().parent / "models" / datetime.utcnow().strftime("model-%Y%m%d-%H%M%S")
+    return Path(db_path).resolve().parent / "models" / datetime.now(timezone.utc).strftime("model-%Y%m%d-%H%M%S")
 
 
 def scores_table(result: TrainResult) -> Table:
