@@ -19,7 +19,8 @@ from annotator.suggest.base import GAZETTEER_RESOURCES, file_fingerprint, finger
 from annotator.suggest.name_matcher import NameMatcher
 
 CODE_VERSION = "1"
-CLDR_ORGANISATIONS = {"UN": "ORG", "EU": "ORG", "EZ": "LOC", "QO": "LOC", "ZZ": None}
+# CLDR codes with a label other than GPE; None leaves the name out ("العالم"/"World" is a common word).
+CLDR_LABELS = {"UN": "ORG", "EU": "ORG", "EZ": "LOC", "QO": "LOC", "ZZ": None, "001": None}
 LIST_SCORE = 0.9
 CLDR_SCORE = 0.85
 
@@ -32,7 +33,7 @@ def cldr_territories(lang: str) -> list[tuple[str, str]]:
         return []
     out = []
     for code, name in locale.territories.items():
-        label = CLDR_ORGANISATIONS.get(code, "LOC" if code.isdigit() else "GPE")
+        label = CLDR_LABELS.get(code, "LOC" if code.isdigit() else "GPE")
         if label is None:
             continue
         name = name.split(" (")[0].strip()  # "هونغ كونغ الصينية (منطقة إدارية خاصة)"
