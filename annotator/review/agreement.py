@@ -559,7 +559,12 @@ def corpus_agreement(
     """:func:`compute_agreement` on the articles of ``corpus`` (see :func:`load_articles`)."""
     articles = load_articles(corpus, annotators, doc_ids, progress)
     if labels is None:
-        present = set(_labels_in(articles))
-        schema = [name for name in corpus.labels.entity_names if name in present]
-        labels = schema + sorted(present - set(schema))
+        labels = schema_ordered_labels(corpus, articles)
     return compute_agreement(articles, annotators, labels)
+
+
+def schema_ordered_labels(corpus: Corpus, articles: Sequence[Article]) -> list[str]:
+    """The labels the articles use, in the corpus schema's order (unknown ones last, sorted)."""
+    present = set(_labels_in(articles))
+    schema = [name for name in corpus.labels.entity_names if name in present]
+    return schema + sorted(present - set(schema))

@@ -51,7 +51,13 @@ from annotator.review.adjudication import (
     ReviewError,
     ReviewItem,
 )
-from annotator.review.agreement import AnnotationSet, Article, compute_agreement, corpus_agreement
+from annotator.review.agreement import (
+    AnnotationSet,
+    Article,
+    compute_agreement,
+    load_articles,
+    schema_ordered_labels,
+)
 from annotator.store import Corpus
 from annotator.ui.keymap import label_keys
 from annotator.ui.review_dialogs import QuoteEditDialog
@@ -72,22 +78,42 @@ class _CorpusFigures(QObject):
     failed = Signal(str)
 
 
+class _Cancelled(Exception):
+    pass
+
+
 class _CorpusFiguresJob(QRunnable):
-    """Corpus-wide agreement on a worker thread, with its own SQLite connection."""
+    """Corpus-wide agreement on a worker thread, with its own SQLite connection.
+
+    Cancellable between articles (closing the window sets ``cancelled``), so quitting never
+    waits for a large corpus to be tokenized.
+    """
 
     def __init__(self, path: str, a: str, b: str) -> None:
         super().__init__()
         self.path, self.a, self.b = path, a, b
         self.signals = _CorpusFigures()
+        self.cancelled = False
+
+    def _check(self, *_: object) -> None:
+        if self.cancelled:
+            raise _Cancelled
 
     def run(self) -> None:
         try:
             with Corpus.open(self.path, create=False) as corpus:
-                report = corpus_agreement(corpus, [self.a, self.b])
+                articles = load_articles(corpus, [self.a, self.b], progress=self._check)
+                for article in articles:  # the slow part, one article at a time
+                    self._check()
+                    article.tokens()
+                report = compute_agreement(articles, [self.a, self.b], schema_ordered_labels(corpus, articles))
+        except _Cancelled:
+            return
         except Exception as exc:  # shown in the panel, never lost in the thread
             self.signals.failed.emit(str(exc))
             return
-        self.signals.done.emit(report)
+        if not self.cancelled:
+            self.signals.done.emit(report)
 
 
 class ReviewWindow(QMainWindow):
@@ -553,6 +579,7 @@ class ReviewWindow(QMainWindow):
     # -- closing ----------------------------------------------------------------------------------------
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt override)
+        self._job.cancelled = True
         for signal, slot in ((self._job.signals.done, self._on_corpus_figures),
                              (self._job.signals.failed, self.panel.set_corpus_error)):
             try:
