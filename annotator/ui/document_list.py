@@ -106,6 +106,7 @@ class DocumentListModel(QAbstractTableModel):
         self._status_icons: dict[str, QIcon] = {}
         self.rtl_title_font: QFont | None = None  # Arabic script reads better a little larger
         self.pages_loaded = 0  # pages read from SQL since the last reset (for tests and benchmarks)
+        self.reset_reason = ""  # why the last reset happened: "filter", "sort" or "reload"
 
     # -- what is shown ----------------------------------------------------------------
 
@@ -113,9 +114,10 @@ class DocumentListModel(QAbstractTableModel):
     def filters(self) -> DocumentFilter:
         return self._filters
 
-    def set_filters(self, filters: DocumentFilter, force: bool = False) -> None:
+    def set_filters(self, filters: DocumentFilter, force: bool = False, reason: str = "filter") -> None:
         if filters == self._filters and not force:
             return
+        self.reset_reason = reason
         self.beginResetModel()
         self._filters = filters
         self._reload()
@@ -135,6 +137,7 @@ class DocumentListModel(QAbstractTableModel):
             if count:
                 self.dataChanged.emit(self.index(0, 0), self.index(count - 1, len(COLUMNS) - 1))
             return
+        self.reset_reason = "reload"
         self.beginResetModel()
         self._reload(count)
         self.endResetModel()
@@ -195,6 +198,14 @@ class DocumentListModel(QAbstractTableModel):
     def doc_id(self, row: int) -> int | None:
         found = self.row(row)
         return found.id if found else None
+
+    def cached_row_of(self, doc_id: int) -> int | None:
+        """The row of a document among the rows already read (no SQL)."""
+        for number, rows in self._pages.items():
+            for i, row in enumerate(rows):
+                if row.id == doc_id:
+                    return number * self.PAGE_SIZE + i
+        return None
 
     def row_of(self, doc_id: int) -> int | None:
         for number, rows in self._pages.items():
@@ -275,7 +286,8 @@ class DocumentListModel(QAbstractTableModel):
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         key = COLUMN_SORT.get(COLUMNS[column], "id") if 0 <= column < len(COLUMNS) else "id"
         # Always re-sorts, even in the same order: counts may have changed since (see reload).
-        self.set_filters(self._filters.with_(sort=key, descending=order == Qt.SortOrder.DescendingOrder), force=True)
+        self.set_filters(self._filters.with_(sort=key, descending=order == Qt.SortOrder.DescendingOrder), force=True,
+                         reason="sort")
 
 
 class _TitleDelegate(QStyledItemDelegate):
@@ -507,8 +519,25 @@ class DocumentListWidget(QWidget):
         self._update_summary()
 
     def _on_model_reset(self) -> None:
-        """After a new filter or sort, the open article is selected and shown again if it is listed."""
+        """After a new filter the open article is selected and shown again if it is listed.
+
+        After a sort the list shows its top (what the annotator sorted for); the open
+        article stays selected if it is there, without locating it further down (under a
+        sort by counts that would cost another pass over the whole corpus).
+        """
         self._resets += 1
+        if self.model.reset_reason == "sort":
+            self.table.scrollToTop()
+            self.model.row(0)  # the first page, which the view is about to draw anyway
+            row = self.model.cached_row_of(self._current_id) if self._current_id is not None else None
+            if row is None:
+                self.table.selectionModel().clearSelection()
+            else:
+                self.table.selectionModel().setCurrentIndex(
+                    self.model.index(row, 0),
+                    QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows,
+                )
+            return
         self._reselect_current(QAbstractItemView.ScrollHint.PositionAtCenter)
 
     def _reselect_current(self, scroll: QAbstractItemView.ScrollHint | None) -> None:
