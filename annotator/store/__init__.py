@@ -1,7 +1,13 @@
 """The SQLite corpus (via sqlite-utils): schema, migrations, queries, event log."""
 
 from annotator.store.corpus import DEFAULT_CORPUS, STATUSES, AddResult, Corpus, Document
-from annotator.store.errors import AnnotationError, CorpusError, OverlapError, UnknownLabelError
+from annotator.store.errors import (
+    AnnotationError,
+    CorpusError,
+    OverlapError,
+    StaleEditError,
+    UnknownLabelError,
+)
 
 __all__ = [
     "DEFAULT_CORPUS",
@@ -12,5 +18,6 @@ __all__ = [
     "CorpusError",
     "Document",
     "OverlapError",
+    "StaleEditError",
     "UnknownLabelError",
 ]

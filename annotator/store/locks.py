@@ -15,7 +15,8 @@ The API is four functions::
     locks.heartbeat(corpus, doc_id, "amira")         # every ~30 s while it stays open
     locks.release(corpus, doc_id, "amira")           # when the window moves on or closes
 
-A lock is *advisory*: it never blocks an edit. It goes stale (and anyone may take it over)
+On a read-only corpus (nothing can be edited, so nothing can conflict) ``acquire`` returns
+None, ``heartbeat`` True and ``release`` does nothing. A lock is *advisory*: it never blocks an edit. It goes stale (and anyone may take it over)
 when its heartbeat is older than ``stale_after`` seconds, or at once when its holder is a
 process on this machine that no longer runs (a crashed or killed window). Holders are
 ``"host:pid"`` strings, with ``"/tag"`` appended when one process shows several windows.
@@ -30,6 +31,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 
 from annotator.store.corpus import Corpus, now
+from annotator.store.errors import StaleEditError
 
 STALE_AFTER = 120.0  # seconds without a heartbeat before a lock may be taken over
 HEARTBEAT_EVERY = 30.0  # how often a holder should call heartbeat()
@@ -60,10 +62,15 @@ def acquire(
     """Take the article for ``annotator``: None when it is ours now, else who else holds it.
 
     Re-acquiring a lock we hold refreshes it. A stale lock (see the module docstring) is
-    taken over, and the takeover is recorded in the event log.
+    taken over, and the takeover is recorded in the event log. Raises
+    :class:`~annotator.store.errors.StaleEditError` (a ``KeyError``) when the article is gone.
     """
+    if corpus.readonly:
+        return None
     me = holder or holder_id()
     with corpus.transaction() as conn:
+        if conn.execute("SELECT 1 FROM documents WHERE id = ?", (doc_id,)).fetchone() is None:
+            raise StaleEditError(f"article {doc_id} no longer exists (deleted, perhaps in another window)")
         row = conn.execute(
             "SELECT holder, acquired_at, heartbeat FROM document_locks WHERE document_id = ? AND annotator = ?",
             (doc_id, annotator),
@@ -86,6 +93,8 @@ def acquire(
 
 def heartbeat(corpus: Corpus, doc_id: int, annotator: str, holder: str | None = None) -> bool:
     """Keep our lock fresh; False when we no longer hold it (it went stale and was taken over)."""
+    if corpus.readonly:
+        return True
     with corpus.transaction() as conn:
         cur = conn.execute(
             "UPDATE document_locks SET heartbeat = ? WHERE document_id = ? AND annotator = ? AND holder = ?",
@@ -99,6 +108,8 @@ def release(corpus: Corpus, doc_id: int | None, annotator: str, holder: str | No
 
     Releasing a lock we do not hold does nothing, so it is always safe to call on close.
     """
+    if corpus.readonly:
+        return
     me = holder or holder_id()
     with corpus.transaction() as conn:
         if doc_id is None:
