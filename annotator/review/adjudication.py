@@ -189,6 +189,8 @@ def allowed_decisions(item: ReviewItem) -> tuple[str, ...]:
 
 def why_not(item: ReviewItem, decision: str) -> str:
     """Why ``decision`` is not allowed for ``item`` (for the status bar and errors)."""
+    if decision == TAKE_BOTH and item.status == "agree":
+        return "A and B agree here: take A (the same as B), take neither or edit by hand"
     if decision == TAKE_BOTH and item.kind == "entity" and item.a is not None and item.b is not None:
         return "take both is not possible here: entities may not overlap (take A, take B or edit by hand)"
     if decision == TAKE_A and item.a is None:

@@ -224,3 +224,10 @@ def test_taking_a_decision_back_reopens_the_item(review_corpus):
     assert Adjudication(corpus, A, B, "lead").disagreements_left(doc_id) == 9  # also after a restart
     last = [e["data"] for e in corpus.events(doc_id=doc_id, annotator="lead") if e["action"] == "review.decide"][-1]
     assert last["decision"] is None and last["item"] == item.key
+
+
+def test_take_both_on_an_agreement_says_why_not(review_corpus):
+    corpus, doc_id, _ = review_corpus
+    adj = Adjudication(corpus, A, B, "lead")
+    with pytest.raises(ReviewError, match="A and B agree here"):
+        adj.decide(doc_id, item_for(adj, doc_id, "entity", "agree"), TAKE_BOTH)
