@@ -148,10 +148,11 @@ def _open_for_check(report: CheckReport) -> sqlite3.Connection | None:
 def _connect_existing(path: Path) -> sqlite3.Connection:
     """Open an existing database without ever creating one; read-only when it cannot be written."""
     uri = path.resolve().as_uri()
+    conn = sqlite3.connect(f"{uri}?mode=rw", uri=True, isolation_level=None, timeout=10.0)
     try:
-        conn = sqlite3.connect(f"{uri}?mode=rw", uri=True, isolation_level=None, timeout=10.0)
         conn.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
     except sqlite3.OperationalError:
+        conn.close()
         readonly = f"{uri}?mode=ro"
         if not os.access(path.parent, os.W_OK) and not Path(f"{path}-shm").exists():
             readonly += "&immutable=1"  # a read-only folder: SQLite cannot create the WAL index there
