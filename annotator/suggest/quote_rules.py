@@ -39,7 +39,9 @@ class QuoteRules:
     cue_verbs: dict[str, str]  # normalised form -> lemma
     chain_verbs: dict[str, str]
     chain_prepositions: frozenset[str]
-    cue_nouns: frozenset[str]
+    cue_nouns: frozenset[str]  # speech nouns after their speaker: نقلت عن X قوله إن
+    speech_nouns: frozenset[str]  # speech nouns before their speaker: إقرار المفاوضين بأن
+    cue_phrases: tuple[tuple[str, ...], ...]  # multi-word cues, speaker after: وجاء في رسالة أن
     participles: dict[str, str]
     complementisers: tuple[tuple[str, ...], ...]
     complementisers_with_subject: frozenset[str]
@@ -89,6 +91,8 @@ class QuoteRules:
             chain_verbs=forms(data.get("chain_verbs", [])),
             chain_prepositions=_norm_set(data.get("chain_prepositions", [])),
             cue_nouns=_norm_set(data.get("cue_nouns", [])),
+            speech_nouns=_norm_set(data.get("speech_nouns", [])),
+            cue_phrases=_norm_seqs(data.get("cue_phrases", [])),
             participles=forms(data.get("participles", [])),
             complementisers=_norm_seqs(data.get("complementisers", [])),
             complementisers_with_subject=_norm_set(data.get("complementisers_with_subject", [])),

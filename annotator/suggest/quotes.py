@@ -61,6 +61,7 @@ class QuoteDetector:
         self._name_close: dict[int, QuotePair] = {}
         self._cue_cache: dict[str, str | None] = {}
         self._seq_index: dict[tuple, dict[str, list[tuple[str, ...]]]] = {}
+        self._phrase_length: dict[int, int] = {}
 
     # -- token classes ------------------------------------------------------------------
 
@@ -90,6 +91,8 @@ class QuoteDetector:
                 return "chain"
         if norm in r.cue_nouns:
             return "noun"
+        if norm in r.speech_nouns:
+            return "speech_noun"
         return None
 
     def _match_seq(self, norms: list[str], i: int, seqs: tuple[tuple[str, ...], ...]) -> int:
@@ -153,6 +156,13 @@ class QuoteDetector:
             prev = i - 1 if not is_space[i - 1] else i - 2
             if cues[i] and prev >= 0 and norms[prev] in r.cue_blockers:
                 cues[i] = None
+        phrase_length: dict[int, int] = {}
+        for i in range(n):
+            length = self._match_seq(norms, i, r.cue_phrases) if not in_pair[i] else 0
+            if length:
+                cues[i] = "phrase"
+                phrase_length[i] = length
+        self._phrase_length = phrase_length
         for i in range(n):
             if cues[i] and self._match_seq(norms, i, r.cue_exclusions):  # "يذكر أن": "it is worth noting that"
                 cues[i] = None
@@ -205,6 +215,7 @@ class QuoteDetector:
             return [(start, end)], ("mixed" if inside else "indirect"), inside
 
         # 1. cue … complementiser … clause (indirect, mixed, or direct when the clause is quoted)
+        claimed: set[int] = set()
         for c in range(n):
             kind = cues[c]
             if kind is None or taken[c]:
@@ -213,6 +224,9 @@ class QuoteDetector:
             if comp is None:
                 continue
             k, length, keeps_subject = comp
+            if k in claimed:
+                continue  # وأكد أوباما في تصريحات … أن: one complementiser, one quote
+            claimed.add(k)
             start = k if keeps_subject else k + length
             end = clause_end(start)
             parts, qtype, inside = content_parts(start, end)
@@ -220,6 +234,8 @@ class QuoteDetector:
                 continue
             cue, source = self._cue_and_source(norms, texts, cues, c, k, sentence)
             score = r.score("bare_complement" if length == 0 else qtype)
+            if kind == "speech_noun":
+                score = min(score, r.score("speech_noun"))
             found.append(_Found(parts, cue, source, qtype, score, first_token=min(c, parts[0][0])))
             for p in inside:
                 used_pairs.add(p.open)
@@ -324,7 +340,8 @@ class QuoteDetector:
         r = self.rules
         n = len(norms)
         k = c + 1
-        while k < n and k - c <= r.max_gap_tokens and sentence[k] == sentence[c]:
+        limit = r.max_speaker_tokens + 2 if cues[c] in ("speech_noun", "phrase") else r.max_gap_tokens
+        while k < n and k - c <= limit and sentence[k] == sentence[c]:
             if k in self._name_open:
                 k = self._name_open[k].close + 1
                 continue
@@ -351,6 +368,8 @@ class QuoteDetector:
     def _speaker_np(self, norms, texts, start: int, stop: int) -> tuple[int, int] | None:
         """The noun phrase naming the speaker that starts at ``start`` (before ``stop``)."""
         r = self.rules
+        while start < stop and texts[start].isspace() and "\n" not in texts[start]:
+            start += 1
         k = start
         head: str | None = None
         while k < stop and k - start < r.max_speaker_tokens:
@@ -419,9 +438,12 @@ class QuoteDetector:
     def _cue_and_source(self, norms, texts, cues, c: int, stop: int, sentence):
         """Cue range and speaker range (token indices) for the cue at ``c`` with its clause starting at ``stop``."""
         r = self.rules
-        cue = (c, c + 1)
+        cue = (c, c + self._phrase_length.get(c, 1))
         source: tuple[int, int] | None = None
         kind = cues[c]
+        if kind in ("speech_noun", "phrase"):
+            # إقرار المفاوضين الأميركيين بأن …, وجاء في رسالة أن …: the source follows the cue.
+            return cue, self._speaker_np(norms, texts, cue[1], stop)
         if kind == "chain":
             # نقلت [وكالة …] عن SPEAKER قوله إن …: the speaker follows the chain preposition.
             for k in range(c + 1, stop):

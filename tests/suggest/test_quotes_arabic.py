@@ -145,3 +145,19 @@ def test_every_range_is_token_aligned(seed_text: str) -> None:
     for quote in found:
         for _, r in quote.parts():
             assert index.is_aligned(r.start, r.end), seed_text[r.start : r.end]
+
+
+def test_speech_noun_with_its_speaker_after_it() -> None:
+    q = only("وجاء اللقاء بعد ساعات من إقرار المفاوضين الأميركيين والروس بأن جولة المفاوضات فشلت.", "ar")
+    assert (q.cue, q.sources, q.contents) == ("إقرار", ["المفاوضين الأميركيين والروس"], ["جولة المفاوضات فشلت"])
+    assert q.score <= 0.5  # speech nouns are less certain than verbs
+
+
+def test_cue_phrase_jaa_fi() -> None:
+    q = only("وجاء في رسالة أن مشروع الاتفاق يلزم روسيا بوقف القصف.", "ar")
+    assert (q.cue, q.sources, q.contents) == ("وجاء في", ["رسالة"], ["مشروع الاتفاق يلزم روسيا بوقف القصف"])
+
+
+def test_one_complementiser_makes_one_quote() -> None:
+    q = only("وأكد أوباما في تصريحات خلال الاجتماع أن بلاده ملتزمة بالاتفاق.", "ar")
+    assert (q.cue, q.sources) == ("وأكد", ["أوباما"])

@@ -1,7 +1,7 @@
 """The suggesters measured against the seed article annotated by hand (tests/fixtures/seed_gold.jsonl).
 
-Floors sit just under what was measured when they were set (content by overlap: P 1.00, R 0.875;
-exact: P 0.94, R 0.825; cue P 1.00 R 0.865; source P 1.00 R 0.815; gazetteer entities exact P 0.97
+Floors sit just under what was measured when they were set (content by overlap: P 1.00, R 0.925;
+exact: P 0.92, R 0.85; cue exact P 0.97 R 0.89; source P 1.00 R 0.89; gazetteer entities exact P 0.97
 R 0.87). A change that lowers them is a regression; one that raises them should raise the floor.
 """
 
@@ -39,10 +39,10 @@ def test_quote_suggester_meets_the_measured_floors(gold: dict) -> None:
     content_exact = prf(gold_parts["content"], pred_parts["content"], "exact")["content"]
     cue = prf(gold_parts["cue"], pred_parts["cue"], "exact")["cue"]
     source = prf(gold_parts["source"], pred_parts["source"], "overlap")["source"]
-    assert content_overlap["recall"] >= 0.85 and content_overlap["precision"] >= 0.95
-    assert content_exact["recall"] >= 0.80 and content_exact["precision"] >= 0.90
-    assert cue["recall"] >= 0.85 and cue["precision"] >= 0.95
-    assert source["recall"] >= 0.80 and source["precision"] >= 0.95
+    assert content_overlap["recall"] >= 0.90 and content_overlap["precision"] >= 0.95
+    assert content_exact["recall"] >= 0.83 and content_exact["precision"] >= 0.90
+    assert cue["recall"] >= 0.87 and cue["precision"] >= 0.95
+    assert source["recall"] >= 0.87 and source["precision"] >= 0.95
 
 
 def test_suggestions_through_the_corpus_and_evaluate(corpus, gold: dict) -> None:
@@ -55,7 +55,7 @@ def test_suggestions_through_the_corpus_and_evaluate(corpus, gold: dict) -> None
     assert result["documents"] == 1
     gazetteer = result["entities"]["gazetteer"]["exact"]["__all__"]
     assert gazetteer["precision"] >= 0.95 and gazetteer["recall"] >= 0.85
-    assert result["quotes"]["quotes"]["content_overlap"]["recall"] >= 0.85
+    assert result["quotes"]["quotes"]["content_overlap"]["recall"] >= 0.90
     # Sources are linked to the gazetteer's person entities where a name is inside them.
     _, quotes = corpus.suggestions(doc_id, "quotes")
     linked = [gold["text"][q.entity.start : q.entity.end] for q in quotes if q.entity]
