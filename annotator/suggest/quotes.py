@@ -53,7 +53,11 @@ class _Found:
 
 
 class QuoteDetector:
-    """Finds quotes in a ``Doc`` with the rules of its language."""
+    """Finds quotes in a ``Doc`` with the rules of its language.
+
+    It keeps a little per-document state while detecting: use one detector per thread (each
+    pipeline the runner builds has its own).
+    """
 
     def __init__(self, rules: QuoteRules):
         self.rules = rules

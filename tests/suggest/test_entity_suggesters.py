@@ -97,3 +97,11 @@ def test_a_name_labelled_two_ways_gets_the_majority_label(corpus) -> None:
     run_suggesters(corpus, ["learned"])
     [span] = corpus.suggestions(c, "learned")[0]
     assert span.label == "ORG" and span.score is not None and 0.6 < span.score < 0.7
+
+
+def test_corpus_entity_names_are_distinct_slices_with_counts(corpus) -> None:
+    a, b = _corpus_with(corpus, ["وصل كيري إلى جنيف.", "غادر كيري جنيف مساء."])
+    corpus.add_span(a, "amira", at(corpus, a, "كيري", "PER"))
+    corpus.add_span(b, "omar", at(corpus, b, "كيري", "PER"))
+    corpus.add_span(b, "omar", at(corpus, b, "جنيف", "GPE"))
+    assert corpus.entity_names() == [("جنيف", "GPE", 1), ("كيري", "PER", 2)]
