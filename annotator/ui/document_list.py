@@ -199,6 +199,12 @@ class DocumentListModel(QAbstractTableModel):
         found = self.row(row)
         return found.id if found else None
 
+    def cached_doc_id(self, row: int) -> int | None:
+        """The document at ``row`` if its page has been read (no SQL)."""
+        rows = self._pages.get(row // self.PAGE_SIZE)
+        offset = row % self.PAGE_SIZE
+        return rows[offset].id if rows is not None and offset < len(rows) else None
+
     def cached_row_of(self, doc_id: int) -> int | None:
         """The row of a document among the rows already read (no SQL)."""
         for number, rows in self._pages.items():
@@ -426,8 +432,13 @@ class DocumentListWidget(QWidget):
         Returns False (and clears the selection) when the filters hide the document.
         """
         self._current_id = doc_id
-        row = self.model.row_of(doc_id)
         selection = self.table.selectionModel()
+        current = self.table.currentIndex()
+        if current.isValid() and selection.isRowSelected(current.row()) and (
+            self.model.cached_doc_id(current.row()) == doc_id
+        ):
+            return True  # already selected (the common case after every edit): no query at all
+        row = self.model.row_of(doc_id)
         if row is None:
             selection.clearSelection()
             return False
@@ -445,8 +456,15 @@ class DocumentListWidget(QWidget):
         resets = self._resets
         self.model.reload()
         self.table.verticalScrollBar().setValue(scroll)
-        if self._resets == resets:  # rows stayed in place: the selection is found among them
-            self._reselect_current(None)
+        if self._resets == resets:
+            # Rows stayed in place, so did the selection; look for the open article only
+            # among the rows read (it may have been opened since), never by another query.
+            row = self.model.cached_row_of(self._current_id) if self._current_id is not None else None
+            if row is not None and row != self.table.currentIndex().row():
+                self.table.selectionModel().setCurrentIndex(
+                    self.model.index(row, 0),
+                    QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows,
+                )
         self._update_summary()
 
     def refresh_document(self, doc_id: int) -> None:
