@@ -227,6 +227,11 @@ class Corpus:
                 conn.close()
                 raise CorpusError(f"{self.path}: this SQLite file is not an annotator corpus")
         except sqlite3.DatabaseError as exc:
+            problem = _storage_problem(exc)
+            if problem and isinstance(exc, sqlite3.OperationalError) and "damaged" not in problem:
+                # the file may be fine: SQLite could not create its lock and index files next to it
+                hint = " (a full disk does this too)" if "input/output" in problem else ""
+                raise CorpusError(f"{self.path}: cannot open the corpus: {problem}{hint}") from None
             raise CorpusError(f"{self.path}: not a readable SQLite database ({exc})") from None
         self.conn = conn
         self.db = sqlite_utils.Database(conn)
@@ -327,8 +332,11 @@ class Corpus:
         try:
             self.conn.backup(dest)
             copied = dest.execute("PRAGMA user_version").fetchone()[0]
-        finally:
+        except BaseException:
             dest.close()
+            target.unlink(missing_ok=True)  # never leave a half-written copy under a backup's name
+            raise
+        dest.close()
         if copied != version:
             target.unlink()
             return None

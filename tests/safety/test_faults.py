@@ -21,9 +21,8 @@ import re
 import shutil
 import sqlite3
 import subprocess
+import sys
 import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -31,6 +30,9 @@ import pytest
 from annotator.core.spans import DocumentRecord, Quote, Range, Span
 from annotator.store import AnnotationError, Corpus, CorpusError
 from annotator.store.errors import StaleEditError
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from faultfs import tiny_filesystem  # noqa: E402
 
 TEXT = "Barack Obama met Vladimir Putin in Moscow on Monday, officials said. " * 3
 
@@ -56,24 +58,6 @@ def fill_until_full(corpus: Corpus, doc: int) -> list[Span]:
     assert "this change was not saved" in message
     assert not corpus.conn.in_transaction, "a failed commit must not leave a transaction open"
     return saved
-
-
-@contextmanager
-def tiny_filesystem(size: str) -> Iterator[Path]:
-    """A freshly mounted tmpfs of ``size``; skips when this machine does not let the tests mount one."""
-    if os.geteuid() != 0 or shutil.which("mount") is None:
-        pytest.skip("mounting a small filesystem needs root; the simulated disk-full and read-only tests still ran")
-    where = Path(tempfile.mkdtemp(prefix="annotator-tinyfs-"))
-    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(where)],
-                             capture_output=True, text=True)
-    if mounted.returncode != 0:
-        where.rmdir()
-        pytest.skip(f"cannot mount a tmpfs here ({mounted.stderr.strip()}); the simulated tests still ran")
-    try:
-        yield where
-    finally:
-        subprocess.run(["umount", "-l", str(where)], check=False)
-        where.rmdir()
 
 
 # -- disk full ---------------------------------------------------------------------------------

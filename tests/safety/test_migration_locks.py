@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import signal
 import socket
 import sqlite3
@@ -19,6 +20,8 @@ from annotator.store.corpus import now
 from annotator.store.schema import SCHEMA_VERSION, migrate
 
 ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from faultfs import tiny_filesystem  # noqa: E402
 
 
 def make_v1_corpus(path: Path) -> None:
@@ -206,3 +209,34 @@ def test_a_killed_window_does_not_lock_its_article(corpus: Corpus, doc: int):
     proc.send_signal(signal.SIGKILL)
     proc.wait(timeout=10)
     assert locks.acquire(corpus, doc, "amira") is None  # dead: taken over without waiting
+
+
+def test_no_room_for_the_backup_means_no_upgrade_and_no_half_copy(tmp_path: Path):
+    """Real: the corpus sits on a small filesystem with no room for its pre-upgrade copy."""
+    with tiny_filesystem("1m") as disk:
+        path = disk / "corpus.db"
+        make_v1_corpus(path)
+        filler = disk / "filler"
+        fd = os.open(filler, os.O_WRONLY | os.O_CREAT)
+        try:
+            while True:  # take every free byte
+                os.write(fd, b"\0" * 4096)
+        except OSError:
+            pass
+        finally:
+            os.close(fd)
+        before = path.read_bytes()
+        with pytest.raises(CorpusError) as err:  # not even room for SQLite's index file
+            Corpus(path)
+        assert str(err.value).startswith(f"{path}: cannot open the corpus: the disk reported an input/output error")
+        os.truncate(filler, max(0, filler.stat().st_size - 96 * 1024))  # room for the index, not for a copy
+        with pytest.raises(CorpusError) as err:
+            Corpus(path)
+        assert str(path) in str(err.value) and "cannot upgrade from schema version 1" in str(err.value)
+        assert "the file was not changed" in str(err.value)
+        assert path.read_bytes() == before and user_version(path) == 1
+        assert not list(disk.glob("corpus.v1.backup*")), "no half-written backup is left behind"
+        filler.unlink()
+        with Corpus(path) as corpus:  # with room again, the upgrade goes through
+            assert [s.key for s in corpus.spans(1, "amira")] == [(0, 5, "PER")]
+        assert user_version(path) == 2 and user_version(disk / "corpus.v1.backup.db") == 1
