@@ -85,6 +85,7 @@ class DocumentView(QPlainTextEdit):
         self.zoom = 0  # steps of one point
         self._pressed_at: QPointF | None = None
         self._tokens_after_paint = False
+        self._rest_after_paint = False
         self.setObjectName("documentView")
         self.setReadOnly(True)
         # setReadOnly drops keyboard selection: set the interaction flags afterwards.
@@ -119,12 +120,24 @@ class DocumentView(QPlainTextEdit):
         document = self.session.document
         text = document.text if document else ""
         self.offsets = OffsetMap(text)
-        # The marks are computed before the text is set: the highlighter formats each
-        # paragraph once, as setPlainText lays it out.
-        self.highlighter.set_marks(self._marks(), self.offsets, display_text(text), reformat=False)
+        # The marks are given before the text is set: the highlighter formats each paragraph
+        # once, as setPlainText lays it out. Only the marks of the first screenful go in now;
+        # the rest follow right after the first frame (only their paragraphs are formatted then).
+        marks = self._marks()
+        limit = self._first_screen_chars()
+        first = [m for m in marks if m[0] < limit] if len(text) > limit else marks
+        self.highlighter.set_marks(first, self.offsets, display_text(text), reformat=False)
+        self._rest_after_paint = len(first) < len(marks)
         self.setPlainText(display_text(text))
         self.set_direction(document.direction if document else "ltr")  # (setPlainText left the caret at the start)
         self._tokens_after_paint = document is not None
+
+    def _first_screen_chars(self) -> int:
+        """Generously more characters than the viewport can show at once."""
+        metrics = self.fontMetrics()
+        lines = max(1, self.viewport().height() // max(1, metrics.lineSpacing()) + 1)
+        per_line = max(1, self.viewport().width() // max(1, metrics.averageCharWidth()))
+        return 3 * lines * per_line + 2_000
 
     def set_direction(self, direction: str) -> None:
         """Right-to-left: text direction AND right alignment AND widget layout direction."""
@@ -153,6 +166,7 @@ class DocumentView(QPlainTextEdit):
 
     def rebuild_highlights(self) -> None:
         """Re-read the session's annotations; only paragraphs whose marks changed are redrawn."""
+        self._rest_after_paint = False
         self.highlighter.set_marks(self._marks(), self.offsets)
 
     def _marks(self) -> list[Mark]:
@@ -210,6 +224,9 @@ class DocumentView(QPlainTextEdit):
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 (Qt override)
         super().paintEvent(event)
+        if self._rest_after_paint:
+            self._rest_after_paint = False
+            QTimer.singleShot(0, self.rebuild_highlights)
         if self._tokens_after_paint:
             # The article is on screen: now tokenise it (snapping needs it) before the first key.
             self._tokens_after_paint = False

@@ -251,3 +251,18 @@ def test_every_key_of_the_keymap_does_something_without_error(make_host, seed_te
         host.view.select_text(start, start + 5)
         host.annotation_actions.trigger(name)  # raises KeyError for an action without a handler
     assert host.session.corpus.events(annotator=WHO)  # something was stored along the way
+
+
+def test_a_long_article_gets_every_highlight_after_the_first_frame(qtbot, corpus):
+    text = "\n\n".join(f"Paragraph {i}: Obama met Putin in Hangzhou." for i in range(2_000))
+    [doc] = corpus.add_documents([DocumentRecord(text=text)]).new_ids
+    last = text.rindex("Putin")
+    corpus.add_span(doc, WHO, Span(0, 9, "MISC"))
+    corpus.add_span(doc, WHO, Span(last, last + 5, "PER"))
+    session = AnnotationSession(corpus, WHO)
+    session.open_document(doc)
+    host = Host(session)
+    qtbot.addWidget(host)
+    host.show()
+    qtbot.waitUntil(lambda: (last, last + 5, "entity") in host.view.highlights(), timeout=5_000)
+    assert (0, 9, "entity") in host.view.highlights()
