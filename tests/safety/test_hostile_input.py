@@ -321,3 +321,31 @@ def test_pathological_json(hostile, content: str):
     path = new_file(folder, ".jsonl")
     path.write_text(content, encoding="utf-8")
     assert not import_one(corpus, path)
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        pytest.param('INSERT INTO spans(document_id, annotator_id, start, "end", label, origin, created_at) '
+                     "VALUES (1, 1, 3, 500, 'ORG', 'manual', 'x')", id="span-off-the-end"),
+        pytest.param('INSERT INTO spans(document_id, annotator_id, start, "end", label, origin, created_at) '
+                     "VALUES (1, 1, 2, 4, 'ORG', 'manual', 'x')", id="overlapping-entities"),
+        pytest.param("UPDATE quote_parts SET \"end\" = 999", id="quote-part-off-the-end"),
+    ],
+)
+def test_a_damaged_colleague_corpus_imports_nothing(hostile, damage: str):
+    import sqlite3
+
+    from annotator.core.spans import DocumentRecord, Quote, Range, Span
+
+    corpus, folder = hostile
+    colleague = new_file(folder, ".db")
+    with Corpus(colleague) as other:
+        [doc] = other.add_documents([DocumentRecord(text="Obama met Putin in Moscow.")]).new_ids
+        other.add_span(doc, "amira", Span(0, 5, "PER"))
+        other.add_quote(doc, "amira", Quote(contents=(Range(6, 9),)))
+    conn = sqlite3.connect(colleague)
+    conn.execute(damage)
+    conn.commit()
+    conn.close()
+    assert not import_one(corpus, colleague)
