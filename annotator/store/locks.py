@@ -5,7 +5,7 @@ for the same annotator would edit the same annotation set. SQLite keeps every si
 safe either way; the lock is there so the second window can *tell the user* instead of
 letting two people (or one person twice) work over each other.
 
-The API is four functions::
+The API is four functions (and :func:`holder_of` to look without taking)::
 
     from annotator.store import locks
 
@@ -15,11 +15,12 @@ The API is four functions::
     locks.heartbeat(corpus, doc_id, "amira")         # every ~30 s while it stays open
     locks.release(corpus, doc_id, "amira")           # when the window moves on or closes
 
-On a read-only corpus (nothing can be edited, so nothing can conflict) ``acquire`` returns
-None, ``heartbeat`` True and ``release`` does nothing. A lock is *advisory*: it never blocks an edit. It goes stale (and anyone may take it over)
+A lock is *advisory*: it never blocks an edit. It goes stale (and anyone may take it over)
 when its heartbeat is older than ``stale_after`` seconds, or at once when its holder is a
 process on this machine that no longer runs (a crashed or killed window). Holders are
-``"host:pid"`` strings, with ``"/tag"`` appended when one process shows several windows.
+``"host:pid"`` strings, with ``"/tag"`` appended when one process shows several windows
+(``holder=locks.holder_id("window-2")``). On a read-only corpus nothing can be edited, so
+nothing can conflict: ``acquire`` returns None, ``heartbeat`` True, ``release`` does nothing.
 """
 
 from __future__ import annotations
