@@ -8,7 +8,7 @@ one transaction per step, after the caller has made a backup.
 from __future__ import annotations
 
 import sqlite3
-from typing import Callable
+from collections.abc import Callable
 
 SCHEMA_VERSION = 2
 
