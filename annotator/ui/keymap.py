@@ -100,7 +100,7 @@ def keymap(schema: LabelSchema) -> list[KeyBinding]:
         KeyBinding("delete", ("Delete", "Backspace"), "Delete the selected span or quote", "Entities"),
         KeyBinding("deselect", ("Escape",), "Clear the selection", "Entities"),
         KeyBinding("suggestion.next", ("Tab",), "Go to the next suggestion", "Suggestions"),
-        KeyBinding("suggestion.previous", ("Backtab",), "Go to the previous suggestion", "Suggestions"),
+        KeyBinding("suggestion.previous", ("Shift+Tab",), "Go to the previous suggestion", "Suggestions"),
         KeyBinding("suggestion.accept", ("Return", "Enter"), "Accept the selected suggestion (a quote with all its parts)",
                    "Suggestions"),
         KeyBinding("suggestion.reject", ("X",), "Reject the selected suggestion", "Suggestions"),

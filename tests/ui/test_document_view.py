@@ -173,6 +173,10 @@ def test_suggestions_are_drawn_differently_and_keys_accept_and_reject(qtbot, mak
     assert "باراك" in host.view.tooltip_at(obama + 1) and "0.95" in host.view.tooltip_at(obama + 1)
     qtbot.keyClick(host.view, Qt.Key.Key_Tab)
     assert s.selected_item().label == "PER"
+    qtbot.keyClick(host.view, Qt.Key.Key_Backtab, Qt.KeyboardModifier.ShiftModifier)  # Shift+Tab wraps round
+    assert s.selected_item().label == "GPE"
+    qtbot.keyClick(host.view, Qt.Key.Key_Tab)
+    assert s.selected_item().label == "PER"
     qtbot.keyClick(host.view, Qt.Key.Key_Return)  # accept; the next suggestion is selected
     assert spans_in_db(host) == [("باراك أوباما", "PER", obama, obama + 12, "accepted")]
     assert isinstance(s.selected_item(), Quote)
