@@ -270,3 +270,32 @@ def test_a_long_article_gets_every_highlight_after_the_first_frame(qtbot, corpus
     host.show()
     qtbot.waitUntil(lambda: (last, last + 5, "entity") in host.view.highlights(), timeout=5_000)
     assert (0, 9, "entity") in host.view.highlights()
+
+
+def test_shift_left_selects_forward_in_right_to_left_text(qtbot, make_host, seed_text):
+    """Arrow keys move visually: in Arabic, Shift+Left extends the selection to the next letters."""
+    host = make_host(seed_text)
+    start = seed_text.index("وبوتين")
+    host.view.select_text(start, start)
+    for _ in range(len("وبوتين")):
+        qtbot.keyClick(host.view, Qt.Key.Key_Left, Qt.KeyboardModifier.ShiftModifier)
+    assert host.view.selected_range() == (start, start + len("وبوتين"))
+    qtbot.keyClick(host.view, Qt.Key.Key_1)
+    assert spans_in_db(host) == [("وبوتين", "PER", start, start + 6, "manual")]
+
+
+def test_a_mouse_drag_over_an_arabic_word_labels_it(qtbot, make_host, seed_text):
+    host = make_host(seed_text)
+    start = seed_text.index("فلاديمير")
+    rect = host.view.range_rects(start, start + len("فلاديمير"))[0]
+    right = rect.center().toPoint()
+    right.setX(int(rect.right()) - 2)  # a right-to-left word starts on the right
+    left = rect.center().toPoint()
+    left.setX(int(rect.left()) + 2)
+    viewport = host.view.viewport()
+    qtbot.mousePress(viewport, Qt.MouseButton.LeftButton, pos=right)
+    qtbot.mouseMove(viewport, left)
+    qtbot.mouseRelease(viewport, Qt.MouseButton.LeftButton, pos=left)
+    assert host.view.selected_range() is not None
+    qtbot.keyClick(host.view, Qt.Key.Key_1)
+    assert [x[:2] for x in spans_in_db(host)] == [("فلاديمير", "PER")]  # snapped to the whole word
