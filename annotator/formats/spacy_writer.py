@@ -97,7 +97,6 @@ def msgpack_extensions_looked_up_once() -> Iterator[None]:
 class Conversion:
     doc: Doc
     misaligned: list[MisalignedSpan]
-    longest_quote_part: int = 0
 
 
 def set_entities(doc: Doc, document: ExportDocument, aligner: Aligner) -> dict[tuple[int, int], str]:
@@ -141,7 +140,6 @@ def build_doc(document: ExportDocument, policy: str = "expand") -> Conversion:
         SPANCAT_KEY: [],
     }
     quote_data = []
-    longest = 0
     for position, quote in enumerate(document.quotes):
         span_id = quote_span_id(quote.id, position)
         for role, part in quote.parts():
@@ -152,7 +150,6 @@ def build_doc(document: ExportDocument, policy: str = "expand") -> Conversion:
             group = {"content": GROUP_CONTENT, "cue": GROUP_CUE, "source": GROUP_SOURCE}[role]
             groups[group].append(Span(doc, tokens[0], tokens[1], label=label, span_id=span_id))
             groups[SPANCAT_KEY].append(Span(doc, tokens[0], tokens[1], label=ROLE_LABELS[role], span_id=span_id))
-            longest = max(longest, tokens[1] - tokens[0])
         if quote.entity is not None:
             label = entity_labels.get((quote.entity.start, quote.entity.end), "ENTITY")
             tokens = aligner.token_range(quote.entity.start, quote.entity.end, "quote entity", label)
@@ -181,7 +178,7 @@ def build_doc(document: ExportDocument, policy: str = "expand") -> Conversion:
         "quotes": quote_data,
         "misaligned": [m.to_dict() for m in aligner.report],
     }
-    return Conversion(doc, aligner.report, longest)
+    return Conversion(doc, aligner.report)
 
 
 @dataclass
@@ -355,7 +352,7 @@ def export_spacy(
             f"{len(misaligned)} spans do not align with tokens; nothing was written (--strict):\n{listing}",
             misaligned,
         )
-    language = languages.most_common(1)[0][0]
+    language = make_nlp(languages.most_common(1)[0][0]).lang  # "xx" where spaCy has no such language
     max_size = min(max(part_lengths, default=1), MAX_SUGGESTER_SIZE)
     summary = ExportSummary(
         out_dir=Path(out_dir),

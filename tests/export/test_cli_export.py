@@ -53,6 +53,9 @@ def test_export_jsonl_and_conll(article_corpus, corpus_path, tmp_path):
     result = run("export", "conll", str(tmp_path / "a.conll"), "--db", str(corpus_path), "--map", "PER=")
     assert result.exit_code == 0, result.output
     assert "B-PER" not in (tmp_path / "a.conll").read_text(encoding="utf-8")
+    result = run("export", "conll", str(tmp_path / "c.conll"), "--db", str(corpus_path), "--misaligned", "drop")
+    assert result.exit_code == 0 and "left out" in result.output
+    assert "وبوتين -X- _ O" in (tmp_path / "c.conll").read_text(encoding="utf-8")
     result = run("export", "conll", str(tmp_path / "b.conll"), "--db", str(corpus_path), "--strict")
     assert result.exit_code != 0 and not (tmp_path / "b.conll").exists()
 

@@ -8,7 +8,9 @@ import sys
 from pathlib import Path
 
 import pytest
+import spacy
 
+from annotator.core.tokenizer import make_nlp
 from annotator.formats.selection import Selection
 from annotator.formats.spacy_writer import export_spacy
 
@@ -53,3 +55,21 @@ def test_debug_data_on_the_seed_finds_no_data_errors(corpus, tmp_path):
     assert "Pipeline can be initialized with data" in result.stdout
     assert "misaligned tokens" not in result.stdout
     assert "No entities crossing sentence boundaries" in result.stdout
+
+
+def test_spacy_train_runs_on_the_seed_export_and_the_model_keeps_the_tokenizer(corpus, tmp_path):
+    annotate_seed(corpus)
+    out = tmp_path / "out"
+    export_spacy(corpus, out, Selection())
+    result = subprocess.run(
+        [sys.executable, "-m", "spacy", "train", str(out / "config.cfg"), "--output", str(tmp_path / "model"),
+         "--paths.train", str(out / "train.spacy"), "--paths.dev", str(out / "dev.spacy"),
+         "--training.max_steps", "4", "--training.eval_frequency", "2"],
+        capture_output=True, text=True, cwd=tmp_path, timeout=600,
+        env={"ANSI_COLORS_DISABLED": "1", "PATH": "/usr/bin:/bin", "OMP_NUM_THREADS": "1"},
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    nlp = spacy.load(tmp_path / "model" / "model-last")
+    assert nlp.pipe_names == ["tok2vec", "ner", "spancat"]
+    text = corpus.document(corpus.document_ids()[0]).text
+    assert [t.text for t in nlp.make_doc(text)] == [t.text for t in make_nlp("ar").make_doc(text)]

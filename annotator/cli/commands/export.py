@@ -112,7 +112,9 @@ def spacy_command(
     )
 
 
-def _flat_export(kind: str, out: str, db_path: str, selection: Selection, strict: bool) -> None:
+def _flat_export(
+    kind: str, out: str, db_path: str, selection: Selection, strict: bool, policy: str = "expand"
+) -> None:
     corpus = open_corpus(db_path)
     try:
         name = resolve_annotator(corpus, selection.annotator)
@@ -134,7 +136,7 @@ def _flat_export(kind: str, out: str, db_path: str, selection: Selection, strict
             else:
                 from annotator.formats.conll_writer import write_conll
 
-                count, misaligned = write_conll(tracked(), out, strict=strict)
+                count, misaligned = write_conll(tracked(), out, policy=policy, strict=strict)
     except (SelectionError, ExportError) as exc:
         if isinstance(exc, ExportError) and exc.misaligned:
             _report_misaligned(exc.misaligned, "strict")
@@ -142,7 +144,7 @@ def _flat_export(kind: str, out: str, db_path: str, selection: Selection, strict
     finally:
         corpus.close()
     click.echo(f"wrote {count} documents of annotator {name!r} to {out}")
-    _report_misaligned(misaligned, "expand")
+    _report_misaligned(misaligned, policy)
 
 
 @command.command(name="jsonl")
@@ -158,9 +160,17 @@ def jsonl_command(
 @command.command(name="conll")
 @click.argument("out", type=click.Path(dir_okay=False))
 @_selection_options
+@click.option("--misaligned", "policy", type=click.Choice(POLICIES), default="expand", show_default=True,
+              help="Misaligned entities: tag the nearest whole tokens, or leave them out (listed either way).")
 def conll_command(
-    out: str, db_path: str, annotator: str | None, statuses: tuple[str, ...], label_map: tuple[str, ...], strict: bool
+    out: str,
+    db_path: str,
+    annotator: str | None,
+    statuses: tuple[str, ...],
+    label_map: tuple[str, ...],
+    strict: bool,
+    policy: str,
 ) -> None:
     """Write entities as CoNLL BIO (TOKEN -X- _ TAG), -DOCSTART- between documents."""
-    _flat_export("conll", out, db_path, _selection(annotator, statuses, label_map), strict)
+    _flat_export("conll", out, db_path, _selection(annotator, statuses, label_map), strict, policy)
 
