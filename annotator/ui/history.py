@@ -177,7 +177,7 @@ class History:
             self.redo_stack.clear()
 
     def _events_of(self, group: str, doc_id: int | None) -> list[dict]:
-        limit = 64
+        limit = 8  # most steps write one to three events
         while True:
             recent = self.corpus.events(doc_id=doc_id, annotator=self.annotator, limit=limit)
             mine = [e for e in recent if e["data"].get("group") == group]
