@@ -259,6 +259,8 @@ class ExportSummary:
             ents = ", ".join(f"{label} {n}" for label, n in sorted(counts.entities.items())) or "none"
             quotes = ", ".join(f"{kind} {n}" for kind, n in sorted(counts.quotes.items())) or "none"
             lines.append(f"  {name}: {counts.documents} documents; entities: {ents}; quotes: {quotes}")
+        if not self.splits["dev"].documents:
+            lines.append("  the dev split is empty: spacy train and debug data need dev documents (--dev above 0)")
         if self.label_map:
             mapped = ", ".join(f"{k}→{v or '(left out)'}" for k, v in self.label_map.items())
             lines.append(f"  label map: {mapped}")

@@ -50,9 +50,11 @@ def test_two_articles_give_one_each(corpus, tmp_path):
     assert len(split["train"]) == 1 and len(split["dev"]) == 1
 
 
-def test_dev_zero_puts_everything_in_train(corpus, tmp_path):
+def test_dev_zero_puts_everything_in_train_and_says_so(corpus, tmp_path):
     ids = add_synthetic(corpus, 5)
-    assert split_of(corpus, tmp_path, "a", dev=0.0) == {"train": ids, "dev": []}
+    summary = export_spacy(corpus, tmp_path / "a", Selection(dev=0.0))
+    assert summary.split_documents == {"train": ids, "dev": []}
+    assert "the dev split is empty" in summary.format()
 
 
 def test_label_map_parsing():
