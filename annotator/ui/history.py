@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import sqlite3
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
@@ -214,7 +214,7 @@ class History:
         self.undo_stack.append(step)
         return step
 
-    def _apply(self, step: Step, marker: str, operations: list) -> None:
+    def _apply(self, step: Step, marker: str, operations: list[Callable[[], object]]) -> None:
         try:
             with self.corpus.event_group(new_group()):
                 for operation in operations:
@@ -226,7 +226,7 @@ class History:
 
     # -- the edits ----------------------------------------------------------------------
 
-    def _forward(self, event: dict):
+    def _forward(self, event: dict) -> Callable[[], object]:
         c, who, doc, data = self.corpus, self.annotator, event["document_id"], event["data"]
         action = event["action"]
         if action == "span.add":
@@ -249,7 +249,7 @@ class History:
                                                data["label"] or "", decision)
         raise HistoryError(f"cannot replay {action}")
 
-    def _inverse(self, event: dict):
+    def _inverse(self, event: dict) -> Callable[[], object]:
         c, who, doc, data = self.corpus, self.annotator, event["document_id"], event["data"]
         action = event["action"]
         if action == "span.add":

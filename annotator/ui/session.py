@@ -96,7 +96,12 @@ class AnnotationSession:
     def subscribe(self, callback: Callback) -> Callable[[], None]:
         """Call ``callback(kind, payload)`` on every change; returns an unsubscribe function."""
         self._subscribers.append(callback)
-        return lambda: self._subscribers.remove(callback) if callback in self._subscribers else None
+
+        def unsubscribe() -> None:
+            if callback in self._subscribers:
+                self._subscribers.remove(callback)
+
+        return unsubscribe
 
     def close(self) -> None:
         """Stop notifying (the window is closing; the corpus is about to be closed)."""
