@@ -34,7 +34,13 @@ from spacy.training.loop import (
 from spacy.util import load_config, registry, resolve_dot_names
 
 from annotator.formats.selection import Selection
-from annotator.formats.spacy_writer import SPANCAT_KEY, ExportSummary, export_spacy, write_config
+from annotator.formats.spacy_writer import (
+    SPANCAT_KEY,
+    ExportSummary,
+    export_spacy,
+    msgpack_extensions_looked_up_once,
+    write_config,
+)
 from annotator.store import Corpus
 
 
@@ -198,7 +204,8 @@ def train_corpus(
     config_path = out / "config.cfg"
     write_config(config_path, summary.language, with_spancat, summary.suggester_max_size)
     overrides = training_config(data, max_steps=max_steps, eval_frequency=eval_frequency, seed=selection.seed)
-    result = train_from_config(config_path, out, overrides, progress)
+    with msgpack_extensions_looked_up_once():  # spaCy re-reads the DocBins every epoch
+        result = train_from_config(config_path, out, overrides, progress)
     result.export = summary
     result.name = name or f"trained:{out.resolve().name}"
     if register:
