@@ -698,34 +698,43 @@ class AnnotationSession:
         return "indirect"
 
     def add_content_part(self, start: int, end: int, precise: bool = False) -> Quote | None:
+        """Add ``[start, end)`` as another content part of the selected quote (again: remove it)."""
         quote = self._selected_quote()
         bounds = self._range(start, end, precise, "a content part") if quote else None
         if quote is None or bounds is None:
             return None
         part = Range(*bounds)
-        if part in quote.contents:
-            self.message("That is already a content part of this quote.", "info")
-            return quote
+        if part in quote.contents:  # the same part again: take it out (a quote keeps at least one)
+            if len(quote.contents) == 1:
+                self.message("A quote needs a content part: delete the quote instead.", "warning")
+                return quote
+            return self._update_quote(quote, contents=tuple(r for r in quote.contents if r != part))
         contents = tuple(sorted((*quote.contents, part), key=lambda r: (r.start, r.end)))
         return self._update_quote(quote, contents=contents)
 
     def set_cue(self, start: int, end: int, precise: bool = False) -> Quote | None:
+        """Make ``[start, end)`` the selected quote's cue (the same range again removes the cue)."""
         quote = self._selected_quote()
         bounds = self._range(start, end, precise, "the cue") if quote else None
         if quote is None or bounds is None:
             return None
-        return self._update_quote(quote, cue=Range(*bounds))
+        cue = Range(*bounds)
+        return self._update_quote(quote, cue=None if cue == quote.cue else cue)  # the same cue again removes it
 
     def add_source(self, start: int, end: int, precise: bool = False) -> Quote | None:
-        """Add a source (speaker mention); the first entity under it becomes the quote's entity if none is set."""
+        """Add a source (speaker mention); the first entity under it becomes the quote's entity if none is set.
+
+        The same range again removes that source (and the entity link it gave).
+        """
         quote = self._selected_quote()
         bounds = self._range(start, end, precise, "the source") if quote else None
         if quote is None or bounds is None:
             return None
         source = Range(*bounds)
-        if source in quote.sources:
-            self.message("That is already a source of this quote.", "info")
-            return quote
+        if source in quote.sources:  # the same source again: take it out (and its link, if it came from it)
+            remaining = tuple(r for r in quote.sources if r != source)
+            linked = quote.entity is not None and quote.entity.overlaps(source)
+            return self._update_quote(quote, sources=remaining, entity=None if linked else quote.entity)
         changes: dict = {"sources": tuple(sorted((*quote.sources, source), key=lambda r: (r.start, r.end)))}
         entity = quote.entity
         if entity is None:

@@ -364,3 +364,21 @@ def test_a_storage_failure_is_reported_and_nothing_is_lost_silently(session, mon
     monkeypatch.undo()
     assert session.label_range(*at(session, "أوباما"), "PER") is not None
     assert session.save_error is None
+
+
+def test_pressing_a_quote_role_again_on_the_same_words_takes_it_out(session):
+    putin = session.label_range(*at(session, "باراك أوباما"), "PER")
+    session.make_quote(*at(session, "على مواصلة البحث"))
+    session.add_content_part(*at(session, "عن مسار"))
+    session.set_cue(*at(session, "اتفق"))
+    session.add_source(putin.start, putin.end)
+    q = session.corpus.quotes(session.doc_id, WHO)[0]
+    assert len(q.contents) == 2 and q.cue and q.sources and q.entity == Range(putin.start, putin.end)
+    session.add_content_part(*at(session, "عن مسار"))
+    session.set_cue(*at(session, "اتفق"))
+    session.add_source(putin.start, putin.end)
+    q = session.corpus.quotes(session.doc_id, WHO)[0]
+    assert len(q.contents) == 1 and q.cue is None and q.sources == () and q.entity is None
+    got = messages(session)
+    session.add_content_part(*at(session, "على مواصلة البحث"))  # the last part stays
+    assert len(session.corpus.quotes(session.doc_id, WHO)[0].contents) == 1 and "delete" in got[-1].text
