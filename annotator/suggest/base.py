@@ -70,17 +70,48 @@ class TokenTable:
     breaks: list[bool]  # tokens holding a line break
 
 
+_NORMS: dict[str, str] = {}
+
+
+def _remember_norm(token: str) -> str:
+    if len(_NORMS) > 500_000:
+        _NORMS.clear()
+    norm = _NORMS[token] = normalize(token)
+    return norm
+
+
+class TextKeepingTokenizer:
+    """Wraps a tokenizer so each ``Doc`` remembers the string it was made from.
+
+    ``Doc.text`` rebuilds the string token by token; suggesters read it once per document, and
+    this saves that work. Used only in suggestion pipelines, which are never saved.
+    """
+
+    def __init__(self, tokenizer):
+        self.tokenizer = tokenizer
+
+    def __call__(self, text: str) -> Doc:
+        doc = self.tokenizer(text)
+        doc.user_data["annotator_text"] = text
+        return doc
+
+    def pipe(self, texts, batch_size: int = 1000):
+        for text in texts:
+            yield self(text)
+
+
 def token_table(doc: Doc) -> TokenTable:
     """The token table of ``doc``, computed once per document and shared by the components."""
     cached = doc.user_data.get("annotator_tokens")
     if cached is None:
-        text = doc.text
+        text = doc.user_data.get("annotator_text") or doc.text
         bounds = doc.to_array([IDX, LENGTH]).tolist() if len(doc) else []
         starts = [s for s, _ in bounds]
         ends = [s + n for s, n in bounds]
         texts = [text[s:e] for s, e in zip(starts, ends, strict=True)]
-        cached = TokenTable(text, starts, ends, texts, [normalize(t) for t in texts], [t.isspace() for t in texts],
-                            ["\n" in t for t in texts])
+        known = _NORMS.get
+        norms = [known(t) or _remember_norm(t) for t in texts]
+        cached = TokenTable(text, starts, ends, texts, norms, [t.isspace() for t in texts], ["\n" in t for t in texts])
         doc.user_data["annotator_tokens"] = cached
     return cached
 

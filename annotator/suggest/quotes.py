@@ -64,8 +64,11 @@ class QuoteDetector:
         self._name_open: dict[int, QuotePair] = {}
         self._name_close: dict[int, QuotePair] = {}
         self._cue_cache: dict[str, str | None] = {}
-        self._seq_index: dict[tuple, dict[str, list[tuple[str, ...]]]] = {}
+        self._seq_index: dict[int, dict[str, list[tuple[str, ...]]]] = {}
         self._phrase_length: dict[int, int] = {}
+        self._attribution_starters = frozenset(seq[0] for seq in rules.attribution_phrases) | frozenset(
+            rules.attribution_glued_prefixes)
+        self._phrase_starters = frozenset(seq[0] for seq in rules.cue_phrases)
 
     # -- token classes ------------------------------------------------------------------
 
@@ -101,9 +104,9 @@ class QuoteDetector:
 
     def _match_seq(self, norms: list[str], i: int, seqs: tuple[tuple[str, ...], ...]) -> int:
         """Length of the longest sequence of ``seqs`` starting at token ``i`` (0 if none)."""
-        by_first = self._seq_index.get(seqs)
+        by_first = self._seq_index.get(id(seqs))  # the rules' tuples live as long as the detector
         if by_first is None:
-            by_first = self._seq_index[seqs] = {}
+            by_first = self._seq_index[id(seqs)] = {}
             for seq in seqs:  # longest first, as the rules list them
                 by_first.setdefault(seq[0], []).append(seq)
         for seq in by_first.get(norms[i], ()):
@@ -161,8 +164,9 @@ class QuoteDetector:
             if cues[i] and prev >= 0 and norms[prev] in r.cue_blockers:
                 cues[i] = None
         phrase_length: dict[int, int] = {}
+        phrase_starters = self._phrase_starters
         for i in range(n):
-            length = self._match_seq(norms, i, r.cue_phrases) if not in_pair[i] else 0
+            length = self._match_seq(norms, i, r.cue_phrases) if norms[i] in phrase_starters and not in_pair[i] else 0
             if length:
                 cues[i] = "phrase"
                 phrase_length[i] = length
@@ -295,8 +299,9 @@ class QuoteDetector:
                                            used_pairs))
 
         # 6. attribution phrases
+        starters = self._attribution_starters
         for i in range(n):
-            if taken[i] or in_pair[i]:
+            if norms[i] not in starters or taken[i] or in_pair[i]:
                 continue
             length = self._attribution_at(norms, i)
             if not length:

@@ -26,7 +26,7 @@ import annotator.suggest.model  # noqa: F401
 import annotator.suggest.quotes  # noqa: F401
 from annotator.core.tokenizer import new_nlp
 from annotator.store.corpus import Corpus
-from annotator.suggest.base import suggestions_of
+from annotator.suggest.base import TextKeepingTokenizer, suggestions_of
 from annotator.suggest.quote_rules import QuoteRulesError, rules_path
 
 BUILTIN_SUGGESTERS = ("gazetteer", "learned", "quotes")
@@ -100,6 +100,7 @@ def build_pipeline(lang: str, names: Sequence[str], corpus: Corpus | None = None
     Returns the pipeline and the notes about suggesters left out (e.g. no quote rules for the language).
     """
     nlp = new_nlp(lang)
+    nlp.tokenizer = TextKeepingTokenizer(nlp.tokenizer)
     notes: list[str] = []
     ordered = [n for n in names if n == "gazetteer"] + [n for n in names if n == "learned"]
     ordered += [n for n in names if n.startswith(MODEL_PREFIX)] + [n for n in names if n == "quotes"]
