@@ -391,9 +391,6 @@ class AnnotationSession:
             self.message(f"Select some words first to make them {what}.", "warning")
         return snapped
 
-    def _quote_text(self, quote: Quote) -> str:
-        return " … ".join(self.text[r.start:r.end] for r in quote.contents)
-
     def _clash_message(self, span: Span, clash: Span) -> str:
         return (f"Entities may not overlap: {quoted(self.text[span.start:span.end])} would overlap "
                 f"{clash.label} {quoted(self.text[clash.start:clash.end])}. Delete or shrink that span first.")
