@@ -24,7 +24,7 @@ lower score. Sources link to an entity suggestion inside them when one exists.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -48,8 +48,6 @@ class _Found:
     type: str
     score: float
     first_token: int
-    same_sentence_as_previous: bool = False
-    inherited: bool = field(default=False)
 
 
 class QuoteDetector:
@@ -129,12 +127,6 @@ class QuoteDetector:
             sentence[i] = sid
             if is_break[i] or is_end[i]:
                 sid += 1
-        line = [0] * n
-        lid = 0
-        for i in range(n):
-            if is_break[i]:
-                lid += 1
-            line[i] = lid
 
         pairs = [p for p in find_quote_pairs(doc, r) if not p.nested]
         pair_at_open = {p.open: p for p in pairs}
@@ -295,8 +287,7 @@ class QuoteDetector:
                 taken[t] = True
 
         # 5. headline colon quotes: a short line "Speaker: words"
-        found.extend(self._colon_headlines(doc, norms, texts, cues, line, is_break, is_space, taken, pairs,
-                                           used_pairs))
+        found.extend(self._colon_headlines(norms, texts, cues, is_break, is_space, taken, pairs, used_pairs))
 
         # 6. attribution phrases
         starters = self._attribution_starters
@@ -542,7 +533,7 @@ class QuoteDetector:
             k += 1
         return None
 
-    def _colon_headlines(self, doc, norms, texts, cues, line, is_break, is_space, taken, pairs, used_pairs):
+    def _colon_headlines(self, norms, texts, cues, is_break, is_space, taken, pairs, used_pairs) -> list[_Found]:
         r = self.rules
         n = len(norms)
         out: list[_Found] = []
