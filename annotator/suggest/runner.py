@@ -27,6 +27,7 @@ import annotator.suggest.quotes  # noqa: F401
 from annotator.core.tokenizer import new_nlp
 from annotator.store.corpus import Corpus
 from annotator.suggest.base import TextKeepingTokenizer, suggestions_of
+from annotator.suggest.model import ModelLoadError
 from annotator.suggest.quote_rules import QuoteRulesError, rules_path
 
 BUILTIN_SUGGESTERS = ("gazetteer", "learned", "quotes")
@@ -94,10 +95,12 @@ def _check_names(corpus: Corpus, names: Sequence[str]) -> None:
 
 
 def build_pipeline(lang: str, names: Sequence[str], corpus: Corpus | None = None,
-                   learned_names: list | None = None) -> tuple[Language, list[str]]:
+                   learned_names: list | None = None, strict: bool = True) -> tuple[Language, list[str]]:
     """A pipeline for ``lang`` holding the suggesters ``names`` (in a working order).
 
-    Returns the pipeline and the notes about suggesters left out (e.g. no quote rules for the language).
+    Returns the pipeline and the notes about suggesters left out (e.g. no quote rules for the
+    language). A model that can't be loaded raises :class:`ModelLoadError`, or with
+    ``strict=False`` is left out with a note.
     """
     nlp = new_nlp(lang)
     nlp.tokenizer = TextKeepingTokenizer(nlp.tokenizer)
@@ -117,7 +120,12 @@ def build_pipeline(lang: str, names: Sequence[str], corpus: Corpus | None = None
             nlp.add_pipe("annotator_quotes", name=name)
         elif name.startswith(MODEL_PREFIX):
             target = _model_target(corpus, name) if corpus else name[len(MODEL_PREFIX) :]
-            nlp.add_pipe("annotator_model", name=name, config={"model": target})
+            try:
+                nlp.add_pipe("annotator_model", name=name, config={"model": target})
+            except ModelLoadError as exc:
+                if strict:
+                    raise
+                notes.append(f"{name}: {exc}")
     return nlp, notes
 
 
@@ -152,7 +160,8 @@ def run_suggesters(
         progress(0, total)
     for lang, lang_ids in by_lang.items():
         try:
-            nlp, notes = build_pipeline(lang, names, corpus, learned_names)
+            # Named explicitly, every suggester must work; by default a broken registered model is skipped.
+            nlp, notes = build_pipeline(lang, names, corpus, learned_names, strict=suggesters is not None)
         except (QuoteRulesError, RuntimeError, OSError) as exc:
             raise SuggesterError(str(exc)) from None
         summary.skipped.extend(f"{note} ({len(lang_ids)} documents)" for note in notes)

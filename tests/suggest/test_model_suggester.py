@@ -89,3 +89,13 @@ def test_an_unknown_suggester_name_is_a_clear_error(corpus) -> None:
     with pytest.raises(SuggesterError, match="unknown suggester 'quote'"):
         run_suggesters(corpus, ["quote"])
 
+
+
+def test_a_registered_model_that_is_gone_is_skipped_by_default_with_a_note(corpus, tmp_path) -> None:
+    corpus.register_model("gone", str(tmp_path / "deleted-model"))
+    [doc_id] = corpus.add_documents([DocumentRecord(text="Putin met Obama.", language="en")]).new_ids
+    summary = run_suggesters(corpus)
+    assert any(note.startswith("model:gone: can't load spaCy pipeline") for note in summary.skipped)
+    assert corpus.suggestion_version(doc_id, "quotes") is not None
+    with pytest.raises(SuggesterError, match="can't load"):
+        run_suggesters(corpus, ["model:gone"])
