@@ -54,22 +54,34 @@ def iter_json_records(text: str, path: str) -> Iterator[tuple[int, Any]]:
         yield from _iter_array(text, path)
         return
     if stripped.startswith("{") and _is_single_document(text):
-        yield line_of(text, len(text) - len(stripped)), json.loads(text)
+        first_line = line_of(text, len(text) - len(stripped))
+        yield first_line, _loads(text, path, first_line)
         return
     for number, line in enumerate(text.split("\n"), start=1):
         if not line.strip():
             continue
-        try:
-            yield number, json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise FormatError(path, number, f"malformed JSON: {exc.msg} (column {exc.colno})") from None
+        yield number, _loads(line, path, number)
+
+
+# Deeper than this is no news record: refuse it before Python's parser hits its recursion limit.
+MAX_NESTING = 200
+
+
+def _loads(text: str, path: str, line: int) -> Any:
+    """``json.loads`` whose every failure is a FormatError naming the file and line."""
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise FormatError(path, line + exc.lineno - 1, f"malformed JSON: {exc.msg} (column {exc.colno})") from None
+    except RecursionError:
+        raise FormatError(path, line, f"JSON nested more than {MAX_NESTING} levels deep") from None
 
 
 def _is_single_document(text: str) -> bool:
     """A ``.json`` file holding one object (pretty-printed or not), rather than JSON lines."""
     try:
         value = json.loads(text)
-    except json.JSONDecodeError:
+    except (json.JSONDecodeError, RecursionError):
         return False
     return isinstance(value, dict)
 
@@ -93,6 +105,8 @@ def _iter_array(text: str, path: str) -> Iterator[tuple[int, Any]]:
             value, end = decoder.raw_decode(text, index)
         except json.JSONDecodeError as exc:
             raise FormatError(path, exc.lineno, f"malformed JSON: {exc.msg} (column {exc.colno})") from None
+        except RecursionError:
+            raise FormatError(path, line_of(text, index), f"JSON nested more than {MAX_NESTING} levels deep") from None
         yield line_of(text, index), value
         index = skip_space(end)
         if index < length and text[index] == ",":

@@ -308,12 +308,8 @@ def test_one_bad_line_at_the_end_imports_nothing_of_that_file(hostile):
                      id="5000-digit-offset"),
         pytest.param('{"text": "Obama spoke.", "spans": [{"start": NaN, "end": Infinity, "label": "PER"}]}\n',
                      id="nan-offsets"),
-        pytest.param("[" * 100_000 + "]" * 100_000, id="deeply-nested-array",
-                     marks=pytest.mark.xfail(reason="jsonl_reader lets json's RecursionError escape import_paths "
-                                                    "(reported to the formats owner)", strict=False)),
-        pytest.param('{"text": "a", "meta": ' + "{\"a\": " * 50_000 + "1" + "}" * 50_001, id="deeply-nested-meta",
-                     marks=pytest.mark.xfail(reason="jsonl_reader lets json's RecursionError escape import_paths "
-                                                    "(reported to the formats owner)", strict=False)),
+        pytest.param("[" * 100_000 + "]" * 100_000, id="deeply-nested-array"),
+        pytest.param('{"text": "a", "meta": ' + "{\"a\": " * 50_000 + "1" + "}" * 50_001, id="deeply-nested-meta"),
     ],
 )
 def test_pathological_json(hostile, content: str):
