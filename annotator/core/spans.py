@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
-from typing import Iterable
 
 ORIGINS = ("manual", "accepted", "edited", "imported")
 QUOTE_TYPES = ("direct", "indirect", "mixed")
@@ -22,7 +22,7 @@ class Span:
     score: float | None = None
     id: int | None = None
 
-    def overlaps(self, other: "Span | Range") -> bool:
+    def overlaps(self, other: Span | Range) -> bool:
         return self.start < other.end and other.start < self.end
 
     @property
@@ -32,7 +32,7 @@ class Span:
     def text(self, doc_text: str) -> str:
         return doc_text[self.start : self.end]
 
-    def with_(self, **changes) -> "Span":
+    def with_(self, **changes) -> Span:
         return replace(self, **changes)
 
 
@@ -43,7 +43,7 @@ class Range:
     start: int
     end: int
 
-    def overlaps(self, other: "Span | Range") -> bool:
+    def overlaps(self, other: Span | Range) -> bool:
         return self.start < other.end and other.start < self.end
 
 
@@ -98,7 +98,7 @@ class Quote:
             tuple((r.start, r.end) for r in sorted(self.sources, key=lambda r: (r.start, r.end))),
         )
 
-    def with_(self, **changes) -> "Quote":
+    def with_(self, **changes) -> Quote:
         return replace(self, **changes)
 
 

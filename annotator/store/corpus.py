@@ -17,11 +17,11 @@ import os
 import sqlite3
 import threading
 import time
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Iterable, Iterator
 
 import sqlite_utils
 
@@ -37,7 +37,7 @@ from annotator.core.spans import (
 )
 from annotator.core.text import content_hash, detect_direction, detect_language, strip_bom
 from annotator.store.errors import AnnotationError, CorpusError, OverlapError, StaleEditError, UnknownLabelError
-from annotator.store.schema import SCHEMA_VERSION, current_version, is_annotator_corpus, migrate
+from annotator.store.schema import SCHEMA_VERSION, SEARCH_INDEXED_UPTO, current_version, is_annotator_corpus, migrate
 
 DEFAULT_CORPUS = Path("corpus") / "corpus.db"
 STATUSES = ("new", "in_progress", "done", "skipped")
@@ -273,13 +273,13 @@ class Corpus:
         self._annotator_ids: dict[str, int] = {}
 
     @classmethod
-    def open(cls, path: str | os.PathLike = DEFAULT_CORPUS, **kwargs) -> "Corpus":
+    def open(cls, path: str | os.PathLike = DEFAULT_CORPUS, **kwargs) -> Corpus:
         return cls(path, **kwargs)
 
     def close(self) -> None:
         self.conn.close()
 
-    def __enter__(self) -> "Corpus":
+    def __enter__(self) -> Corpus:
         return self
 
     def __exit__(self, *exc) -> None:
@@ -567,6 +567,53 @@ class Corpus:
 
     def document_ids(self) -> list[int]:
         return [r[0] for r in self.conn.execute("SELECT id FROM documents ORDER BY id")]
+
+    # -- search index -----------------------------------------------------------------------
+
+    def _search_indexed_upto(self) -> int:
+        row = self.conn.execute("SELECT value FROM corpus_info WHERE key = ?", (SEARCH_INDEXED_UPTO,)).fetchone()
+        return int(row[0]) if row and row[0] is not None else 0
+
+    def search_index_pending(self) -> int:
+        """How many documents are not in the full-text search index yet."""
+        if current_version(self.conn) < 3:  # an older corpus opened read-only indexes on insert
+            return 0
+        return self.conn.execute(
+            "SELECT COUNT(*) FROM documents WHERE id > ?", (self._search_indexed_upto(),)
+        ).fetchone()[0]
+
+    def update_search_index(self, batch: int = 1000, progress: Callable[[int, int], None] | None = None) -> int:
+        """Add documents imported since the last call to the search index; returns how many.
+
+        Imports store documents only (indexing is ~20x the cost of storing); this catches
+        up, ``batch`` documents per transaction so an interrupted run loses nothing and
+        never holds the write lock for long. Safe to call from any thread with its own
+        Corpus; a no-op when nothing is pending or the corpus is read-only.
+        """
+        pending = self.search_index_pending()
+        if not pending or self.readonly:
+            return 0
+        done = 0
+        while True:
+            with self.transaction() as conn:
+                upto = self._search_indexed_upto()
+                last = conn.execute(
+                    "SELECT MAX(id) FROM (SELECT id FROM documents WHERE id > ? ORDER BY id LIMIT ?)", (upto, batch)
+                ).fetchone()[0]
+                if last is None:
+                    break
+                cur = conn.execute(
+                    "INSERT INTO documents_fts(rowid, title, text) SELECT id, title, text FROM documents "
+                    "WHERE id > ? AND id <= ?",
+                    (upto, last),
+                )
+                conn.execute(
+                    "INSERT OR REPLACE INTO corpus_info(key, value) VALUES (?, ?)", (SEARCH_INDEXED_UPTO, str(last))
+                )
+                done += cur.rowcount
+            if progress:
+                progress(done, pending)
+        return done
 
     def count_documents(self) -> int:
         return self.conn.execute("SELECT COUNT(*) FROM documents").fetchone()[0]

@@ -161,50 +161,12 @@ def fts_query(text: str) -> str | None:
     return " AND ".join(terms)  # explicit: FTS5 does not join parenthesised groups implicitly
 
 
-# Narrow indexes that keep the list instant on a large corpus. Article rows are wide (the
-# text is stored inline), so walking the table itself for OFFSET or ORDER BY reads the
-# whole file: 135 ms to reach row 99,800 of 100,000 by id, 1.7 ms through an index on id.
-LIST_INDEXES = {
-    "documents_by_id": "CREATE INDEX IF NOT EXISTS documents_by_id ON documents(id)",
-    "documents_by_title": "CREATE INDEX IF NOT EXISTS documents_by_title ON documents(title)",
-    "documents_by_length": "CREATE INDEX IF NOT EXISTS documents_by_length ON documents(length)",
-    "spans_by_annotator_label": (
-        "CREATE INDEX IF NOT EXISTS spans_by_annotator_label ON spans(annotator_id, label, document_id)"
-    ),
-}
-
-
-def ensure_list_indexes(corpus: Corpus) -> bool:
-    """Create the list's indexes if the corpus lacks them; False when it cannot (read-only file).
-
-    Idempotent and cheap once they exist (one look at ``sqlite_master``); the first
-    time on a 100,000-article corpus it takes about a second.
-    """
-    present = {
-        r[0] for r in corpus.conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'").fetchall()
-    }
-    missing = [sql for name, sql in LIST_INDEXES.items() if name not in present]
-    if not missing:
-        return True
-    try:
-        with corpus.transaction() as conn:
-            for sql in missing:
-                conn.execute(sql)
-    except sqlite3.OperationalError as exc:
-        if "readonly" in str(exc) or "read-only" in str(exc) or "locked" in str(exc):
-            return False  # the list still works, only slower on very large corpora
-        raise
-    return True
-
-
 class DocumentQuery:
     """Counts and pages of documents as ``annotator`` sees them (status, their span and quote counts)."""
 
-    def __init__(self, corpus: Corpus, annotator: str, *, create_indexes: bool = True):
+    def __init__(self, corpus: Corpus, annotator: str):
         self.corpus = corpus
         self.annotator = annotator
-        if create_indexes:
-            ensure_list_indexes(corpus)
 
     @property
     def conn(self) -> sqlite3.Connection:
@@ -237,6 +199,9 @@ class DocumentQuery:
             match = fts_query(filters.search)
             if match is None:
                 return None
+            # Documents imported since the last search are indexed first (usually already
+            # done in the background by the window), so a search never misses one.
+            self.corpus.update_search_index()
             clauses.append("d.id IN (SELECT rowid FROM documents_fts WHERE documents_fts MATCH :match)")
             params["match"] = match
         return (" WHERE " + " AND ".join(clauses) if clauses else ""), params

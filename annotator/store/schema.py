@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 _V1 = """
 CREATE TABLE IF NOT EXISTS corpus_info (
@@ -161,10 +161,53 @@ CREATE TABLE document_locks (
 );
 """
 
+
+# Narrow indexes that keep the document list instant on a large corpus. Article rows are
+# wide (the text is stored inline), so walking the table itself for OFFSET or ORDER BY
+# reads the whole file: 135 ms to reach row 99,800 of 100,000 by id, 1.7 ms through an
+# index on id.
+LIST_INDEXES = {
+    "documents_by_id": "CREATE INDEX IF NOT EXISTS documents_by_id ON documents(id)",
+    "documents_by_title": "CREATE INDEX IF NOT EXISTS documents_by_title ON documents(title)",
+    "documents_by_length": "CREATE INDEX IF NOT EXISTS documents_by_length ON documents(length)",
+    "spans_by_annotator_label": (
+        "CREATE INDEX IF NOT EXISTS spans_by_annotator_label ON spans(annotator_id, label, document_id)"
+    ),
+}
+
+# Key in corpus_info: every document with an id up to this value is in the search index.
+SEARCH_INDEXED_UPTO = "search_indexed_upto"
+
+# v3: the list indexes above, and a search index that is brought up to date after an
+# import instead of during it. Indexing Arabic text for FTS5 costs ~20x the insert
+# itself; imports now store documents only, and Corpus.update_search_index() (run in
+# the background by the window, and before any search) indexes what is new.
+# Documents are never deleted or re-numbered, so a high-water mark is enough.
+_V3 = (
+    "\n".join(sql + ";" for sql in LIST_INDEXES.values())
+    + f"""
+DROP TRIGGER documents_fts_insert;
+DROP TRIGGER documents_fts_delete;
+DROP TRIGGER documents_fts_update;
+CREATE TRIGGER documents_fts_delete AFTER DELETE ON documents
+WHEN old.id <= (SELECT CAST(value AS INTEGER) FROM corpus_info WHERE key = '{SEARCH_INDEXED_UPTO}') BEGIN
+    INSERT INTO documents_fts(documents_fts, rowid, title, text) VALUES ('delete', old.id, old.title, old.text);
+END;
+CREATE TRIGGER documents_fts_update AFTER UPDATE OF title, text ON documents
+WHEN old.id <= (SELECT CAST(value AS INTEGER) FROM corpus_info WHERE key = '{SEARCH_INDEXED_UPTO}') BEGIN
+    INSERT INTO documents_fts(documents_fts, rowid, title, text) VALUES ('delete', old.id, old.title, old.text);
+    INSERT INTO documents_fts(rowid, title, text) VALUES (new.id, new.title, new.text);
+END;
+INSERT OR REPLACE INTO corpus_info(key, value)
+    SELECT '{SEARCH_INDEXED_UPTO}', CAST(COALESCE(MAX(id), 0) AS TEXT) FROM documents;
+"""
+)
+
 # version -> SQL (or callable) taking the database from version-1 to version.
 MIGRATIONS: dict[int, str | Callable[[sqlite3.Connection], None]] = {
     1: _V1,
     2: _V2,
+    3: _V3,
 }
 
 

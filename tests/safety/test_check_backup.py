@@ -15,6 +15,7 @@ from annotator.cli.main import main
 from annotator.core.spans import DocumentRecord, Quote, Range, Span
 from annotator.store import Corpus, CorpusError
 from annotator.store.maintenance import backup, check
+from annotator.store.schema import SCHEMA_VERSION
 
 
 def sha(path: Path) -> str:
@@ -50,13 +51,15 @@ def test_a_healthy_corpus_checks_clean_and_check_changes_nothing(filled: Path):
     before = sha(filled)
     result = run("check", "--db", str(filled))
     assert result.exit_code == 0, result.output
-    assert result.output.splitlines()[0].startswith(f"{filled}: ok (schema 2, 5 documents")
+    assert result.output.splitlines()[0].startswith(f"{filled}: ok (schema {SCHEMA_VERSION}, 5 documents")
     assert sha(filled) == before
     report = json.loads(run("check", "--db", str(filled), "--json").output)
     assert report["ok"] is True and report["problems"] == [] and report["counts"]["spans"] == 2
 
 
 def test_every_kind_of_damage_is_one_clear_line(filled: Path):
+    with Corpus.open(filled) as corpus:
+        corpus.update_search_index()  # as the window does after an import
     conn = raw(filled)
     conn.execute("INSERT INTO quote_parts(quote_id, role, start, \"end\") VALUES (999, 'content', 0, 3)")
     conn.execute("INSERT INTO spans(document_id, annotator_id, start, \"end\", label, origin, created_at) "
@@ -157,7 +160,7 @@ def test_an_older_schema_is_a_note_not_a_problem(tmp_path: Path):
     conn.close()
     report = check(old)
     assert report.ok and report.schema_version == 1
-    assert any("upgrades to 2" in n for n in report.notes)
+    assert any(f"upgrades to {SCHEMA_VERSION}" in n for n in report.notes)
 
 
 # -- backup ------------------------------------------------------------------------------------

@@ -59,12 +59,12 @@ def user_version(path: Path) -> int:
         return conn.execute("PRAGMA user_version").fetchone()[0]
 
 
-def test_a_v1_corpus_migrates_to_v2_with_a_backup_first_and_keeps_its_data(tmp_path: Path):
+def test_a_v1_corpus_migrates_to_the_current_version_with_a_backup_first_and_keeps_its_data(tmp_path: Path):
     path = tmp_path / "corpus.db"
     make_v1_corpus(path)
     with Corpus(path) as corpus:
-        assert corpus.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 2
-        assert corpus.setting("schema_version") == "2"
+        assert corpus.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 3
+        assert corpus.setting("schema_version") == "3"
         assert [s.key for s in corpus.spans(1, "amira")] == [(0, 5, "PER")]
         [quote] = corpus.quotes(1, "amira")
         assert (quote.contents[0].start, quote.contents[0].end, quote.cue.start) == (12, 19, 6)
@@ -98,7 +98,7 @@ def test_a_failing_migration_leaves_the_file_as_it_was(tmp_path: Path, monkeypat
     with pytest.raises(CorpusError) as err:
         Corpus(path)
     message = str(err.value)
-    assert str(path) in message and "cannot upgrade from schema version 1 to 2" in message
+    assert str(path) in message and f"cannot upgrade from schema version 1 to {SCHEMA_VERSION}" in message
     assert "the file was not changed" in message and "corpus.v1.backup.db" in message
     assert user_version(path) == 1 and "document_locks" not in tables(path)
     monkeypatch.undo()
@@ -125,7 +125,7 @@ def test_two_processes_opening_an_old_corpus_at_once_both_succeed(tmp_path: Path
         out, err = proc.communicate(timeout=60)
         assert proc.returncode == 0, err
         assert out.strip() == "1"
-    assert user_version(path) == 2
+    assert user_version(path) == SCHEMA_VERSION
     backups = sorted(tmp_path.glob("corpus.v1.backup*.db"))
     assert backups and all(user_version(b) == 1 for b in backups), "a backup named v1 holds version 1"
 
@@ -239,4 +239,4 @@ def test_no_room_for_the_backup_means_no_upgrade_and_no_half_copy(tmp_path: Path
         filler.unlink()
         with Corpus(path) as corpus:  # with room again, the upgrade goes through
             assert [s.key for s in corpus.spans(1, "amira")] == [(0, 5, "PER")]
-        assert user_version(path) == 2 and user_version(disk / "corpus.v1.backup.db") == 1
+        assert user_version(path) == SCHEMA_VERSION and user_version(disk / "corpus.v1.backup.db") == 1
