@@ -178,6 +178,7 @@ def main() -> int:
             view.select_text(start, end)
             t0 = time.perf_counter()
             QTest.keyClick(view, Qt.Key.Key_1)
+            window.repaint()  # the frame that shows the new span
             found = reader.execute('SELECT 1 FROM spans WHERE document_id = ? AND start = ? AND "end" = ?',
                                    (doc_id, start, end)).fetchone()
             latencies.append((time.perf_counter() - t0) * 1000)
@@ -200,7 +201,7 @@ def main() -> int:
         print(f"   {name}:")
         print(f"      key → row committed {commit:6.2f} ms (ratio {commit / bare_ms:4.1f}× a bare SQLite insert+commit "
               f"of {bare_ms:.2f} ms)")
-        print(f"      key → everything redrawn {ms:6.2f} ms (p95 {results[f'label p95 {name}']:.2f} ms)")
+        print(f"      key → the window repainted with it {ms:6.2f} ms (p95 {results[f'label p95 {name}']:.2f} ms)")
 
     # 3. memory over 1,000 switches between different articles, twice over the same articles:
     # the first pass also grows spaCy's string store with every new word (by design, it never

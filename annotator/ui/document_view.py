@@ -2,13 +2,13 @@
 
 A read-only :class:`QPlainTextEdit` holding the text exactly as stored (set with
 ``setPlainText``, never read back: ``toPlainText()`` turns NO-BREAK SPACE into a
-space). Highlights are paragraph-layout formats from the session (see
-:mod:`annotator.ui.highlighter`), which never touch the text or its undo stack:
+space). Nothing drawn touches the text or its undo stack:
 
-- entities: background in the label's colour;
-- entity suggestions: a paler background with a dotted underline, until accepted;
-- quotes: content underlined (blue), cue in red with a wavy underline, source in green;
-- quote suggestions: the same roles with dashed/dotted underlines.
+- entities: rectangles in the label's colour painted under the text, only for what is
+  on screen (text shaping untouched; 1,000 spans cost what the visible ones cost);
+- entity suggestions: paler rectangles with a dotted line, until accepted;
+- quotes: paragraph-layout formats (:mod:`annotator.ui.highlighter`): content underlined
+  in blue, cue red with a wavy underline, source green; suggested ones dashed/dotted.
 
 The selected span, quote or suggestion is framed in :meth:`paintEvent` (no rebuild
 on selection change), and for a selected quote the source→speaker link is drawn as
@@ -21,6 +21,7 @@ UTF-16 units, the store counts code points.
 from __future__ import annotations
 
 import html
+from bisect import bisect_left
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, QTimer
@@ -48,6 +49,7 @@ ARABIC_FAMILIES = ["Noto Naskh Arabic", "Noto Sans Arabic", "DejaVu Sans"]
 LATIN_FAMILIES = ["Noto Sans", "DejaVu Sans"]
 ROLE_COLORS = {"content": "#1e66f5", "cue": "#d20f39", "source": "#40a02b"}
 SELECTION_FRAME = "#303446"
+FALLBACK_COLOR = "#cccccc"
 BASE_POINT_SIZE = 15
 _fonts_loaded = False
 
@@ -86,6 +88,8 @@ class DocumentView(QPlainTextEdit):
         self._pressed_at: QPointF | None = None
         self._tokens_after_paint = False
         self._rest_after_paint = False
+        self._painted: list[tuple[int, int, str]] = []
+        self._entity_colors: dict[str, QColor] = {}
         self.setObjectName("documentView")
         self.setReadOnly(True)
         # setReadOnly drops keyboard selection: set the interaction flags afterwards.
@@ -120,6 +124,7 @@ class DocumentView(QPlainTextEdit):
         document = self.session.document
         text = document.text if document else ""
         self.offsets = OffsetMap(text)
+        self._entity_colors = {label.name: QColor(label.color) for label in self.session.corpus.labels.entities}
         # The marks are given before the text is set: the highlighter formats each paragraph
         # once, as setPlainText lays it out. Only the marks of the first screenful go in now;
         # the rest follow right after the first frame (only their paragraphs are formatted then).
@@ -165,24 +170,21 @@ class DocumentView(QPlainTextEdit):
     # -- highlights -----------------------------------------------------------------------------
 
     def rebuild_highlights(self) -> None:
-        """Re-read the session's annotations; only paragraphs whose marks changed are redrawn."""
+        """Re-read the session's annotations; only paragraphs whose quote marks changed are re-formatted."""
         self._rest_after_paint = False
         self.highlighter.set_marks(self._marks(), self.offsets)
+        self._entity_colors = {label.name: QColor(label.color) for label in self.session.corpus.labels.entities}
+        self.viewport().update()  # entities are painted
 
     def _marks(self) -> list[Mark]:
-        """Every highlight as (start, end, format key) in code points, in drawing order."""
+        """The quote highlights as (start, end, format key) in code points, in drawing order."""
         session = self.session
         if session.document is None:
             return []
         labels = session.corpus.labels
-        colors = {label.name: label.color for label in labels.entities}
         roles = {role.name: role.color for role in labels.quote_roles}
         role_color = {name: roles.get(name, default) for name, default in ROLE_COLORS.items()}
         marks: list[Mark] = []
-        for span in session.suggested_spans:
-            marks.append((span.start, span.end, ("entity-suggestion", colors.get(span.label, "#cccccc"))))
-        for span in session.spans:
-            marks.append((span.start, span.end, ("entity", colors.get(span.label, "#cccccc"))))
         for suggested, quotes in ((True, session.suggested_quotes), (False, session.quotes)):
             for quote in quotes:
                 for role, r in quote.parts():
@@ -190,8 +192,12 @@ class DocumentView(QPlainTextEdit):
         return marks
 
     def highlights(self) -> list[tuple[int, int, str]]:
-        """What is drawn: (start, end, kinds) in code points, e.g. (7, 13, "entity|content")."""
-        return highlight_segments(self.document(), self.offsets)
+        """What is drawn on screen now: (start, end, kinds) in code points, e.g. (7, 13, "entity").
+
+        Entities painted in the viewport, and the quote formats of the whole text.
+        """
+        self.viewport().repaint()
+        return sorted(self._painted + highlight_segments(self.document(), self.offsets))
 
     # -- geometry ---------------------------------------------------------------------------------
 
@@ -202,27 +208,104 @@ class DocumentView(QPlainTextEdit):
         block = self.document().findBlock(lo)
         offset = self.contentOffset()
         viewport_height = self.viewport().height()
-        while block.isValid() and block.position() <= hi:
+        while block.isValid() and block.position() < hi:
             if block.isVisible():
                 geometry = self.blockBoundingGeometry(block).translated(offset)
                 if geometry.top() > viewport_height:
                     break
                 layout = block.layout()
                 base = block.position()
-                for i in range(layout.lineCount()):
-                    line = layout.lineAt(i)
-                    a = max(lo, base + line.textStart())
-                    b = min(hi, base + line.textStart() + line.textLength())
-                    if a >= b:
-                        continue
-                    x1, _ = line.cursorToX(a - base)
-                    x2, _ = line.cursorToX(b - base)
-                    top = geometry.top() + line.y()
-                    rects.append(QRectF(min(x1, x2) + geometry.left(), top, abs(x2 - x1), line.height()))
+                a_rel = max(lo, base) - base
+                b_rel = min(hi, base + block.length() - 1) - base
+                if a_rel < b_rel and layout.lineCount():
+                    # only the lines the range is on (lineForTextPosition is a binary search)
+                    first = layout.lineForTextPosition(a_rel).lineNumber()
+                    last = layout.lineForTextPosition(b_rel - 1).lineNumber()
+                    for i in range(max(first, 0), (last if last >= 0 else layout.lineCount() - 1) + 1):
+                        line = layout.lineAt(i)
+                        a = max(a_rel, line.textStart())
+                        b = min(b_rel, line.textStart() + line.textLength())
+                        if a >= b:
+                            continue
+                        x1, _ = line.cursorToX(a)
+                        x2, _ = line.cursorToX(b)
+                        top = geometry.top() + line.y()
+                        rects.append(QRectF(min(x1, x2) + geometry.left(), top, abs(x2 - x1), line.height()))
             block = block.next()
         return rects
 
+    def _paint_entities(self) -> None:
+        """Entity backgrounds as rectangles under the text (only those on screen).
+
+        Painting them, rather than formatting the text, leaves text shaping untouched (Arabic
+        stays joined, even when a span starts inside a word) and costs nothing for the spans
+        that are off screen. Visible paragraphs are walked once; entities never overlap, so the
+        ones in a paragraph are a slice of the sorted list.
+        """
+        session = self.session
+        painted: list[tuple[int, int, str]] = []
+        self._painted = painted
+        if not (session.spans or session.suggested_spans):
+            return
+        colors = self._entity_colors
+        painter = QPainter(self.viewport())
+        painter.setPen(Qt.PenStyle.NoPen)
+        for span in session.suggested_spans:  # few, and they may overlap each other
+            rects = self.range_rects(span.start, span.end)
+            if rects:
+                color = QColor(colors.get(span.label, FALLBACK_COLOR))
+                pale = QColor(color)
+                pale.setAlpha(80)
+                for rect in rects:
+                    painter.fillRect(rect, pale)
+                    painter.setPen(QPen(color.darker(160), 1.5, Qt.PenStyle.DotLine))
+                    painter.drawLine(QPointF(rect.left(), rect.bottom() - 1), QPointF(rect.right(), rect.bottom() - 1))
+                    painter.setPen(Qt.PenStyle.NoPen)
+                painted.append((span.start, span.end, "entity-suggestion"))
+        spans = session.spans
+        starts = [s.start for s in spans]
+        to_u16 = self.offsets.to_utf16
+        offset = self.contentOffset()
+        viewport_height = self.viewport().height()
+        block = self.firstVisibleBlock()
+        while block.isValid() and spans:
+            geometry = self.blockBoundingGeometry(block).translated(offset)
+            if geometry.top() > viewport_height:
+                break
+            base = block.position()
+            limit = base + block.length() - 1
+            lo_cp, hi_cp = self.offsets.to_codepoint(base), self.offsets.to_codepoint(limit)
+            first = max(bisect_left(starts, lo_cp) - 1, 0)
+            last = bisect_left(starts, hi_cp)
+            layout = block.layout()
+            for span in spans[first:last]:
+                if span.end <= lo_cp or not layout.lineCount():
+                    continue
+                a_rel = max(to_u16(span.start), base) - base
+                b_rel = min(to_u16(span.end), limit) - base
+                if a_rel >= b_rel:
+                    continue
+                color = colors.get(span.label)
+                if color is None:
+                    color = QColor(FALLBACK_COLOR)
+                line_from = layout.lineForTextPosition(a_rel).lineNumber()
+                line_to = layout.lineForTextPosition(b_rel - 1).lineNumber()
+                for i in range(max(line_from, 0), max(line_to, line_from) + 1):
+                    line = layout.lineAt(i)
+                    a = max(a_rel, line.textStart())
+                    b = min(b_rel, line.textStart() + line.textLength())
+                    if a < b:
+                        x1, _ = line.cursorToX(a)
+                        x2, _ = line.cursorToX(b)
+                        painter.fillRect(QRectF(min(x1, x2) + geometry.left(), geometry.top() + line.y(),
+                                                abs(x2 - x1), line.height()), color)
+                if not painted or painted[-1][:2] != (span.start, span.end):
+                    painted.append((span.start, span.end, "entity"))
+            block = block.next()
+        painter.end()
+
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 (Qt override)
+        self._paint_entities()  # under the text: QPlainTextEdit paints no background of its own
         super().paintEvent(event)
         if self._rest_after_paint:
             self._rest_after_paint = False

@@ -1,17 +1,16 @@
-"""Span highlighting as paragraph-layout formats (a ``QSyntaxHighlighter``).
+"""Quote highlighting as paragraph-layout formats (a ``QSyntaxHighlighter``).
+
+Quote contents are underlined, cues and sources coloured; suggested ones dashed or dotted.
+(Entity backgrounds are painted by the view under the text, see
+:meth:`annotator.ui.document_view.DocumentView._paint_entities`.)
 
 Why not ``ExtraSelection`` s: each one needs two ``QTextCursor.setPosition`` calls that lay
 out the paragraph to compute a cursor x, ``setExtraSelections`` computes a rectangle for
 every old and new selection, and every paint walks every selection for every visible
-paragraph. With 1,000 spans on a 5,000-word article that made a document switch five
-times slower than the same article bare. Layout formats cost nothing per span at paint
-time, are applied lazily per paragraph, never touch the document's text or undo stack,
-and an edit re-formats only the paragraphs whose marks changed.
-
-Overlaps are merged per segment: entity and suggestion backgrounds first, quote
-underlines and cue/source colours over them, so all stay visible (quotes overlap
-entities freely). Background and underline do not change the font, so Arabic letters
-stay joined when a span starts inside a word.
+paragraph. Layout formats cost nothing per mark at paint time, never touch the document's
+text or undo stack, and an edit re-formats only the paragraphs whose marks changed.
+Overlapping parts are merged per segment so every role stays visible. Underline and colour
+do not change the font, so Arabic letters stay joined across a part's boundary.
 """
 
 from __future__ import annotations
@@ -38,44 +37,29 @@ def display_text(text: str) -> str:
 
 
 def char_format(key: tuple) -> QTextCharFormat:
-    """The format for one mark key: ("entity"|"entity-suggestion", colour) or (role, colour, suggested)."""
+    """The format for one mark key: (role, colour, suggested), role "content", "cue" or "source"."""
     fmt = QTextCharFormat()
-    kind, color = key[0], QColor(key[1])
-    if kind == "entity":
-        fmt.setBackground(color)
-        fmt.setForeground(QColor("#1b1b1b"))
-    elif kind == "entity-suggestion":
-        pale = QColor(color)
-        pale.setAlpha(80)
-        fmt.setBackground(pale)
-        fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.DotLine)
-        fmt.setUnderlineColor(color.darker(160))
-    else:  # quote roles
-        suggested = key[2]
-        fmt.setUnderlineColor(color)
-        if kind == "content":
-            fmt.setUnderlineStyle(
-                QTextCharFormat.UnderlineStyle.DashUnderline if suggested
-                else QTextCharFormat.UnderlineStyle.SingleUnderline
-            )
+    kind, color, suggested = key[0], QColor(key[1]), key[2]
+    fmt.setUnderlineColor(color)
+    if kind == "content":
+        fmt.setUnderlineStyle(
+            QTextCharFormat.UnderlineStyle.DashUnderline if suggested else QTextCharFormat.UnderlineStyle.SingleUnderline
+        )
+    else:  # cue, source
+        if kind == "cue" and not suggested:
+            fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.WaveUnderline)
         else:
-            if kind == "cue" and not suggested:
-                fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.WaveUnderline)
-            else:
-                fmt.setUnderlineStyle(
-                    QTextCharFormat.UnderlineStyle.DotLine if suggested
-                    else QTextCharFormat.UnderlineStyle.SingleUnderline
-                )
-            text_color = QColor(color)
-            if suggested:
-                text_color.setAlpha(170)  # paler until accepted
-            fmt.setForeground(text_color)
+            fmt.setUnderlineStyle(
+                QTextCharFormat.UnderlineStyle.DotLine if suggested else QTextCharFormat.UnderlineStyle.SingleUnderline
+            )
+        text_color = QColor(color)
+        if suggested:
+            text_color.setAlpha(170)  # paler until accepted
+        fmt.setForeground(text_color)
     return fmt
 
 
 def kind_name(key: tuple) -> str:
-    if key[0] in ("entity", "entity-suggestion"):
-        return key[0]
     return f"{key[0]}-suggestion" if key[2] else key[0]
 
 

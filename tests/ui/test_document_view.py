@@ -257,19 +257,25 @@ def test_every_key_of_the_keymap_does_something_without_error(make_host, seed_te
     assert host.session.corpus.events(annotator=WHO)  # something was stored along the way
 
 
-def test_a_long_article_gets_every_highlight_after_the_first_frame(qtbot, corpus):
+def test_a_long_article_gets_every_highlight(qtbot, corpus):
+    """Quote formats beyond the first screen follow the first frame; entities are painted where you look."""
     text = "\n\n".join(f"Paragraph {i}: Obama met Putin in Hangzhou." for i in range(2_000))
     [doc] = corpus.add_documents([DocumentRecord(text=text)]).new_ids
     last = text.rindex("Putin")
     corpus.add_span(doc, WHO, Span(0, 9, "MISC"))
     corpus.add_span(doc, WHO, Span(last, last + 5, "PER"))
+    corpus.add_quote(doc, WHO, Quote(contents=(Range(last - 10, last + 17),), type="indirect"))
     session = AnnotationSession(corpus, WHO)
     session.open_document(doc)
     host = Host(session)
     qtbot.addWidget(host)
     host.show()
-    qtbot.waitUntil(lambda: (last, last + 5, "entity") in host.view.highlights(), timeout=5_000)
+    qtbot.waitUntil(lambda: (last - 10, last + 17, "content") in host.view.highlights(), timeout=5_000)
     assert (0, 9, "entity") in host.view.highlights()
+    assert (last, last + 5, "entity") not in host.view.highlights()  # not on screen: not painted
+    host.view.verticalScrollBar().setValue(host.view.verticalScrollBar().maximum())
+    assert (last, last + 5, "entity") in host.view.highlights()
+    assert (0, 9, "entity") not in host.view.highlights()
 
 
 def test_shift_left_selects_forward_in_right_to_left_text(qtbot, make_host, seed_text):
