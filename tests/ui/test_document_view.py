@@ -305,3 +305,13 @@ def test_a_mouse_drag_over_an_arabic_word_labels_it(qtbot, make_host, seed_text)
     assert host.view.selected_range() is not None
     qtbot.keyClick(host.view, Qt.Key.Key_1)
     assert [x[:2] for x in spans_in_db(host)] == [("فلاديمير", "PER")]  # snapped to the whole word
+
+
+def test_windows_line_ends_keep_offsets_aligned(qtbot, make_host):
+    text = "Title line\r\n\r\nObama met Putin in Hangzhou.\r\nKerry spoke."
+    host = make_host(text)
+    start = text.index("Kerry")
+    host.view.select_text(start, start + 5)
+    qtbot.keyClick(host.view, Qt.Key.Key_1)
+    assert spans_in_db(host) == [("Kerry", "PER", start, start + 5, "manual")]
+    assert (start, start + 5, "entity") in host.view.highlights()
