@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import unicodedata
+from functools import lru_cache
 
 BOM = "\ufeff"
 
@@ -28,10 +29,6 @@ def strip_bom(text: str) -> str:
     return text[1:] if text.startswith(BOM) else text
 
 
-# How many strong letters decide a document's direction and language.
-SAMPLE_LETTERS = 400
-
-
 def first_strong_character(text: str) -> tuple[int, str] | None:
     """Index and bidi class ('L', 'R' or 'AL') of the first strong letter.
 
@@ -47,35 +44,54 @@ def first_strong_character(text: str) -> tuple[int, str] | None:
     return None
 
 
-def _script(ch: str) -> str | None:
-    name = unicodedata.name(ch, "")
-    for script in _SCRIPT_LANGUAGE:
-        if name.startswith(script):
-            return script
-    return None
+# Letters of each script as code-point ranges.
+_SCRIPT_RANGES = {
+    "ARABIC": [(0x0620, 0x064A), (0x066E, 0x06D3), (0x06FA, 0x06FF), (0x0750, 0x077F), (0x08A0, 0x08FF),
+               (0xFB50, 0xFDFF), (0xFE70, 0xFEFC)],
+    "HEBREW": [(0x05D0, 0x05F2), (0xFB1D, 0xFB4F)],
+    "CYRILLIC": [(0x0400, 0x04FF)],
+    "GREEK": [(0x0370, 0x03FF)],
+    "DEVANAGARI": [(0x0900, 0x097F)],
+    "CJK": [(0x4E00, 0x9FFF), (0x3400, 0x4DBF)],
+    "HIRAGANA": [(0x3040, 0x309F)],
+    "KATAKANA": [(0x30A0, 0x30FF)],
+    "HANGUL": [(0xAC00, 0xD7AF), (0x1100, 0x11FF)],
+    "THAI": [(0x0E00, 0x0E7F)],
+    "LATIN": [(0x41, 0x5A), (0x61, 0x7A), (0xC0, 0x24F), (0x1E00, 0x1EFF)],
+}
+# How much of the text is looked at (the start of an article says what it is).
+SAMPLE_CHARACTERS = 400
+
+
+@lru_cache(maxsize=1)
+def _script_table() -> tuple[dict[int, str], dict[str, str]]:
+    """A ``str.translate`` table turning every letter into its script's marker character.
+
+    Markers are private-use characters; private-use characters in the text itself are
+    first mapped away so they can never be counted as letters.
+    """
+    table: dict[int, str | None] = {cp: None for cp in range(0xE000, 0xE000 + len(_SCRIPT_RANGES))}
+    markers = {}
+    for i, (script, ranges) in enumerate(_SCRIPT_RANGES.items()):
+        marker = chr(0xE000 + i)
+        markers[script] = marker
+        for low, high in ranges:
+            table.update(dict.fromkeys(range(low, high + 1), marker))
+    return table, markers
 
 
 def _dominant_script(text: str) -> str | None:
-    """The script of most of the first ``SAMPLE_LETTERS`` letters of ``text``.
+    """The script of most letters in the first ``SAMPLE_CHARACTERS`` of ``text``.
 
     News scraped from the web often starts with a few Latin words ("Next Previous",
     a photo credit) before an Arabic article: the majority, not the first letter,
-    says what the document is. Ties go to the script seen first.
+    says what the document is. Ties go to the script listed first.
     """
-    counts: dict[str, int] = {}
-    seen = 0
-    for ch in text:
-        if not ch.isalpha():
-            continue
-        script = _script(ch)
-        if script:
-            counts[script] = counts.get(script, 0) + 1
-        seen += 1
-        if seen >= SAMPLE_LETTERS:
-            break
-    if not counts:
-        return None
-    return max(counts, key=lambda k: counts[k])  # dicts keep first-seen order for ties
+    table, markers = _script_table()
+    sample = text[:SAMPLE_CHARACTERS].translate(table)
+    counts = {script: sample.count(marker) for script, marker in markers.items()}
+    best = max(counts, key=lambda k: counts[k])
+    return best if counts[best] else None
 
 
 def detect_direction(text: str) -> str:
