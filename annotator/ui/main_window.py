@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt, QThreadPool, QTimer
 from PySide6.QtGui import QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QInputDialog,
@@ -24,12 +24,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from annotator.store import Corpus
+from annotator.store import Corpus, CorpusError, locks
 from annotator.ui.actions import AnnotationActions
 from annotator.ui.document_list import DocumentListWidget
 from annotator.ui.document_view import DocumentView
 from annotator.ui.help_overlay import HelpOverlay
 from annotator.ui.label_bar import LabelBar
+from annotator.ui.search_index_job import SearchIndexJob
 from annotator.ui.session import AnnotationSession, Message
 from annotator.ui.side_panel import SidePanel
 from annotator.ui.suggest_worker import SuggestionJob, load_runner, suggestion_pool
@@ -61,6 +62,13 @@ class MainWindow(QMainWindow):
         self._jobs: set[SuggestionJob] = set()
         self._suggested: set[int] = set()
         self._closed = False
+        # Who has which article open: a second window or process on the same article and
+        # annotator is told (see annotator.store.locks); the lock never blocks an edit.
+        self._lock_holder = locks.holder_id(f"window-{id(self):x}")
+        self._locked_doc: int | None = None
+        self._lock_timer = QTimer(self)
+        self._lock_timer.setInterval(int(locks.HEARTBEAT_EVERY * 1000))
+        self._lock_timer.timeout.connect(self._heartbeat)
         self.setObjectName("mainWindow")
         self.resize(1400, 860)
 
@@ -101,6 +109,7 @@ class MainWindow(QMainWindow):
         self.progress_label = self._status_label("statusProgress")
         self.save_label = self._status_label("statusSaved")
         self.suggester_label = self._status_label("statusSuggesters")
+        self.index_label = self._status_label("statusSearchIndex")
         self.annotator_label.setText(f"annotator: {annotator}")
         self.annotator_label.setToolTip("Every edit is stored under this annotator name")
         self.save_label.setText("saved")
@@ -124,6 +133,9 @@ class MainWindow(QMainWindow):
         if self.session.document is None:
             self.show_message(Message("This corpus has no articles yet: import some with `annotator import`."))
         self.view.setFocus(Qt.FocusReason.OtherFocusReason)
+        self._index_job: SearchIndexJob | None = None
+        if self.corpus.search_index_pending():
+            self._start_search_indexing()
 
     # -- construction helpers --------------------------------------------------------------------
 
@@ -142,6 +154,10 @@ class MainWindow(QMainWindow):
         file_menu = bar.addMenu("&File")
         file_menu.addAction(f"Corpus: {self.corpus_path.name}").setEnabled(False)
         file_menu.addSeparator()
+        review_menu = bar.addMenu("&Review")
+        review_action = review_menu.addAction("Review a colleague's labels…")
+        review_action.setObjectName("action_review")
+        review_action.triggered.connect(self.start_review)
         quit_action = file_menu.addAction("&Quit")
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
@@ -165,6 +181,7 @@ class MainWindow(QMainWindow):
             document = self.session.document
             title = (document.title or f"Article {document.id}") if document else ""
             self.setWindowTitle(f"{title} — {self.corpus_path.name} — annotator")
+            self._lock_document(document.id if document else None)
             if document is not None:
                 self.document_list.select_document(document.id)
                 self._suggest_for(document.id)
@@ -204,7 +221,57 @@ class MainWindow(QMainWindow):
         self.message_label.setStyleSheet(f"color: {MESSAGE_COLORS.get(message.level, 'palette(text)')};")
         self._message_timer.start(MESSAGE_MS)
 
+    # -- who else has this article open ----------------------------------------------------------
+
+    def _lock_document(self, doc_id: int | None) -> None:
+        annotator = self.session.annotator
+        try:
+            if self._locked_doc is not None and self._locked_doc != doc_id:
+                locks.release(self.corpus, self._locked_doc, annotator, holder=self._lock_holder)
+            self._locked_doc = doc_id
+            if doc_id is None:
+                self._lock_timer.stop()
+                return
+            other = locks.acquire(self.corpus, doc_id, annotator, holder=self._lock_holder)
+        except (CorpusError, KeyError):
+            return  # the lock is advice; the edits themselves report their own problems
+        self._lock_timer.start()
+        if other is not None:
+            self.show_message(Message(
+                f"This article is also open for {annotator} in another window ({other.holder}, since "
+                f"{other.acquired_at[:19].replace('T', ' ')}). Every edit is saved, but you may change each "
+                "other's labels: close one of them.",
+                "warning",
+            ))
+
+    def _heartbeat(self) -> None:
+        if self._locked_doc is not None:
+            try:
+                locks.heartbeat(self.corpus, self._locked_doc, self.session.annotator, holder=self._lock_holder)
+            except (CorpusError, KeyError):
+                pass
+
+    # -- search index ------------------------------------------------------------------------------
+
+    def _start_search_indexing(self) -> None:
+        job = SearchIndexJob(self.corpus_path)
+        label = self.index_label
+        label.setToolTip("Articles imported since the last search are added to the full-text search index")
+        job.signals.progress.connect(
+            lambda done, total: None if self._closed else label.setText(f"indexing for search {done}/{total}")
+        )
+        job.signals.finished.connect(lambda n: None if self._closed else label.setText(f"search index: +{n}"))
+        job.signals.failed.connect(lambda error: None if self._closed else label.setText(f"search index: {error}"))
+        self._index_job = job
+        QThreadPool.globalInstance().start(job)
+
     # -- window-level actions ------------------------------------------------------------------
+
+    def start_review(self) -> None:
+        """Review → choose annotators A and B and the reviewer, then open the review window."""
+        from annotator.ui.review_start import open_review
+
+        open_review(self, self.corpus_path)
 
     def show_help(self) -> None:
         if self._help is None:
@@ -284,10 +351,14 @@ class MainWindow(QMainWindow):
         self._closed = True
         self._list_timer.stop()
         self._message_timer.stop()
+        self._lock_timer.stop()
+        self._lock_document(None)
         self.session.close()
         for job in list(self._jobs):
             job.cancelled = True
         self._pool.clear()
         self._pool.waitForDone(10_000)
+        if self._index_job is not None:
+            QThreadPool.globalInstance().waitForDone(10_000)
         super().closeEvent(event)
         self.corpus.close()
