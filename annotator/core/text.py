@@ -113,6 +113,14 @@ def detect_language(text: str, default: str = "en") -> str:
     return _SCRIPT_LANGUAGE[script] if script else default
 
 
+def detect_language_and_direction(text: str, default: str = "en") -> tuple[str, str]:
+    """``(detect_language(text), detect_direction(text))`` looking at the text once."""
+    script = _dominant_script(text)
+    if script is None:
+        return default, detect_direction(text)
+    return _SCRIPT_LANGUAGE[script], "rtl" if script in ("ARABIC", "HEBREW") else "ltr"
+
+
 def content_hash(text: str) -> str:
     """Stable identity of a document's text (used for de-duplication and matching)."""
     return hashlib.sha256(text.encode("utf-8")).hexdigest()

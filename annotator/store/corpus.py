@@ -35,7 +35,7 @@ from annotator.core.spans import (
     check_range,
     find_entity_overlap,
 )
-from annotator.core.text import content_hash, detect_direction, detect_language, strip_bom
+from annotator.core.text import content_hash, detect_language_and_direction, strip_bom
 from annotator.store.errors import AnnotationError, CorpusError, OverlapError, StaleEditError, UnknownLabelError
 from annotator.store.schema import SCHEMA_VERSION, SEARCH_INDEXED_UPTO, current_version, is_annotator_corpus, migrate
 
@@ -449,6 +449,10 @@ class Corpus:
                     raise AnnotationError(f"{record.location or 'document'}: the text is empty")
                 _check_unicode(text, record.location or "document")
                 digest = content_hash(text)
+                language, direction = record.language, record.direction
+                if not (language and direction):
+                    detected = detect_language_and_direction(text)
+                    language, direction = language or detected[0], direction or detected[1]
                 cur = conn.execute(
                     "INSERT OR IGNORE INTO documents(title, text, source, language, direction, meta, "
                     "content_hash, length, imported_from, imported_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -456,8 +460,8 @@ class Corpus:
                         record.title,
                         text,
                         record.source,
-                        record.language or detect_language(text),
-                        record.direction or detect_direction(text),
+                        language,
+                        direction,
                         json.dumps(record.meta, ensure_ascii=False),
                         digest,
                         len(text),

@@ -30,3 +30,10 @@ def test_text_without_letters_falls_back():
 def test_bom_is_the_only_change_and_hash_is_stable():
     assert strip_bom("\ufeffabc") == "abc" and strip_bom("abc\ufeff") == "abc\ufeff"
     assert content_hash("نص") == content_hash("نص") != content_hash("نص ")
+
+
+def test_language_and_direction_together_agree_with_each_alone():
+    from annotator.core.text import detect_language_and_direction
+
+    for text in ("وقال بوتين", "Obama said", "Next Previous\nاتفق الرئيس باراك أوباما ونظيره", "2024", "שלום עולם"):
+        assert detect_language_and_direction(text) == (detect_language(text), detect_direction(text))
