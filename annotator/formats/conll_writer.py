@@ -18,7 +18,8 @@ from spacy.tokens import Doc
 
 from annotator.formats.alignment import MisalignedSpan
 from annotator.formats.selection import ExportDocument
-from annotator.formats.spacy_writer import ExportError, entity_doc
+from annotator.formats.spacy_writer import entity_doc
+from annotator.formats.text_export import write_text_export
 
 DOCSTART = "-DOCSTART- -X- -X- O"
 _WHITESPACE = re.compile(r"\s")
@@ -44,30 +45,12 @@ def write_conll(
 ) -> tuple[int, list[MisalignedSpan]]:
     """Write the documents' entities as BIO; returns (documents written, misaligned spans).
 
-    With ``strict``, a misaligned span raises :class:`ExportError` and no file is written.
+    With ``strict``, a misaligned span raises :class:`~annotator.formats.spacy_writer.ExportError` and no file is written.
     """
-    misaligned: list[MisalignedSpan] = []
-    count = 0
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(target.name + ".part")
-    try:
-        with tmp.open("w", encoding="utf-8") as out:
-            for document in documents:
-                doc, report = entity_doc(document, policy)
-                misaligned.extend(report)
-                out.write(DOCSTART + "\n\n")
-                body = bio_lines(doc)
-                if body:
-                    out.write("\n".join(body) + "\n\n")
-                count += 1
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    if strict and misaligned:
-        tmp.unlink(missing_ok=True)
-        raise ExportError(
-            f"{len(misaligned)} spans do not align with tokens; nothing was written (--strict)", misaligned
-        )
-    tmp.replace(target)
-    return count, misaligned
+
+    def render(document: ExportDocument) -> tuple[str, list[MisalignedSpan]]:
+        doc, report = entity_doc(document, policy)
+        body = bio_lines(doc)
+        return DOCSTART + "\n\n" + ("\n".join(body) + "\n\n" if body else ""), report
+
+    return write_text_export(documents, path, render, strict=strict)

@@ -27,7 +27,7 @@ from pathlib import Path
 from annotator.core.tokenizer import make_nlp
 from annotator.formats.alignment import Aligner, MisalignedSpan
 from annotator.formats.selection import ExportDocument
-from annotator.formats.spacy_writer import ExportError
+from annotator.formats.text_export import write_text_export
 
 
 def _hash32(value: str) -> int:
@@ -94,27 +94,11 @@ def write_jsonl(
 ) -> tuple[int, list[MisalignedSpan]]:
     """Write one record per document; returns (documents written, misaligned spans).
 
-    With ``strict``, a misaligned span raises :class:`ExportError` and no file is written.
+    With ``strict``, a misaligned span raises :class:`~annotator.formats.spacy_writer.ExportError` and no file is written.
     """
-    misaligned: list[MisalignedSpan] = []
-    count = 0
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(target.name + ".part")
-    try:
-        with tmp.open("w", encoding="utf-8") as out:
-            for document in documents:
-                record, report = document_record(document)
-                misaligned.extend(report)
-                out.write(json.dumps(record, ensure_ascii=False) + "\n")
-                count += 1
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    if strict and misaligned:
-        tmp.unlink(missing_ok=True)
-        raise ExportError(
-            f"{len(misaligned)} spans do not align with tokens; nothing was written (--strict)", misaligned
-        )
-    tmp.replace(target)
-    return count, misaligned
+
+    def render(document: ExportDocument) -> tuple[str, list[MisalignedSpan]]:
+        record, report = document_record(document)
+        return json.dumps(record, ensure_ascii=False) + "\n", report
+
+    return write_text_export(documents, path, render, strict=strict)

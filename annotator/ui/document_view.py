@@ -43,6 +43,7 @@ from annotator.core.offsets import OffsetMap
 from annotator.core.spans import Quote, Range, Span
 from annotator.ui.highlighter import Mark, SpanHighlighter, display_text, highlight_segments
 from annotator.ui.session import AnnotationSession
+from annotator.ui.text_direction import apply_text_direction
 
 FONTS_DIR = Path(__file__).resolve().parent.parent.parent / "resources" / "fonts"
 ARABIC_FAMILIES = ["Noto Naskh Arabic", "Noto Sans Arabic", "DejaVu Sans"]
@@ -147,14 +148,7 @@ class DocumentView(QPlainTextEdit):
     def set_direction(self, direction: str) -> None:
         """Right-to-left: text direction AND right alignment AND widget layout direction."""
         self.direction = direction
-        rtl = direction == "rtl"
-        option = self.document().defaultTextOption()
-        option.setTextDirection(Qt.LayoutDirection.RightToLeft if rtl else Qt.LayoutDirection.LeftToRight)
-        option.setAlignment(
-            (Qt.AlignmentFlag.AlignRight if rtl else Qt.AlignmentFlag.AlignLeft) | Qt.AlignmentFlag.AlignAbsolute
-        )
-        self.document().setDefaultTextOption(option)
-        self.setLayoutDirection(Qt.LayoutDirection.RightToLeft if rtl else Qt.LayoutDirection.LeftToRight)
+        apply_text_direction(self, direction)
         self.setFont(text_font(direction, BASE_POINT_SIZE + self.zoom))
 
     # -- zoom -----------------------------------------------------------------------------------

@@ -17,6 +17,7 @@ from annotator.core.offsets import OffsetMap
 from annotator.core.spans import Quote, Span
 from annotator.review.adjudication import ReviewItem
 from annotator.ui.document_view import BASE_POINT_SIZE, text_font
+from annotator.ui.text_direction import apply_text_direction
 
 # Status -> background colour. Distinct hues, readable behind black Arabic text.
 STATUS_COLORS = {
@@ -73,14 +74,7 @@ class ReviewTextView(QPlainTextEdit):
     def set_direction(self, direction: str) -> None:
         """Right-to-left: text direction AND right alignment AND widget layout direction."""
         self.direction = direction
-        rtl = direction == "rtl"
-        option = self.document().defaultTextOption()
-        option.setTextDirection(Qt.LayoutDirection.RightToLeft if rtl else Qt.LayoutDirection.LeftToRight)
-        option.setAlignment(
-            (Qt.AlignmentFlag.AlignRight if rtl else Qt.AlignmentFlag.AlignLeft) | Qt.AlignmentFlag.AlignAbsolute
-        )
-        self.document().setDefaultTextOption(option)
-        self.setLayoutDirection(Qt.LayoutDirection.RightToLeft if rtl else Qt.LayoutDirection.LeftToRight)
+        apply_text_direction(self, direction)
         self.setFont(text_font(direction, BASE_POINT_SIZE - 1))
 
     def show_items(self, items: list[ReviewItem], current: ReviewItem | None) -> None:
