@@ -15,6 +15,7 @@ import pytest
 
 from annotator.core.spans import DocumentRecord
 from annotator.store import Corpus
+from annotator.ui.session import AnnotationSession
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
@@ -68,13 +69,12 @@ def test_two_processes_editing_the_same_annotation_set(tmp_path: Path):
 
 def test_two_windows_with_the_same_annotator_on_the_same_article(corpus: Corpus):
     """Window B deletes a span; window A, still showing it, relabels it: A is told, nothing is stored."""
-    session_module = pytest.importorskip("annotator.ui.session")
     text = "Barack Obama met Vladimir Putin in Moscow."
     [doc] = corpus.add_documents([DocumentRecord(text=text)]).new_ids
     other = Corpus(corpus.path)
     try:
-        window_a = session_module.AnnotationSession(corpus, "amira")
-        window_b = session_module.AnnotationSession(other, "amira")
+        window_a = AnnotationSession(corpus, "amira")
+        window_b = AnnotationSession(other, "amira")
         window_a.open_document(doc)
         span = window_a.label_range(0, 12, "PER")
         assert span is not None

@@ -77,7 +77,6 @@ def test_reported_edits_survive_sigkill(tmp_path: Path):
 @pytest.mark.slow
 def test_what_the_window_showed_survives_sigkill(tmp_path: Path):
     """The real annotation window (offscreen), driven through its session, killed mid-work."""
-    pytest.importorskip("annotator.ui.main_window")
     db = tmp_path / "corpus.db"
     crash_harness.seed_corpus(db)
     command = [sys.executable, str(HERE / "window_worker.py"), str(db), "--annotator", "amira", "--seed", "11"]

@@ -30,6 +30,7 @@ import pytest
 from annotator.core.spans import DocumentRecord, Quote, Range, Span
 from annotator.store import AnnotationError, Corpus, CorpusError
 from annotator.store.errors import StaleEditError
+from annotator.ui.session import AnnotationSession
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from faultfs import tiny_filesystem  # noqa: E402
@@ -303,9 +304,8 @@ def test_an_edit_of_something_another_window_deleted_is_refused_clearly(closed_c
 
 def test_the_window_says_an_edit_was_not_saved_when_the_disk_is_full(corpus: Corpus):
     """Through the session the window uses: an error message naming the file, nothing stored, then recovery."""
-    session_module = pytest.importorskip("annotator.ui.session")
     [doc] = corpus.add_documents([DocumentRecord(text=TEXT)]).new_ids
-    session = session_module.AnnotationSession(corpus, "amira")
+    session = AnnotationSession(corpus, "amira")
     session.open_document(doc)
     pages = corpus.conn.execute("PRAGMA page_count").fetchone()[0]
     corpus.conn.execute(f"PRAGMA max_page_count = {pages + 1}")
