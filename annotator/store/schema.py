@@ -173,6 +173,8 @@ LIST_INDEXES = {
     "spans_by_annotator_label": (
         "CREATE INDEX IF NOT EXISTS spans_by_annotator_label ON spans(annotator_id, label, document_id)"
     ),
+    # The window rebuilds an annotator's undo history from their latest events.
+    "events_by_annotator": "CREATE INDEX IF NOT EXISTS events_by_annotator ON events(annotator, id)",
 }
 
 # Key in corpus_info: every document with an id up to this value is in the search index.

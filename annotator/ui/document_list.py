@@ -495,6 +495,8 @@ class DocumentListWidget(QWidget):
         return [self.model.data(self.model.index(r, 0)) for r in range(first, last + 1)]
 
     def close_corpus(self) -> None:
+        """Stop reading the corpus (a pending search never fires on a closed connection)."""
+        self._search_timer.stop()
         if self._owns_corpus:
             self.corpus.close()
             self._owns_corpus = False

@@ -108,10 +108,15 @@ def new_group() -> str:
     return uuid.uuid4().hex
 
 
+# How far back undo reaches after a restart: a long day of annotation (8 h at ~10 edits a
+# minute) writes under 5,000 events; replaying them takes ~30 ms, where 50,000 took ~0.3 s.
+MAX_EVENTS = 5_000
+
+
 class History:
     """The undo and redo stacks of one annotator over one corpus (all documents)."""
 
-    def __init__(self, corpus: Corpus, annotator: str, *, max_events: int = 50_000) -> None:
+    def __init__(self, corpus: Corpus, annotator: str, *, max_events: int = MAX_EVENTS) -> None:
         self.corpus = corpus
         self.annotator = annotator
         self.max_events = max_events

@@ -353,6 +353,7 @@ class MainWindow(QMainWindow):
         self._message_timer.stop()
         self._lock_timer.stop()
         self._lock_document(None)
+        self.document_list.close_corpus()
         self.session.close()
         for job in list(self._jobs):
             job.cancelled = True
