@@ -35,25 +35,29 @@ def _hash32(value: str) -> int:
     return int.from_bytes(hashlib.sha256(value.encode("utf-8")).digest()[:4], "big", signed=True)
 
 
-def document_record(document: ExportDocument) -> tuple[dict, list[MisalignedSpan]]:
-    """The JSONL record of one document, and its misaligned spans."""
-    doc = make_nlp(document.language).make_doc(document.text)
-    aligner = Aligner(doc, document.id, document.title, "expand")
-    tokens = [
-        {"text": t.text, "start": t.idx, "end": t.idx + len(t.text), "id": t.i, "ws": bool(t.whitespace_)}
-        for t in doc
-    ]
+def document_record(document: ExportDocument, with_tokens: bool = True) -> tuple[dict, list[MisalignedSpan]]:
+    """The JSONL record of one document, and its misaligned spans.
+
+    ``with_tokens=False`` leaves out ``tokens`` and the spans' token indices: no
+    tokenizer runs (tokenizing is most of the export's time), so nothing is checked
+    for alignment either. The record still imports back unchanged.
+    """
+    aligner = None
+    if with_tokens:
+        doc = make_nlp(document.language).make_doc(document.text)
+        aligner = Aligner(doc, document.id, document.title, "expand")
     spans = []
     for span in document.spans:
         item: dict = {"start": span.start, "end": span.end, "label": span.label}
-        found = aligner.token_range(span.start, span.end, "entity", span.label)
+        found = aligner.token_range(span.start, span.end, "entity", span.label) if aligner else None
         if found is not None:
             item["token_start"], item["token_end"] = found[0], found[1] - 1
         spans.append(item)
     quotes = []
     for quote in document.quotes:
         for role, part in quote.parts():
-            aligner.token_range(part.start, part.end, f"quote {role}", quote.type if role == "content" else role)
+            if aligner:
+                aligner.token_range(part.start, part.end, f"quote {role}", quote.type if role == "content" else role)
         quotes.append(
             {
                 "type": quote.type,
@@ -82,15 +86,20 @@ def document_record(document: ExportDocument) -> tuple[dict, list[MisalignedSpan
         "_task_hash": _hash32(task_key),
         "answer": "accept",
         "annotator": document.annotator,
-        "tokens": tokens,
         "spans": spans,
         "quotes": quotes,
     }
+    if aligner is None:
+        return record, []
+    record["tokens"] = [
+        {"text": t.text, "start": t.idx, "end": t.idx + len(t.text), "id": t.i, "ws": bool(t.whitespace_)}
+        for t in aligner.doc
+    ]
     return record, aligner.report
 
 
 def write_jsonl(
-    documents: Iterable[ExportDocument], path: str | Path, *, strict: bool = False
+    documents: Iterable[ExportDocument], path: str | Path, *, strict: bool = False, with_tokens: bool = True
 ) -> tuple[int, list[MisalignedSpan]]:
     """Write one record per document; returns (documents written, misaligned spans).
 
@@ -98,7 +107,7 @@ def write_jsonl(
     """
 
     def render(document: ExportDocument) -> tuple[str, list[MisalignedSpan]]:
-        record, report = document_record(document)
+        record, report = document_record(document, with_tokens)
         return json.dumps(record, ensure_ascii=False) + "\n", report
 
     return write_text_export(documents, path, render, strict=strict)

@@ -63,3 +63,13 @@ def test_export_jsonl_and_conll(article_corpus, corpus_path, tmp_path):
 def test_bad_label_map_is_a_usage_error(article_corpus, corpus_path, tmp_path):
     result = run("export", "spacy", str(tmp_path / "out"), "--db", str(corpus_path), "--map", "GPE")
     assert result.exit_code == 2 and "FROM=TO" in result.output
+
+
+def test_export_jsonl_without_tokens_says_spans_were_not_checked(article_corpus, corpus_path, tmp_path):
+    result = run("export", "jsonl", str(tmp_path / "a.jsonl"), "--db", str(corpus_path), "--no-tokens")
+    assert result.exit_code == 0, result.output
+    assert "not checked against tokens" in result.output
+    record = json.loads((tmp_path / "a.jsonl").read_text(encoding="utf-8"))
+    assert "tokens" not in record and record["spans"]
+    result = run("export", "jsonl", str(tmp_path / "b.jsonl"), "--db", str(corpus_path), "--no-tokens", "--strict")
+    assert result.exit_code == 2 and "--no-tokens" in result.output and not (tmp_path / "b.jsonl").exists()

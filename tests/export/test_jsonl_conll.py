@@ -68,6 +68,22 @@ def test_jsonl_round_trip_gives_the_same_spans_quotes_and_status(corpus, tmp_pat
             assert copy.status(twin.id, "amira")[0] == "done"
 
 
+@pytest.mark.parametrize("with_tokens", [True, False], ids=["tokens", "no-tokens"])
+def test_jsonl_without_tokens_still_round_trips(corpus, tmp_path, with_tokens):
+    ids = annotate_seed(corpus)
+    out = tmp_path / "seed.jsonl"
+    write_jsonl(documents(corpus), out, with_tokens=with_tokens)
+    records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert all(("tokens" in r) == with_tokens for r in records)
+    assert all(("token_start" in s) == with_tokens for r in records for s in r["spans"])
+    with Corpus.open(tmp_path / "copy.db") as copy:
+        assert import_paths(copy, [out]).errors == []
+        for doc_id in ids:
+            twin = copy.document_by_hash(corpus.document(doc_id).content_hash)
+            assert [s.key for s in copy.spans(twin.id, "amira")] == [s.key for s in corpus.spans(doc_id, "amira")]
+            assert [q.key for q in copy.quotes(twin.id, "amira")] == [q.key for q in corpus.quotes(doc_id, "amira")]
+
+
 def test_jsonl_strict_writes_nothing(article_corpus, tmp_path):
     out = tmp_path / "out.jsonl"
     with pytest.raises(ExportError):
