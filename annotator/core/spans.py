@@ -135,3 +135,58 @@ class DocumentRecord:
     # Pre-annotations the file carries (e.g. Label Studio predictions), each with its
     # ``suggester`` set: stored as suggestions, never as anyone's labels.
     suggestions: list[Span] = field(default_factory=list)
+
+
+# -- JSON forms (the event log, undo history and fixtures use them) ----------------------------
+
+
+def span_to_dict(span: Span) -> dict:
+    return {
+        "id": span.id,
+        "start": span.start,
+        "end": span.end,
+        "label": span.label,
+        "origin": span.origin,
+        "suggester": span.suggester,
+        "score": span.score,
+    }
+
+
+def span_from_dict(d: dict) -> Span:
+    return Span(
+        start=d["start"],
+        end=d["end"],
+        label=d["label"],
+        origin=d.get("origin", "manual"),
+        suggester=d.get("suggester"),
+        score=d.get("score"),
+        id=d.get("id"),
+    )
+
+
+def quote_to_dict(quote: Quote) -> dict:
+    return {
+        "id": quote.id,
+        "type": quote.type,
+        "contents": [[r.start, r.end] for r in quote.contents],
+        "cue": [quote.cue.start, quote.cue.end] if quote.cue else None,
+        "sources": [[r.start, r.end] for r in quote.sources],
+        "entity": [quote.entity.start, quote.entity.end] if quote.entity else None,
+        "origin": quote.origin,
+        "suggester": quote.suggester,
+        "score": quote.score,
+    }
+
+
+def quote_from_dict(d: dict) -> Quote:
+    return Quote(
+        contents=tuple(Range(s, e) for s, e in d["contents"]),
+        cue=Range(*d["cue"]) if d.get("cue") else None,
+        sources=tuple(Range(s, e) for s, e in d.get("sources") or []),
+        entity=Range(*d["entity"]) if d.get("entity") else None,
+        type=d.get("type", "direct"),
+        origin=d.get("origin", "manual"),
+        suggester=d.get("suggester"),
+        score=d.get("score"),
+        id=d.get("id"),
+    )

@@ -16,7 +16,6 @@ import json
 import os
 import sqlite3
 import threading
-import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -34,8 +33,14 @@ from annotator.core.spans import (
     Span,
     check_range,
     find_entity_overlap,
+    quote_from_dict,
+    quote_to_dict,
+    span_to_dict,
 )
 from annotator.core.text import content_hash, detect_language_and_direction, strip_bom
+from annotator.store.connection import check_unicode as _check_unicode
+from annotator.store.connection import enable_wal as _enable_wal
+from annotator.store.connection import storage_problem as _storage_problem
 from annotator.store.errors import AnnotationError, CorpusError, OverlapError, StaleEditError, UnknownLabelError
 from annotator.store.schema import SCHEMA_VERSION, SEARCH_INDEXED_UPTO, current_version, is_annotator_corpus, migrate
 
@@ -45,53 +50,6 @@ STATUSES = ("new", "in_progress", "done", "skipped")
 
 def now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="milliseconds")
-
-
-def _check_unicode(text: str, where: str) -> None:
-    """Refuse text SQLite cannot store as UTF-8 (an unpaired surrogate, e.g. from a JSON "\\ud800" escape)."""
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError as exc:
-        raise AnnotationError(
-            f"{where}: the text holds an unpaired surrogate U+{ord(text[exc.start]):04X} at character {exc.start}, "
-            "which is not valid Unicode"
-        ) from None
-
-
-def _enable_wal(conn: sqlite3.Connection, patience: float = 10.0) -> None:
-    """Switch to WAL. SQLite answers "locked" at once (no busy wait) while another connection
-    writes to a rollback-journal file; wait for it, then go on in the file's current mode,
-    which is just as safe, only less concurrent, until the next open."""
-    deadline = time.monotonic() + patience
-    while True:
-        try:
-            conn.execute("PRAGMA journal_mode = WAL")
-            return
-        except sqlite3.OperationalError as exc:
-            if "locked" not in str(exc):
-                raise
-            if time.monotonic() > deadline:
-                return
-            time.sleep(0.05)
-
-
-def _storage_problem(exc: BaseException) -> str | None:
-    """A user-facing reason when ``exc`` means the file cannot be written, else None."""
-    if not isinstance(exc, sqlite3.DatabaseError) or isinstance(exc, sqlite3.IntegrityError):
-        return None
-    name = getattr(exc, "sqlite_errorname", "") or ""
-    text = str(exc).lower()
-    if name == "SQLITE_FULL" or "disk is full" in text:
-        return "the disk is full (or the corpus reached its size limit)"
-    if name.startswith("SQLITE_READONLY") or "readonly database" in text:
-        return "the corpus file is read-only"
-    if name.startswith("SQLITE_IOERR") or "disk i/o error" in text:
-        return "the disk reported an input/output error"
-    if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")) or "database is locked" in text:
-        return "another program kept the corpus locked for too long"
-    if name in ("SQLITE_CORRUPT", "SQLITE_NOTADB") or "malformed" in text:
-        return "the corpus file is damaged (run `annotator check`, then restore a backup)"
-    return None
 
 
 @dataclass(frozen=True)
@@ -125,58 +83,6 @@ def _span_from_row(row) -> Span:
         suggester=row["suggester"],
         score=row["score"],
         id=row["id"],
-    )
-
-
-def span_to_dict(span: Span) -> dict:
-    return {
-        "id": span.id,
-        "start": span.start,
-        "end": span.end,
-        "label": span.label,
-        "origin": span.origin,
-        "suggester": span.suggester,
-        "score": span.score,
-    }
-
-
-def span_from_dict(d: dict) -> Span:
-    return Span(
-        start=d["start"],
-        end=d["end"],
-        label=d["label"],
-        origin=d.get("origin", "manual"),
-        suggester=d.get("suggester"),
-        score=d.get("score"),
-        id=d.get("id"),
-    )
-
-
-def quote_to_dict(quote: Quote) -> dict:
-    return {
-        "id": quote.id,
-        "type": quote.type,
-        "contents": [[r.start, r.end] for r in quote.contents],
-        "cue": [quote.cue.start, quote.cue.end] if quote.cue else None,
-        "sources": [[r.start, r.end] for r in quote.sources],
-        "entity": [quote.entity.start, quote.entity.end] if quote.entity else None,
-        "origin": quote.origin,
-        "suggester": quote.suggester,
-        "score": quote.score,
-    }
-
-
-def quote_from_dict(d: dict) -> Quote:
-    return Quote(
-        contents=tuple(Range(s, e) for s, e in d["contents"]),
-        cue=Range(*d["cue"]) if d.get("cue") else None,
-        sources=tuple(Range(s, e) for s, e in d.get("sources") or []),
-        entity=Range(*d["entity"]) if d.get("entity") else None,
-        type=d.get("type", "direct"),
-        origin=d.get("origin", "manual"),
-        suggester=d.get("suggester"),
-        score=d.get("score"),
-        id=d.get("id"),
     )
 
 

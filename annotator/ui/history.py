@@ -24,8 +24,8 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
+from annotator.core.spans import quote_from_dict, span_from_dict
 from annotator.store import AnnotationError, Corpus
-from annotator.store.corpus import quote_from_dict, span_from_dict
 
 EDIT_ACTIONS = frozenset(
     {

@@ -29,10 +29,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from annotator.core.snapping import TokenIndex
-from annotator.core.spans import QUOTE_TYPES, Quote, Range, Span, find_entity_overlap
+from annotator.core.spans import QUOTE_TYPES, Quote, Range, Span, find_entity_overlap, quote_from_dict, span_from_dict
 from annotator.core.tokenizer import token_bounds
 from annotator.store import AnnotationError, Corpus, CorpusError, Document
-from annotator.store.corpus import quote_from_dict, span_from_dict
 from annotator.ui.history import History, HistoryError, Step
 
 NOTIFICATIONS = ("document", "annotations", "selection", "status", "message")

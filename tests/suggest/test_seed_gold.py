@@ -12,9 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from annotator.core.spans import DocumentRecord
+from annotator.core.spans import DocumentRecord, quote_from_dict, span_from_dict
 from annotator.review.span_metrics import prf
-from annotator.store.corpus import quote_from_dict, span_from_dict
 from annotator.suggest.evaluation import evaluate, quote_part_tuples
 from annotator.suggest.quotes import suggest_quotes
 from annotator.suggest.runner import run_suggesters
