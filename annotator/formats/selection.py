@@ -21,10 +21,10 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
 from annotator.core.spans import Quote, Span
-from annotator.store import Corpus
+from annotator.store import Corpus, Document
 
 DEFAULT_STATUSES = ("done",)
 
@@ -52,17 +52,9 @@ class Selection:
 
 
 @dataclass(frozen=True)
-class ExportDocument:
-    """One article as it goes out: its text, metadata and the chosen set's (mapped) annotations."""
+class ExportDocument(Document):
+    """One article as it goes out: the stored document and the chosen set's (mapped) annotations."""
 
-    id: int
-    text: str
-    title: str | None
-    source: str | None
-    language: str
-    direction: str
-    meta: dict
-    content_hash: str
     annotator: str
     status: str
     spans: tuple[Span, ...]
@@ -131,14 +123,7 @@ def iter_documents(corpus: Corpus, selection: Selection, annotator: str | None =
         doc = corpus.document(doc_id)
         spans, dropped = map_spans(corpus.spans(doc_id, name), selection.label_map)
         yield ExportDocument(
-            id=doc.id,
-            text=doc.text,
-            title=doc.title,
-            source=doc.source,
-            language=doc.language,
-            direction=doc.direction,
-            meta=doc.meta,
-            content_hash=doc.content_hash,
+            **{f.name: getattr(doc, f.name) for f in fields(Document)},
             annotator=name,
             status=status,
             spans=tuple(spans),

@@ -411,6 +411,13 @@ class AnnotationSession:
         suggestion = next((s for s in self.suggested_spans if s.key == span.key), None)
         if suggestion is not None:
             return self._accept_entity(suggestion)
+        stored = self._store_entity(span)
+        if stored is not None:
+            self._changed(Selection("span", stored.id))
+        return stored
+
+    def _store_entity(self, span: Span, suggestion: Span | None = None) -> Span | None:
+        """Store ``span`` unless it overlaps an entity (then say why); record ``suggestion`` as accepted."""
         clash = find_entity_overlap(self.spans, span)
         if clash is not None:
             self.message(self._clash_message(span, clash), "warning")
@@ -418,9 +425,11 @@ class AnnotationSession:
         try:
             with self._edit():
                 stored = self.corpus.add_span(self.doc_id, self.annotator, span)
+                if suggestion is not None:
+                    self.corpus.decide_suggestion(self.doc_id, self.annotator, "entity", suggestion.start,
+                                                  suggestion.end, suggestion.label, "accepted")
         except _Refused:
             return None
-        self._changed(Selection("span", stored.id))
         return stored
 
     def relabel(self, label: str) -> Span | None:
@@ -552,18 +561,9 @@ class AnnotationSession:
         span = Span(suggestion.start, suggestion.end, label or suggestion.label,
                     origin="accepted" if label in (None, suggestion.label) else "edited",
                     suggester=suggestion.suggester, score=suggestion.score)
-        clash = find_entity_overlap(self.spans, span)
-        if clash is not None:
-            self.message(self._clash_message(span, clash), "warning")
-            return None
-        try:
-            with self._edit():
-                stored = self.corpus.add_span(self.doc_id, self.annotator, span)
-                self.corpus.decide_suggestion(self.doc_id, self.annotator, "entity", suggestion.start,
-                                              suggestion.end, suggestion.label, "accepted")
-        except _Refused:
-            return None
-        self._after_decision(suggestion)
+        stored = self._store_entity(span, suggestion)
+        if stored is not None:
+            self._after_decision(suggestion)
         return stored
 
     def _accept_quote(self, suggestion: Quote) -> Quote | None:
