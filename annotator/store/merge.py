@@ -4,7 +4,9 @@ Documents are matched by content hash: texts this corpus lacks are added, texts 
 already has are recognised. Every annotation set of the other corpus (spans, quotes,
 per-document status) is added under the same annotator name, keeping each span's
 origin (manual, accepted, edited, imported). A set this corpus already holds for a
-document is left as it is, so merging the same file again changes nothing.
+document is left as it is, so merging the same file again changes nothing. Cached
+suggestions come too (a shard's ``annotator suggest --shard K/N --into FILE``): a
+suggester's results for a document replace ours unless ours are of the same version.
 
 The other file is opened read-only: merging never writes to a colleague's file.
 """
@@ -30,6 +32,7 @@ class MergeResult:
     spans: int = 0
     quotes: int = 0
     statuses: int = 0
+    suggestions: int = 0  # (document, suggester) results copied
     annotators: list[str] = field(default_factory=list)
 
 
@@ -125,6 +128,46 @@ def _merge(
                 if status != "new" and target.status(local.id, name) == ("new", None):
                     target.set_status(local.id, name, status, note)
                     result.statuses += 1
+            result.suggestions += _merge_suggestions(target, other, where, doc_id, local.id, len(doc.text))
             if progress:
                 progress(done, len(doc_ids))
     return result
+
+
+def _merge_suggestions(target: Corpus, other: Corpus, where: str, other_id: int, local_id: int, length: int) -> int:
+    """Copy the other corpus's cached suggestions of a document where this corpus has none from
+    the same suggester version (a shard's results, ``annotator suggest --shard K/N --into``).
+    Returns how many (document, suggester) results were copied."""
+    copied = 0
+    runs = other.conn.execute(
+        "SELECT suggester, version, created_at FROM suggestion_runs WHERE document_id = ? ORDER BY suggester",
+        (other_id,),
+    ).fetchall()
+    for suggester, version, created_at in runs:
+        if target.suggestion_version(local_id, suggester) == version:
+            continue
+        rows = other.conn.execute(
+            'SELECT kind, start, "end", label, score, data FROM suggestions '
+            "WHERE document_id = ? AND suggester = ? ORDER BY id",
+            (other_id, suggester),
+        ).fetchall()
+        for kind, start, end, *_ in rows:
+            if kind not in ("entity", "quote") or not (isinstance(start, int) and isinstance(end, int)
+                                                       and 0 <= start < end <= length):
+                raise CorpusError(f"{where}: document {other_id}: suggestion of {suggester!r} "
+                                  f"[{start}, {end}) {kind!r} is not a span of the text")
+        conn = target.conn
+        conn.execute("DELETE FROM suggestions WHERE document_id = ? AND suggester = ?", (local_id, suggester))
+        conn.executemany(
+            'INSERT INTO suggestions(document_id, suggester, kind, start, "end", label, score, data) '
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [(local_id, suggester, *tuple(row)) for row in rows],
+        )
+        conn.execute(
+            "INSERT INTO suggestion_runs(document_id, suggester, version, created_at) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT(document_id, suggester) DO UPDATE SET version = excluded.version, "
+            "created_at = excluded.created_at",
+            (local_id, suggester, version, created_at),
+        )
+        copied += 1
+    return copied

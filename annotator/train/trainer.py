@@ -92,8 +92,8 @@ def training_config(
 ) -> dict[str, object]:
     """Config overrides for a run on ``export_dir``'s files."""
     return {
-        "paths.train": str(export_dir / "train.spacy"),
-        "paths.dev": str(export_dir / "dev.spacy"),
+        "paths.train": str(export_dir / "train"),  # folders of DocBin shards (export_spacy)
+        "paths.dev": str(export_dir / "dev"),
         "training.max_steps": max_steps,
         "training.max_epochs": 0,
         "training.eval_frequency": eval_frequency or max(10, min(200, max_steps // 5)),

@@ -24,7 +24,7 @@ def debug_data(out: Path, cwd: Path) -> subprocess.CompletedProcess:
     # Run from an unrelated folder: the tokenizer must come from the installed entry point, not the cwd.
     result = subprocess.run(
         [sys.executable, "-m", "spacy", "debug", "data", str(out / "config.cfg"),
-         "--paths.train", str(out / "train.spacy"), "--paths.dev", str(out / "dev.spacy")],
+         "--paths.train", str(out / "train"), "--paths.dev", str(out / "dev")],
         capture_output=True, text=True, cwd=cwd, timeout=300,
         env={"ANSI_COLORS_DISABLED": "1", "PATH": "/usr/bin:/bin"},
     )
@@ -63,7 +63,7 @@ def test_spacy_train_runs_on_the_seed_export_and_the_model_keeps_the_tokenizer(c
     export_spacy(corpus, out, Selection())
     result = subprocess.run(
         [sys.executable, "-m", "spacy", "train", str(out / "config.cfg"), "--output", str(tmp_path / "model"),
-         "--paths.train", str(out / "train.spacy"), "--paths.dev", str(out / "dev.spacy"),
+         "--paths.train", str(out / "train"), "--paths.dev", str(out / "dev"),
          "--training.max_steps", "4", "--training.eval_frequency", "2"],
         capture_output=True, text=True, cwd=tmp_path, timeout=600,
         env={"ANSI_COLORS_DISABLED": "1", "PATH": "/usr/bin:/bin", "OMP_NUM_THREADS": "1"},
