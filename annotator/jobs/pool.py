@@ -126,21 +126,20 @@ def map_chunks(
     try:
         exhausted = False
         while True:
-            while not exhausted and len(pending) < 2 * jobs:
-                if should_stop and should_stop():
-                    exhausted = True
-                    break
-                try:
-                    chunk = next(source)
-                except StopIteration:
-                    exhausted = True
-                    break
-                pending.append(pool.submit(_run_in_worker, chunk))
-            if not pending:
-                break
-            future = pending.popleft()
             try:
-                result = future.result()
+                while not exhausted and len(pending) < 2 * jobs:
+                    if should_stop and should_stop():
+                        exhausted = True
+                        break
+                    try:
+                        chunk = next(source)
+                    except StopIteration:
+                        exhausted = True
+                        break
+                    pending.append(pool.submit(_run_in_worker, chunk))
+                if not pending:
+                    break
+                result = pending.popleft().result()
             except BrokenProcessPool:
                 raise WorkerDied(_died_message(pool)) from None
             yield result
