@@ -27,6 +27,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from itertools import chain, islice
 from typing import Any, Protocol, TypeVar
 
 C = TypeVar("C")
@@ -108,19 +109,21 @@ def map_chunks(
 ) -> Iterator[R]:
     """``job.run(chunk)`` for each chunk, in order, on ``jobs`` worker processes.
 
-    ``jobs=1`` runs everything in this process (no pool, no pickling). ``should_stop()``
+    ``jobs=1``, or a single chunk, runs everything in this process (no pool, no pickling). ``should_stop()``
     returning True stops handing out chunks; the results of chunks already running are
     still yielded.
     """
-    if jobs <= 1:
+    source = iter(chunks)
+    first = list(islice(source, 2))
+    source = chain(first, source)
+    if jobs <= 1 or len(first) < 2:  # one chunk: a pool would only add its start-up time
         job.start()
-        for chunk in chunks:
+        for chunk in source:
             if should_stop and should_stop():
                 return
             yield job.run(chunk)
         return
     pending: deque[Future] = deque()
-    source = iter(chunks)
     pool = ProcessPoolExecutor(max_workers=jobs, mp_context=_context(), initializer=_start_worker, initargs=(job,))
     finished = False
     try:

@@ -129,3 +129,18 @@ def test_cli_takes_jobs_and_shard(annotated, tmp_path):
     result = runner.invoke(main, ["export", "conll", str(tmp_path / "a.conll"), "--db", str(annotated),
                                   "--shard", "2/2", "-j", "1"])
     assert result.exit_code == 0 and "(shard 2/2)" in result.output
+
+
+def test_agreement_with_two_workers_gives_the_same_figures(annotated):
+    from annotator.review.agreement import corpus_agreement
+
+    with Corpus.open(annotated) as corpus:
+        for n, doc_id in enumerate(corpus.document_ids()[:140]):
+            spans = corpus.spans(doc_id, "amira")
+            for span in spans[: len(spans) - n % 2]:  # bilal misses the last entity of every other article
+                corpus.add_span(doc_id, "bilal", span.with_(id=None, label="ORG" if n % 7 == 0 else span.label))
+            corpus.set_status(doc_id, "bilal", "done")
+        one = corpus_agreement(corpus, ["amira", "bilal"], jobs=1).to_dict()
+        two = corpus_agreement(corpus, ["amira", "bilal"], jobs=2).to_dict()
+    assert one == two
+    assert one["documents"] == 140 and 0.5 < one["pairs"][0]["spans"]["exact"]["__all__"]["f1"] < 1.0
