@@ -16,8 +16,9 @@ Every step runs as the user runs it, `annotator …` in a subprocess, on its own
   (`make_nlp("ar").pipe`), the denominator of the ratios: what any pipeline must at least do.
 
 Figures: wall seconds, CPU seconds (user + system of the command and every process it waited for:
-pool workers, the fork server), and peak RSS as the largest sum over the command's process tree
-(sampled every 20 ms) and, beside it, the largest single process (the kernel's own peak). Ratios:
+the pool's workers), and peak memory as the largest sum of PSS over the command's process tree
+(sampled every 50 ms; PSS counts the pages forked workers share with their parent once) and,
+beside it, the peak RSS of the largest single process (the kernel's own figure). Ratios:
 (import + suggest + export) CPU over the tokenizer's CPU (aim <= 3x) and wall with --jobs 2 over the
 tokenizer's wall (aim <= 2x). Run: `python benchmarks/bench_scale.py [--sizes 2000,10000,30000]
 [--no-dask]`; skips with a message when ../shared/data/ is absent. The 30,000 size takes ~20 min on
@@ -46,7 +47,6 @@ ANNOTATOR = [sys.executable, "-m", "annotator"]
 WORD = re.compile(r"(?<!\S)[\u0621-\u064A]{3,}(?!\S)")
 LABELS = ("PER", "GPE", "ORG")
 SUGGESTERS = ["--suggester", "gazetteer", "--suggester", "learned", "--suggester", "quotes"]
-PAGE = os.sysconf("SC_PAGE_SIZE")
 
 TOKENIZE = """
 import json, sys
@@ -113,12 +113,16 @@ def _tree(pid: int) -> list[int]:
     return found
 
 
-def _rss(pid: int) -> int:
+def _pss(pid: int) -> int:
+    """Proportional set size: pages shared by forked workers counted once across the tree."""
     try:
-        with open(f"/proc/{pid}/statm", "rb") as handle:
-            return int(handle.read().split()[1]) * PAGE
+        with open(f"/proc/{pid}/smaps_rollup", "rb") as handle:
+            for row in handle:
+                if row.startswith(b"Pss:"):
+                    return int(row.split()[1]) * 1024
     except (OSError, IndexError, ValueError):
-        return 0
+        pass
+    return 0
 
 
 def run(args: list[str], cwd: Path) -> Step:
@@ -130,8 +134,8 @@ def run(args: list[str], cwd: Path) -> Step:
 
     def sample() -> None:
         while not done.is_set():
-            peak[0] = max(peak[0], sum(_rss(p) for p in _tree(process.pid)))
-            done.wait(0.02)
+            peak[0] = max(peak[0], sum(_pss(p) for p in _tree(process.pid)))
+            done.wait(0.05)
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
@@ -164,7 +168,7 @@ def mark_done(db: Path) -> None:
 
 def line(name: str, step: Step, tokenizer: Step | None = None) -> str:
     ratio = f"  {step.cpu / tokenizer.cpu:5.2f}x tok CPU" if tokenizer else ""
-    return (f"  {name:<28} {step.wall:7.1f} s wall {step.cpu:7.1f} s CPU   peak RSS {step.tree_rss_mb:6.0f} MB "
+    return (f"  {name:<28} {step.wall:7.1f} s wall {step.cpu:7.1f} s CPU   peak PSS {step.tree_rss_mb:6.0f} MB "
             f"(largest process {step.max_rss_mb:5.0f} MB){ratio}")
 
 

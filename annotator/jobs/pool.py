@@ -12,10 +12,13 @@ whatever the number of workers, so the one writer that consumes them (the caller
 the same bytes with ``jobs=1`` and ``jobs=8``. At most ``2 × jobs`` chunks are in flight, so
 memory stays bounded however many documents there are.
 
-Workers are started from a fork server that has imported spaCy and the suggesters once
-(cheap to start, and safe while this process runs threads such as a progress bar). A worker
-that dies (killed, out of memory) ends the map with :class:`WorkerDied`; an exception raised
-inside ``run`` is raised here unchanged (it was pickled back).
+On Linux the workers are forked from this process when the pool starts: whatever the job
+prepared before (e.g. :class:`~annotator.suggest.runner.SuggestJob`'s pipelines, whose gazetteers
+and learned names take seconds to build) is theirs at once, without pickling and without
+building it again in every worker. Elsewhere they are spawned and the job is pickled (it drops
+what it prepared and builds it lazily). A worker that dies (killed, out of memory) ends the map
+with :class:`WorkerDied`; an exception raised inside ``run`` is raised here unchanged (it was
+pickled back).
 """
 
 from __future__ import annotations
@@ -33,12 +36,8 @@ from typing import Any, Protocol, TypeVar
 C = TypeVar("C")
 R = TypeVar("R")
 
-# Imported once by the fork server, so each worker starts with spaCy and the suggesters loaded.
-PRELOAD = ["annotator.jobs.preload"]
-
-
 class Job(Protocol[C, R]):
-    def start(self) -> None: ...
+    def start(self) -> None: ...  # in each worker (and here with jobs=1): connection, pipeline, ...
 
     def run(self, chunk: C) -> R: ...
 
@@ -92,11 +91,9 @@ def _run_in_worker(chunk: Any) -> Any:
 
 
 def _context() -> multiprocessing.context.BaseContext:
-    methods = multiprocessing.get_all_start_methods()
-    if "forkserver" in methods:
-        ctx = multiprocessing.get_context("forkserver")
-        ctx.set_forkserver_preload(PRELOAD)
-        return ctx
+    # ProcessPoolExecutor starts every worker at once, before its own threads, when it forks.
+    if "fork" in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("fork")
     return multiprocessing.get_context("spawn")
 
 
@@ -109,7 +106,9 @@ def map_chunks(
 ) -> Iterator[R]:
     """``job.run(chunk)`` for each chunk, in order, on ``jobs`` worker processes.
 
-    ``jobs=1``, or a single chunk, runs everything in this process (no pool, no pickling). ``should_stop()``
+    ``jobs=1``, or a single chunk, runs everything in this process (no pool, no pickling). The
+    workers are forked: call it while no other thread of this process runs (a progress bar without
+    its refresh thread), as a fork copies locks other threads may hold. ``should_stop()``
     returning True stops handing out chunks; the results of chunks already running are
     still yielded.
     """
@@ -126,6 +125,7 @@ def map_chunks(
     pending: deque[Future] = deque()
     pool = ProcessPoolExecutor(max_workers=jobs, mp_context=_context(), initializer=_start_worker, initargs=(job,))
     finished = False
+    workers: list = []  # the worker processes, kept to tell how one of them ended
     try:
         exhausted = False
         while True:
@@ -140,11 +140,12 @@ def map_chunks(
                         exhausted = True
                         break
                     pending.append(pool.submit(_run_in_worker, chunk))
+                    workers = workers or list(getattr(pool, "_processes", {}).values())
                 if not pending:
                     break
                 result = pending.popleft().result()
             except BrokenProcessPool:
-                raise WorkerDied(_died_message(pool)) from None
+                raise WorkerDied(_died_message(workers)) from None
             yield result
         finished = True
     finally:
@@ -156,13 +157,17 @@ def map_chunks(
             _stop_workers(pool)
 
 
-def _died_message(pool: ProcessPoolExecutor) -> str:
+def _died_message(workers: list) -> str:
     codes = []
-    for process in list(getattr(pool, "_processes", {}).values()):
+    for process in workers:
+        process.join(timeout=1)
         code = process.exitcode
         if code is not None and code != 0:
-            codes.append(f"killed by signal {-code}" if code < 0 else f"exit code {code}")
-    how = f" ({', '.join(sorted(set(codes)))})" if codes else ""
+            codes.append(code)
+    # The pool stops the other workers with SIGTERM once one is gone: that is not news.
+    causes = [code for code in codes if code != -signal.SIGTERM] or codes
+    shown = sorted({f"killed by signal {-code}" if code < 0 else f"exit code {code}" for code in causes})
+    how = f" ({', '.join(shown)})" if shown else ""
     return f"a worker process stopped unexpectedly{how}"
 
 

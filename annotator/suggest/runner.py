@@ -175,6 +175,15 @@ class SuggestJob:
     def __getstate__(self) -> dict:
         return {**self.__dict__, "_corpus": None, "_pipelines": {}}
 
+    def prepare(self, corpus: Corpus, languages: Iterable[str]) -> None:
+        """Build the pipelines of ``languages`` here, once: forked workers inherit them."""
+        self._corpus, own = corpus, self._corpus
+        try:
+            for lang in languages:
+                self.pipeline(lang)
+        finally:
+            self._corpus = own
+
     def start(self) -> None:
         if self._corpus is None:
             self._corpus = Corpus(self.db_path, readonly=True)
@@ -278,6 +287,7 @@ def run_suggesters(
     # Named explicitly, every suggester must work; by default a broken registered model is skipped.
     job = SuggestJob(str(corpus.path), names, learned_names, strict=suggesters is not None, force=force,
                      batch_size=batch_size, corpus=corpus if jobs <= 1 else None)
+    job.prepare(corpus, dict.fromkeys(lang for lang, _ in chunks))
     target = into or corpus
     notes: Counter = Counter()
     done = 0

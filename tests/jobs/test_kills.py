@@ -42,9 +42,19 @@ def descendants(pid: int) -> list[int]:
 
 
 def pool_workers(pid: int) -> list[int]:
-    """The pool's worker processes: children of the fork server (itself a child of ``pid``)."""
-    servers = [p for p in descendants(pid) if b"forkserver" in Path(f"/proc/{p}/cmdline").read_bytes()]
-    return [p for server in servers for p in descendants(server)]
+    """The pool's worker processes: children of ``pid`` forked from it (same command line)."""
+    try:
+        command = Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return []
+    workers = []
+    for child in descendants(pid):
+        try:
+            if Path(f"/proc/{child}/cmdline").read_bytes() == command:
+                workers.append(child)
+        except OSError:
+            continue
+    return workers
 
 
 def wait_for(condition, timeout: float = 60.0, what: str = "") -> None:

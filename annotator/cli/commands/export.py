@@ -54,6 +54,9 @@ def _progress() -> Progress:
         TimeElapsedColumn(),
         console=_console,
         transient=True,
+        # No refresh thread: worker processes are forked from this one, and a fork must not happen
+        # while another thread holds a lock (the bar is redrawn at each progress report instead).
+        auto_refresh=False,
     )
 
 
@@ -112,7 +115,7 @@ def spacy_command(
             task = progress.add_task("exporting", total=None)
             summary = export_spacy(
                 corpus, out_dir, selection, strict=strict, policy=policy,
-                progress=lambda done, total: progress.update(task, completed=done, total=total),
+                progress=lambda done, total: progress.update(task, completed=done, total=total, refresh=True),
                 jobs=runner.jobs, engine=runner.engine, shard=shard, overwrite=overwrite, shard_size=shard_size,
             )
     except ExportError as exc:
@@ -135,7 +138,7 @@ def _flat_export(
         with _progress() as progress, run_engine(engine, scheduler, jobs) as runner:
             task = progress.add_task(f"exporting {kind}", total=None)
             options = dict(strict=strict, jobs=runner.jobs, engine=runner.engine, shard=shard, overwrite=overwrite,
-                           progress=lambda done, total: progress.update(task, completed=done, total=total))
+                           progress=lambda done, total: progress.update(task, completed=done, total=total, refresh=True))
             if kind == "jsonl":
                 from annotator.formats.jsonl_writer import export_jsonl
 

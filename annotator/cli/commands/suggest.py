@@ -70,13 +70,15 @@ def command(db_path: str, suggesters: tuple[str, ...], docs: str | None, force: 
                 into = Corpus.open(into_path)
             except CorpusError as exc:
                 raise click.ClickException(str(exc)) from None
+        # No refresh thread: worker processes are forked from this one, and a fork must not happen
+        # while another thread holds a lock (the bar is redrawn at each progress report instead).
         with Progress(TextColumn("[bold]suggest"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                      console=err, transient=True, disable=as_json) as bar, \
+                      console=err, transient=True, disable=as_json, auto_refresh=False) as bar, \
                 run_engine(engine, scheduler, jobs) as runner:
             task = bar.add_task("", total=None)
 
             def show(done: int, total: int) -> None:
-                bar.update(task, completed=done, total=total)
+                bar.update(task, completed=done, total=total, refresh=True)
 
             if runner.engine is not None:
                 from annotator.jobs.dask_engine import suggest_on_dask
