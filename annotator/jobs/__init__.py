@@ -6,8 +6,12 @@
 - :mod:`~annotator.jobs.dask_engine` — ``--engine dask``: the shards on a Dask cluster, merged back
   (optional extra ``annotator[dask]``; Dask is imported only there).
 
-The jobs themselves live with the work they do (:class:`annotator.suggest.runner.SuggestJob`, the
-exporters' jobs in :mod:`annotator.formats.export_jobs`); this package knows nothing about them.
+- :mod:`~annotator.jobs.documents` — :func:`map_documents`: one per-document function on the pool
+  (the agreement's tokens; any metric code can use it).
+
+The jobs themselves live with the work they do (:class:`annotator.suggest.runner.SuggestJob`,
+:class:`annotator.formats.spacy_writer.SpacyShardJob`, :class:`annotator.formats.text_export.TextChunkJob`);
+this package knows nothing about them.
 """
 
 from annotator.jobs.pool import JobError, WorkerDied, default_jobs, map_chunks, resolve_jobs
