@@ -104,7 +104,7 @@ def dask_engine(scheduler: str | None, workers: int) -> Iterator[DaskEngine]:
             client = Client(scheduler, timeout=30)
         else:
             cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                                   dashboard_address=None, silence_logs=40)
+                                   dashboard_address=":0", silence_logs=40)
             client = Client(cluster)
     except (OSError, TimeoutError) as exc:
         if cluster is not None:
