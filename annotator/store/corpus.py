@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sqlite3
 import threading
 from collections.abc import Callable, Iterable, Iterator
@@ -245,28 +246,39 @@ class Corpus:
                 raise
 
     def _backup_before_migration(self, version: int) -> Path | None:
-        """Copy the corpus (online backup API) to ``<stem>.v<version>.backup<suffix>`` before upgrading it.
+        """Copy the corpus to ``<stem>.v<version>.backup<suffix>`` before upgrading it.
 
-        An existing backup is never overwritten (a timestamped name is used instead). Returns None,
-        keeping no copy, when another process upgraded the file in the meantime.
+        Written all at once (:mod:`annotator.store.atomic_copy`): a temporary sibling, checked,
+        flushed, then renamed; a kill at any moment leaves no empty or partial file under a
+        backup's name, and what a killed run left is removed first. An existing backup is never
+        overwritten (a timestamped name is used instead). Returns None, keeping no copy, when
+        another process upgraded the file in the meantime.
         """
+        from annotator.store.atomic_copy import DestinationExists, copy_database, remove_leftovers
+
+        remove_leftovers(self.path.parent, self._backup_pattern())
         target = self.path.with_name(f"{self.path.stem}.v{version}.backup{self.path.suffix}")
-        if target.exists():
-            stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%f")
-            target = self.path.with_name(f"{self.path.stem}.v{version}.backup-{stamp}{self.path.suffix}")
-        dest = sqlite3.connect(str(target))
-        try:
-            self.conn.backup(dest)
-            copied = dest.execute("PRAGMA user_version").fetchone()[0]
-        except BaseException:
-            dest.close()
-            target.unlink(missing_ok=True)  # never leave a half-written copy under a backup's name
-            raise
-        dest.close()
+        for attempt in range(3):
+            if target.exists() or attempt:
+                stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%f")
+                target = self.path.with_name(f"{self.path.stem}.v{version}.backup-{stamp}{self.path.suffix}")
+            try:
+                _, copied = copy_database(self.conn, target, replace=False)
+                break
+            except DestinationExists:
+                continue  # another process opening the same old corpus made that one just now
+            except OSError as exc:
+                raise sqlite3.OperationalError(f"cannot write the backup copy {target} ({exc.strerror or exc})") from None
+        else:
+            return None
         if copied != version:
             target.unlink()
             return None
         return target
+
+    def _backup_pattern(self) -> str:
+        stem, suffix = re.escape(self.path.stem), re.escape(self.path.suffix)
+        return rf"{stem}\.v\d+\.backup(?:-\d{{8}}T\d+)?{suffix}"
 
     def _initialise(self) -> None:
         with self.transaction() as conn:
