@@ -30,7 +30,7 @@ from pathlib import Path
 from annotator.store.atomic_copy import copy_database, remove_leftovers
 from annotator.store.corpus import Corpus
 from annotator.store.errors import CorpusError
-from annotator.store.schema import SCHEMA_VERSION, is_annotator_corpus
+from annotator.store.schema import AUTOINCREMENT_TABLES, SCHEMA_VERSION, is_annotator_corpus
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 INTEGRITY_LINES = 20  # integrity_check errors listed one by one; the rest are counted
@@ -208,6 +208,12 @@ def _check_schema(conn: sqlite3.Connection, report: CheckReport) -> None:
             for name in names:
                 if name not in tables:
                     report.add("schema", f"table {name} is missing (schema version {version} has it)")
+    if version >= 4:
+        for table in AUTOINCREMENT_TABLES:
+            row = conn.execute("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", (table,)).fetchone()
+            if row is not None and "AUTOINCREMENT" not in (row[0] or "").upper():
+                report.add("schema", f"table {table} is not AUTOINCREMENT (schema v4 has it): deleted ids could be "
+                                     "given again")
     row = conn.execute("SELECT value FROM corpus_info WHERE key = 'schema_version'").fetchone()
     if row is not None and row[0] != str(version):
         report.add("schema", f"corpus_info says schema version {row[0]} but the file is at version {version}")

@@ -135,3 +135,20 @@ def test_a_new_corpus_is_created_at_v4_and_a_reopen_changes_nothing(corpus_path:
     with Corpus(corpus_path) as corpus:
         assert corpus.setting("schema_version") == "4"
     assert not list(corpus_path.parent.glob("*.backup*"))  # nothing to upgrade, nothing copied
+
+
+def test_check_reports_a_v4_table_that_lost_autoincrement(corpus_path: Path):
+    from annotator.store.maintenance import check
+
+    with Corpus(corpus_path) as corpus:
+        [doc] = corpus.add_documents([DocumentRecord(text=TEXT)]).new_ids
+        corpus.add_span(doc, "amira", Span(0, 5, "PER"))
+    assert check(corpus_path).ok
+    conn = sqlite3.connect(corpus_path, isolation_level=None)
+    conn.execute("PRAGMA foreign_keys = OFF")
+    conn.execute("CREATE TABLE spans_plain AS SELECT * FROM spans")
+    conn.execute("DROP TABLE spans")
+    conn.execute("ALTER TABLE spans_plain RENAME TO spans")
+    conn.close()
+    problems = [str(p) for p in check(corpus_path).problems]
+    assert "schema: table spans is not AUTOINCREMENT (schema v4 has it): deleted ids could be given again" in problems
