@@ -309,8 +309,11 @@ class Corpus:
         Every name and colour is validated first (:mod:`annotator.store.values`): a colour ends
         up in Qt stylesheets and the HTML report, so only ``#rgb``/``#rrggbb`` is stored.
         """
+        stored = {(r[0], r[1]) for r in self.conn.execute("SELECT name, color FROM labels")}
         for kind, group in (("entity", schema.entities), ("quote role", schema.quote_roles)):
             for lab in group:
+                if (lab.name, lab.color) in stored:
+                    continue  # already in the corpus (one written before colours were checked stays usable)
                 label_name(lab.name, f"{kind} label")
                 label_color(lab.color, f"{kind} label {lab.name}")
                 for what, value in (("key", lab.key), ("description", lab.description)):
