@@ -24,7 +24,7 @@ from annotator.core.spans import DocumentRecord
 from annotator.core.text import content_hash
 from annotator.store.corpus import Corpus
 from annotator.store.errors import CorpusError, UnknownLabelError
-from annotator.store.other_corpus import OtherCorpus
+from annotator.store.other_corpus import OtherCorpus, OtherDocument
 
 
 @dataclass
@@ -122,46 +122,32 @@ def _merge(
                 if status != "new" and target.status(local.id, name) == ("new", None):
                     target.set_status(local.id, name, status, note)
                     result.statuses += 1
-            result.suggestions += _merge_suggestions(target, other, where, doc_id, local.id, len(doc.text))
+            result.suggestions += _merge_suggestions(target, doc, local.id)
             if progress:
                 progress(done, total)
     return result
 
 
-def _merge_suggestions(target: Corpus, other: Corpus, where: str, other_id: int, local_id: int, length: int) -> int:
+def _merge_suggestions(target: Corpus, doc: OtherDocument, local_id: int) -> int:
     """Copy the other corpus's cached suggestions of a document where this corpus has none from
     the same suggester version (a shard's results, ``annotator suggest --shard K/N --into``).
     Returns how many (document, suggester) results were copied."""
     copied = 0
-    runs = other.conn.execute(
-        "SELECT suggester, version, created_at FROM suggestion_runs WHERE document_id = ? ORDER BY suggester",
-        (other_id,),
-    ).fetchall()
-    for suggester, version, created_at in runs:
-        if target.suggestion_version(local_id, suggester) == version:
+    conn = target.conn
+    for suggester, (run, rows) in sorted(doc.suggestions.items()):
+        if target.suggestion_version(local_id, suggester) == run.version:
             continue
-        rows = other.conn.execute(
-            'SELECT kind, start, "end", label, score, data FROM suggestions '
-            "WHERE document_id = ? AND suggester = ? ORDER BY id",
-            (other_id, suggester),
-        ).fetchall()
-        for kind, start, end, *_ in rows:
-            if kind not in ("entity", "quote") or not (isinstance(start, int) and isinstance(end, int)
-                                                       and 0 <= start < end <= length):
-                raise CorpusError(f"{where}: document {other_id}: suggestion of {suggester!r} "
-                                  f"[{start}, {end}) {kind!r} is not a span of the text")
-        conn = target.conn
         conn.execute("DELETE FROM suggestions WHERE document_id = ? AND suggester = ?", (local_id, suggester))
         conn.executemany(
             'INSERT INTO suggestions(document_id, suggester, kind, start, "end", label, score, data) '
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            [(local_id, suggester, *tuple(row)) for row in rows],
+            [(local_id, suggester, r.kind, r.start, r.end, r.label, r.score, r.data) for r in rows],
         )
         conn.execute(
             "INSERT INTO suggestion_runs(document_id, suggester, version, created_at) VALUES (?, ?, ?, ?) "
             "ON CONFLICT(document_id, suggester) DO UPDATE SET version = excluded.version, "
             "created_at = excluded.created_at",
-            (local_id, suggester, version, created_at),
+            (local_id, suggester, run.version, run.created_at),
         )
         copied += 1
     return copied

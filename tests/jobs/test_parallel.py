@@ -6,6 +6,7 @@ import json
 import sqlite3
 from collections import Counter
 
+import pytest
 import spacy
 from click.testing import CliRunner
 
@@ -144,3 +145,15 @@ def test_agreement_with_two_workers_gives_the_same_figures(annotated):
         two = corpus_agreement(corpus, ["amira", "bilal"], jobs=2).to_dict()
     assert one == two
     assert one["documents"] == 140 and 0.5 < one["pairs"][0]["spans"]["exact"]["__all__"]["f1"] < 1.0
+
+
+def test_a_shard_file_with_a_suggestion_outside_its_text_merges_nothing(annotated, tmp_path):
+    from annotator.store.other_corpus import OtherCorpusError
+
+    with Corpus.open(annotated) as corpus, Corpus.open(tmp_path / "shard.db") as into:
+        run_suggesters(corpus, ["gazetteer"], shard=Shard(1, 2), into=into)
+        into.conn.execute('UPDATE suggestions SET "end" = 100000 WHERE id = 2')
+    with Corpus.open(annotated) as corpus:
+        with pytest.raises(OtherCorpusError, match=r"table suggestions row 2 column start, end: \[.* is outside the text"):
+            merge_corpus(corpus, tmp_path / "shard.db")
+        assert corpus.conn.execute("SELECT COUNT(*) FROM suggestions").fetchone()[0] == 0
