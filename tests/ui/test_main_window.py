@@ -140,12 +140,12 @@ def test_accept_all_and_skip_with_a_note(qtbot, open_window, corpus_file, seed_t
                                [Quote(contents=(Range(*content),), cue=Range(*find(seed_text, "وأعلن")))])
     s.reload_suggestions()
     window.view.select_text(*moscow)
-    key(qtbot, window, Qt.Key.Key_4)  # LOC where GPE was suggested: that suggestion will overlap
+    key(qtbot, window, Qt.Key.Key_4)  # LOC where GPE was suggested: that suggestion is superseded
     key(qtbot, window, Qt.Key.Key_A)
     labels = sorted((seed_text[x.start:x.end], x.label) for x in s.corpus.spans(first, WHO))
     assert labels == [("موسكو", "LOC"), ("وواشنطن", "GPE")]
     assert len(s.corpus.quotes(first, WHO)) == 1
-    assert "Skipped 1" in window.message_label.text()
+    assert window.message_label.text() == "Accepted 1 entities and 1 quotes."  # nothing left that overlaps
     monkeypatch.setattr(window, "ask_skip_note", lambda: "duplicate of another article")
     key(qtbot, window, Qt.Key.Key_K, Qt.KeyboardModifier.ControlModifier)
     assert s.corpus.status(first, WHO) == ("skipped", "duplicate of another article")
