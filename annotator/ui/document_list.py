@@ -47,6 +47,7 @@ from PySide6.QtWidgets import (
 from annotator.core.text import detect_direction
 from annotator.store import Corpus
 from annotator.store.document_query import DocumentFilter, DocumentQuery, DocumentRow
+from annotator.ui.fonts import arabic_font, has_arabic
 
 COLUMNS = ("title", "status", "entities", "quotes")
 HEADERS = {"title": "Title", "status": "Status", "entities": "Entities", "quotes": "Quotes"}
@@ -357,6 +358,9 @@ class DocumentListWidget(QWidget):
         self._search_timer.setInterval(SEARCH_DELAY_MS)
         self._search_timer.timeout.connect(self._apply_filters)
         self.search.textChanged.connect(lambda _text: self._search_timer.start())
+        latin_search, arabic_search = QFont(self.search.font()), arabic_font(self.search.font())
+        self.search.textChanged.connect(  # Arabic typed reads at the size of Latin
+            lambda text: self.search.setFont(arabic_search if has_arabic(text) else latin_search))
         self.search.returnPressed.connect(self._apply_filters_now)
 
         self.status_filter = QComboBox(self)
@@ -396,10 +400,9 @@ class DocumentListWidget(QWidget):
         vertical = self.table.verticalHeader()
         vertical.hide()
         vertical.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        rtl_font = QFont(self.font())
-        rtl_font.setPointSizeF(rtl_font.pointSizeF() * 1.15)
+        rtl_font = arabic_font(self.font())  # Naskh at the Latin x-height
         self.model.rtl_title_font = rtl_font
-        vertical.setDefaultSectionSize(max(self.fontMetrics().height(), QFontMetrics(rtl_font).height()) + 8)
+        vertical.setDefaultSectionSize(int(max(self.fontMetrics().height(), QFontMetrics(rtl_font).height() * 0.8)) + 8)
         header = self.table.horizontalHeader()
         header.setHighlightSections(False)
         header.setSectionResizeMode(COLUMNS.index("title"), QHeaderView.ResizeMode.Stretch)

@@ -29,6 +29,7 @@ UTF-16 units, the store counts code points.
 from __future__ import annotations
 
 import html
+import unicodedata
 from bisect import bisect_left
 from pathlib import Path
 
@@ -63,10 +64,11 @@ ROLE_COLORS = {"content": "#1e66f5", "cue": "#d20f39", "source": "#40a02b"}
 SELECTION_FRAME = "#303446"
 FALLBACK_COLOR = "#cccccc"
 SUGGESTION_ALPHA = 80
-SEARCH_FILL = QColor(255, 214, 10, 120)
-SEARCH_EDGE = QColor("#c98f00")
+SEARCH_FILL = QColor(255, 193, 7, 60)  # a light wash, and a solid bar: distinct over any label's colour
+SEARCH_BAR = QColor("#e65100")
 TAG_SCALE = 0.56  # label tags: this share of the text size
-TAG_SPACES = " \t\u00a0\u2009\u202f"  # the spaces a tag may widen (never a paragraph break)
+PARAGRAPH_BREAKS = "\n\r\u2029"
+MARGIN = 18
 BASE_POINT_SIZE = 15
 _UNCHANGED = object()
 _fonts_loaded = False
@@ -125,7 +127,7 @@ class DocumentView(QPlainTextEdit):
         self.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
         self.setWordWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
         self.setTabChangesFocus(False)
-        self.document().setDocumentMargin(18)
+        self.document().setDocumentMargin(MARGIN)
         self.setFont(text_font("ltr"))
         self.highlighter = SpanHighlighter(self.document())
         self.highlighter.page = self.palette().base().color().name()
@@ -191,12 +193,26 @@ class DocumentView(QPlainTextEdit):
     # -- label tags and search ------------------------------------------------------------------
 
     def set_label_tags(self, shown: bool) -> None:
-        """Show (or hide) a small tag with the label's name at the start of each entity."""
+        """Show (or hide) a small tag with the label's name at the start of each entity.
+
+        The tag sits in the space (or punctuation) before the entity, widened for it; an
+        entity that opens a paragraph has its tag in the margin, widened as much.
+        """
         if shown == self.label_tags:
             return
         self.label_tags = shown
         self._tag_widths = self._measure_tags()
+        widest = max(self._tag_widths.values(), default=0)
+        self.document().setDocumentMargin(max(MARGIN, widest + 10) if shown else MARGIN)
         self.rebuild_highlights()
+
+    @staticmethod
+    def tag_room(char: str) -> bool:
+        """May the character before an entity be widened for its tag? Spaces and punctuation may:
+        they join no letters. A letter (an entity starting inside a word) may not."""
+        if char in PARAGRAPH_BREAKS:
+            return False
+        return char.isspace() or unicodedata.category(char)[0] in "PSZ"
 
     def tag_font(self) -> QFont:
         font = QFont(text_font("ltr", BASE_POINT_SIZE + self.zoom))
@@ -250,7 +266,7 @@ class DocumentView(QPlainTextEdit):
             text, widths, self._tagged = session.text, self._tag_widths, {}
             for span in session.spans:
                 before = span.start - 1
-                if before >= 0 and text[before] in TAG_SPACES and before not in self._tagged:
+                if before >= 0 and self.tag_room(text[before]) and before not in self._tagged:
                     self._tagged[before] = span.label
                     marks.append((before, span.start, ("tag", widths.get(span.label, 30), False)))
         return marks
@@ -408,12 +424,11 @@ class DocumentView(QPlainTextEdit):
         lo, hi = self.visible_range()
         starts = [h[0] for h in self.search_hits]
         painter = QPainter(self.viewport())
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.setPen(QPen(SEARCH_EDGE, 1))
-        painter.setBrush(SEARCH_FILL)
+        painter.setPen(Qt.PenStyle.NoPen)
         for start, end in self.search_hits[max(bisect_left(starts, lo) - 1, 0):bisect_left(starts, hi)]:
             for rect in self.range_rects(start, end):
-                painter.drawRoundedRect(rect.adjusted(-1, 1, 1, -1), 3, 3)
+                painter.fillRect(rect, SEARCH_FILL)
+                painter.fillRect(QRectF(rect.left(), rect.bottom() - 3, rect.width(), 3), SEARCH_BAR)
             self._painted.append((start, end, "search"))
         painter.end()
 
@@ -434,17 +449,20 @@ class DocumentView(QPlainTextEdit):
             color = self._entity_colors.get(span.label, QColor(FALLBACK_COLOR))
             width = self._tag_widths.get(span.label, 30) - 3
             before = span.start - 1
-            if self._tagged.get(before) == span.label:
-                gaps = self.range_rects(before, span.start)
-                if not gaps:
-                    continue
-                gap = gaps[0]
+            rects = self.range_rects(span.start, span.end)
+            if not rects:
+                continue
+            first = rects[0]
+            gaps = self.range_rects(before, span.start) if self._tagged.get(before) == span.label else []
+            if gaps and abs(gaps[-1].top() - first.top()) < 1:  # the widened space, on the entity's line
+                gap = gaps[-1]
                 left = gap.left() + 1 if rtl else gap.right() - width - 1
-            else:  # no space before the entity (start of a paragraph, inside a word): over its corner
-                rects = self.range_rects(span.start, span.end)
-                if not rects:
-                    continue
-                gap = rects[0]
+            elif gaps or before < 0 or self.session.text[before] in PARAGRAPH_BREAKS:
+                # the entity opens a line (its space stayed at the end of the line before): the margin
+                gap = first
+                left = gap.right() + 4 if rtl else gap.left() - width - 4
+            else:  # starts inside a word: over its first letters
+                gap = first
                 left = gap.right() - width if rtl else gap.left()
             height = metrics.height() + 1
             rect = QRectF(left, gap.top() + (gap.height() - height) / 2, width, height)
