@@ -57,6 +57,11 @@ def command(db: str | None, annotator_name: str | None) -> None:
             "no display to open the window on (DISPLAY and WAYLAND_DISPLAY are unset). "
             "Run it in a desktop session, or set QT_QPA_PLATFORM=offscreen for a headless check."
         )
+    from annotator.ui.qt_platform import problem
+
+    missing = problem()  # Qt's own message would name only one of the missing X11 libraries
+    if missing:
+        raise click.ClickException(missing)
     from annotator.ui.app import run_app
 
     code = run_app(str(path), annotator_name)
