@@ -31,6 +31,7 @@ class KeyBinding:
     description: str
     section: str
     shortcut: bool = True  # False: documentation only (the keys belong to another action)
+    listed: bool = True  # False: a key that works but is documented by a summary row (Alt+1 … Alt+6)
 
     @property
     def key(self) -> str:
@@ -89,10 +90,14 @@ def keymap(schema: LabelSchema) -> list[KeyBinding]:
                 (f"Alt+{key}",),
                 f"Label exactly the selected characters {label.name} (no snapping to tokens)",
                 "Entities",
+                listed=False,
             )
         )
     digits = f"{labels[0][1]}–{labels[-1][1]}" if labels else "1–9"
     bindings += [
+        KeyBinding("label-exact", (f"Alt+{digits}",),
+                   "The same, for exactly the selected characters (no snapping to tokens: بوتين inside وبوتين)",
+                   "Entities", shortcut=False),
         KeyBinding("relabel", (digits,), "With a span selected and no text selected: change its label", "Entities",
                    shortcut=False),
         KeyBinding("select", ("Click",),
@@ -164,10 +169,15 @@ def boundary_edge(action: str, direction: str) -> tuple[str, str]:
     return edge, how
 
 
+def listed(bindings: list[KeyBinding]) -> list[KeyBinding]:
+    """The rows the help and the README show (a summary row stands for Alt+1 … Alt+6)."""
+    return [b for b in bindings if b.listed]
+
+
 def markdown_table(bindings: list[KeyBinding]) -> str:
     """The keymap as a Markdown table (used for the README)."""
     lines = ["| Keys | Action | Section |", "|---|---|---|"]
-    for b in bindings:
+    for b in listed(bindings):
         keys = " / ".join(f"`{k}`" for k in dict.fromkeys(DISPLAY.get(k, k) for k in b.keys))  # Return, Enter alike
         lines.append(f"| {keys} | {b.description} | {b.section} |")
     return "\n".join(lines)

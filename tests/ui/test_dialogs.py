@@ -358,3 +358,76 @@ def test_statistics_view_shows_progress_labels_days_and_acceptance(qtbot, window
     assert dialog.progress_chart.categories == ["amira"] and dialog.progress_chart.totals() == [2]
     assert dialog.outcomes_chart.values == [[1, 1, 0]]
     assert sum(map(sum, dialog.days_chart.values)) == 1
+
+
+# -- screenshots (ANNOTATOR_SCREENSHOTS=1 writes them to docs/screenshots) -----------------------------
+
+
+def test_screenshots_of_the_dialogs(qtbot, window, corpus_path, tmp_path, monkeypatch):
+    import os
+    from datetime import datetime, timedelta, timezone
+
+    from annotator.store import corpus as corpus_module
+
+    out = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+    if os.environ.get("ANNOTATOR_SCREENSHOTS") != "1":
+        out = tmp_path
+    # a week of work by two annotators (the event clock is moved back a day at a time)
+    with Corpus.open(corpus_path) as corpus:
+        corpus.add_documents([DocumentRecord(text=f"خبر رقم {i} عن الرياض وموسكو.", title=f"خبر {i}")
+                              for i in range(40)])
+        ids = corpus.document_ids()
+        corpus.store_suggestions(ids[0], "gazetteer", "1", [Span(ARABIC.index("موسكو"), ARABIC.index("موسكو") + 5,
+                                                                 "GPE", score=0.9)], [])
+        day = datetime.now(timezone.utc) - timedelta(days=6)
+        for n, doc_id in enumerate(ids[2:34]):
+            stamp = (day + timedelta(days=n // 5, hours=n % 5)).isoformat(timespec="milliseconds")
+            monkeypatch.setattr(corpus_module, "now", lambda stamp=stamp: stamp)
+            text = corpus.document(doc_id).text
+            riyadh, moscow = text.index("الرياض"), text.index("موسكو") - 1  # with its و
+            for who in ("amira", "bilal") if n % 3 else ("amira",):
+                corpus.add_span(doc_id, who, Span(riyadh, riyadh + 6, "GPE"))
+                label = "LOC" if who == "bilal" and n % 4 == 1 else "GPE"
+                corpus.add_span(doc_id, who, Span(moscow, moscow + 6, label))
+                if who == "amira" or n % 5:
+                    corpus.set_status(doc_id, who, "done")
+        monkeypatch.undo()
+        corpus.decide_suggestion(ids[0], "amira", "entity", 0, 5, "PER", "rejected")
+    window.corpus_changed()
+    folder = tmp_path / "incoming"
+    folder.mkdir()
+    (folder / "a.txt").write_text("خبر أول\n\nنص الخبر الأول عن الرياض.", encoding="utf-8")
+    (folder / "b.jsonl").write_text('{"text": "Obama met Putin.", "spans": [{"start": 0, "end": 5, "label": "PER"}]}\n'
+                                    '{"text": \n', encoding="utf-8")
+    shots = {}
+    dialog = window.open_dialog("import")
+    dialog.paths.add([str(folder)])
+    run_and_wait(qtbot, dialog)
+    shots["dialog-import.png"] = dialog
+    dialog = window.open_dialog("export")
+    dialog.format.setCurrentIndex(dialog.format.findData("jsonl"))
+    dialog.annotator.setCurrentIndex(dialog.annotator.findData("amira"))
+    dialog.out.setText(str(tmp_path / "amira.jsonl"))
+    run_and_wait(qtbot, dialog)
+    shots["dialog-export.png"] = dialog
+    dialog = window.open_dialog("agreement")
+    for i in range(dialog.annotators.count()):
+        item = dialog.annotators.item(i)
+        item.setCheckState(Qt.CheckState.Checked if item.text() in ("amira", "bilal") else Qt.CheckState.Unchecked)
+    run_and_wait(qtbot, dialog)
+    shots["dialog-agreement.png"] = dialog
+    dialog = window.open_dialog("statistics")
+    qtbot.waitUntil(lambda: dialog.stats is not None and not dialog.runner.running)
+    shots["dialog-statistics.png"] = dialog
+    for name, shown in shots.items():
+        shown.raise_()
+        qtbot.wait(50)
+        assert shown.grab().save(str(out / name))
+    dialog.tabs.setCurrentIndex(2)
+    qtbot.wait(50)
+    assert dialog.grab().save(str(out / "dialog-statistics-per-day.png"))
+    check = window.open_dialog("check")
+    run_and_wait(qtbot, check)
+    assert check.grab().save(str(out / "dialog-check.png"))
+    for name in [*shots, "dialog-statistics-per-day.png", "dialog-check.png"]:
+        assert (out / name).stat().st_size > 10_000

@@ -478,3 +478,25 @@ def test_source_text_on_an_entity_background_is_darkened_to_read(qtbot, make_hos
     assert colors
     per = session.corpus.labels.entity("PER").color
     assert all(contrast(c, per) >= 4.5 for c in colors)
+
+
+def test_where_a_suggested_quote_overlaps_ones_own_only_ones_own_parts_are_drawn(qtbot, make_host, seed_text):
+    host = make_host(seed_text)
+    session, view = host.session, host.view
+    speaker = seed_text.index("وأعلن بوتين") + len("وأعلن ")
+    cue = seed_text.index("وأعلن")
+    content = seed_text.index('"بعض التقارب في المواقف"')
+    own = session.make_quote(content, content + len('"بعض التقارب في المواقف"'))
+    session.select("quote", own.id)
+    session.set_cue(cue, cue + 5)
+    # a suggestion for the next sentence's quote that takes the same words as its source and cue, the other way round
+    later = seed_text.index('"هناك رغم')
+    session.corpus.store_suggestions(session.doc_id, "test", "1", [], [Quote(
+        contents=(Range(later, later + 10),), cue=Range(speaker, speaker + 5), sources=(Range(cue, cue + 5),),
+        type="direct", score=0.5)])
+    session.reload_suggestions()
+    assert len(session.suggested_quotes) == 1  # its content does not overlap: it stays
+    at_cue = {kinds for a, b, kinds in view.highlights() if a <= cue < b}
+    assert at_cue == {"cue"}  # one's own cue, not blurred by the suggested source there
+    at_speaker = {kinds for a, b, kinds in view.highlights() if a <= speaker < b}
+    assert at_speaker == {"cue-suggestion"}  # where nothing of one's own is, the suggestion shows

@@ -145,3 +145,21 @@ def test_status_messages_go_stale(qtbot, open_window, corpus_path, monkeypatch):
     monkeypatch.setattr("annotator.ui.main_window.MESSAGE_MS", {"info": 50, "warning": 50})
     window.tell("Imported 3 articles.")
     qtbot.waitUntil(lambda: window.message_label.text() == "")
+
+
+def test_label_tags_are_remembered_in_the_preferences(qtbot, open_window, corpus_path):
+    from annotator.ui.preferences import MemoryStore
+
+    preferences = MemoryStore()
+    window = MainWindow(corpus_path, WHO, run_suggesters=False, preferences=preferences)
+    qtbot.addWidget(window)
+    assert not window.view.label_tags
+    window.annotation_actions["view.label-tags"].trigger()
+    assert window.view.label_tags and window.annotation_actions["view.label-tags"].isChecked()
+    window.close()
+    again = MainWindow(corpus_path, WHO, run_suggesters=False, preferences=preferences)
+    qtbot.addWidget(again)
+    assert again.view.label_tags and again.annotation_actions["view.label-tags"].isChecked()
+    plain = MainWindow(corpus_path, WHO, run_suggesters=False)  # no preferences given: nothing remembered
+    qtbot.addWidget(plain)
+    assert not plain.view.label_tags

@@ -109,6 +109,7 @@ class AgreementDialog(JobDialog):
         self.texts: dict[int, str] = {}
 
     def arrange(self, layout) -> None:
+        self.panel.result.setLineWrapMode(self.panel.result.LineWrapMode.NoWrap)  # the command's tables
         self.table = QTableWidget(0, len(COLUMNS), self)
         self.table.setObjectName("agreementTable")
         self.table.setHorizontalHeaderLabels(list(COLUMNS))

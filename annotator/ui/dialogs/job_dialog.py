@@ -56,6 +56,7 @@ class JobDialog(QDialog):
             intro.setTextFormat(Qt.TextFormat.PlainText)
             intro.setWordWrap(True)
             layout.addWidget(intro)
+        self.resize(720, 560)  # a subclass may choose another size in build_options or arrange
         self.options = QWidget(self)
         self.build_options(self.options)
         layout.addWidget(self.options)
@@ -65,8 +66,8 @@ class JobDialog(QDialog):
         self.runner.finished.connect(self._finished)
         self.runner.failed.connect(self._failed)
         self.runner.cancelled.connect(self._cancelled)
-        self.resize(720, 560)
         self.arrange(layout)
+        self.resize(self.size().expandedTo(self.sizeHint()))  # never squeezed below what the options need
         self.validate()
 
     @property

@@ -108,8 +108,9 @@ class StatisticsDialog(JobDialog):
             self.pages[key] = page
             self.tabs.addTab(page, title)
         index = layout.indexOf(self.panel)
-        layout.insertWidget(index, self.tabs, 3)
+        layout.insertWidget(index, self.tabs, 1)
         self.panel.result.hide()
+        layout.setStretchFactor(self.panel, 0)
         self.resize(860, 680)
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802

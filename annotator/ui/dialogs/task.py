@@ -193,7 +193,7 @@ class TaskPanel(QWidget):
         mono = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
         mono.setPointSizeF(max(mono.pointSizeF(), QFont().pointSizeF() * 0.95))
         self.result.setFont(mono)
-        self.result.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        self.result.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)  # tables of figures: NoWrap
         row = QHBoxLayout()
         row.setContentsMargins(0, 0, 0, 0)
         row.addWidget(self.bar, 1)
