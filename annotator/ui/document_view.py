@@ -115,6 +115,7 @@ class DocumentView(QPlainTextEdit):
         self._tagged: dict[int, str] = {}  # code point of a widened space -> the label whose tag sits there
         self.search = ""
         self.search_hits: list[tuple[int, int]] = []
+        self._search_after_paint = False
         self._before_click: object = _UNCHANGED  # the selection before the last click changed it
         self._quiet = False  # a click changed the selection: do not move the caret to it
         self.setObjectName("documentView")
@@ -156,10 +157,12 @@ class DocumentView(QPlainTextEdit):
         # The marks are given before the text is set: the highlighter formats each paragraph
         # once, as setPlainText lays it out. Only the marks of the first screenful go in now;
         # the rest follow right after the first frame (only their paragraphs are formatted then).
-        self.search_hits = search_hits(text, self.search) if self.search else []
         self._tag_widths = self._measure_tags()
         marks = self._marks()
         limit = self._first_screen_chars()
+        # Search hits of the first screenful now, of the whole article right after the first frame.
+        self.search_hits = search_hits(text[:limit] if len(text) > limit else text, self.search) if self.search else []
+        self._search_after_paint = bool(self.search) and len(text) > limit
         first = [m for m in marks if m[0] < limit] if len(text) > limit else marks
         self.highlighter.set_marks(first, self.offsets, display_text(text), reformat=False)
         self._rest_after_paint = len(first) < len(marks)
@@ -223,6 +226,10 @@ class DocumentView(QPlainTextEdit):
     def _measure_tags(self) -> dict[str, int]:
         metrics = QFontMetrics(self.tag_font())
         return {label.name: metrics.horizontalAdvance(label.name) + 8 for label in self.session.corpus.labels.entities}
+
+    def _find_all_search_hits(self) -> None:
+        self.search_hits = search_hits(self.session.text, self.search) if self.search else []
+        self.viewport().update()
 
     def set_search(self, query: str) -> None:
         """Mark where the words of ``query`` (the list's search) occur in the article."""
@@ -433,45 +440,57 @@ class DocumentView(QPlainTextEdit):
         painter.end()
 
     def _paint_label_tags(self) -> None:
-        """A small tag with the label's name in the widened space before each entity on screen."""
-        if not self.label_tags or not self.session.spans:
+        """A small tag with the label's name in the widened space before each entity on screen.
+
+        Visible paragraphs are walked once (as for the entity backgrounds): each entity's start
+        and the space before it are placed with their line's ``cursorToX``, no per-span lookup.
+        """
+        spans = self.session.spans
+        if not self.label_tags or not spans:
             return
-        lo, hi = self.visible_range()
         font = self.tag_font()
-        metrics = QFontMetrics(font)
+        height = QFontMetrics(font).height() + 1
         painter = QPainter(self.viewport())
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.setFont(font)
-        spans = self.session.spans
         starts = [s.start for s in spans]
         rtl = self.direction == "rtl"
-        for span in spans[bisect_left(starts, lo):bisect_left(starts, hi + 1)]:
-            color = self._entity_colors.get(span.label, QColor(FALLBACK_COLOR))
-            width = self._tag_widths.get(span.label, 30) - 3
-            before = span.start - 1
-            rects = self.range_rects(span.start, span.end)
-            if not rects:
-                continue
-            first = rects[0]
-            gaps = self.range_rects(before, span.start) if self._tagged.get(before) == span.label else []
-            if gaps and abs(gaps[-1].top() - first.top()) < 1:  # the widened space, on the entity's line
-                gap = gaps[-1]
-                left = gap.left() + 1 if rtl else gap.right() - width - 1
-            elif gaps or before < 0 or self.session.text[before] in PARAGRAPH_BREAKS:
-                # the entity opens a line (its space stayed at the end of the line before): the margin
-                gap = first
-                left = gap.right() + 4 if rtl else gap.left() - width - 4
-            else:  # starts inside a word: over its first letters
-                gap = first
-                left = gap.right() - width if rtl else gap.left()
-            height = metrics.height() + 1
-            rect = QRectF(left, gap.top() + (gap.height() - height) / 2, width, height)
-            painter.setPen(QPen(color.darker(150), 1))
-            painter.setBrush(color)
-            painter.drawRoundedRect(rect, 3, 3)
-            painter.setPen(QColor(text_on(color.name())))
-            painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, span.label)
-            self._painted.append((span.start, span.start, f"tag:{span.label}"))
+        text, tagged, to_u16 = self.session.text, self._tagged, self.offsets.to_utf16
+        offset, bottom = self.contentOffset(), self.viewport().height()
+        block = self.firstVisibleBlock()
+        while block.isValid():
+            geometry = self.blockBoundingGeometry(block).translated(offset)
+            if geometry.top() > bottom:
+                break
+            layout, base = block.layout(), block.position()
+            lo = self.offsets.to_codepoint(base)
+            hi = self.offsets.to_codepoint(base + block.length() - 1)
+            for span in spans[bisect_left(starts, lo):bisect_left(starts, hi)] if layout.lineCount() else ():
+                rel = to_u16(span.start) - base
+                line = layout.lineForTextPosition(rel)
+                x, _ = line.cursorToX(rel)  # the edge the entity starts from (its right edge in Arabic)
+                x += geometry.left()
+                top = geometry.top() + line.y()
+                width = self._tag_widths.get(span.label, 30) - 3
+                before = span.start - 1
+                gap_line = layout.lineForTextPosition(to_u16(before) - base) if before >= lo else None
+                if tagged.get(before) == span.label and gap_line is not None and \
+                        gap_line.lineNumber() == line.lineNumber():  # the widened space, on the entity's line
+                    left = x + 1 if rtl else x - width - 1
+                elif tagged.get(before) == span.label or before < 0 or text[before] in PARAGRAPH_BREAKS:
+                    # the entity opens a line (its space stayed at the end of the line before): the margin
+                    left = x + 4 if rtl else x - width - 4
+                else:  # starts inside a word: over its first letters
+                    left = x - width if rtl else x
+                rect = QRectF(left, top + (line.height() - height) / 2, width, height)
+                color = self._entity_colors.get(span.label, QColor(FALLBACK_COLOR))
+                painter.setPen(QPen(color.darker(150), 1))
+                painter.setBrush(color)
+                painter.drawRoundedRect(rect, 3, 3)
+                painter.setPen(QColor(text_on(color.name())))
+                painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, span.label)
+                self._painted.append((span.start, span.start, f"tag:{span.label}"))
+            block = block.next()
         painter.end()
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 (Qt override)
@@ -482,6 +501,9 @@ class DocumentView(QPlainTextEdit):
         if self._rest_after_paint:
             self._rest_after_paint = False
             QTimer.singleShot(0, self.rebuild_highlights)
+        if self._search_after_paint:
+            self._search_after_paint = False
+            QTimer.singleShot(0, self._find_all_search_hits)
         if self._tokens_after_paint:
             # The article is on screen: now tokenise it (snapping needs it) before the first key.
             self._tokens_after_paint = False

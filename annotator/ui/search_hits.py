@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from annotator.store.document_query import arabic_forms
 
@@ -25,10 +26,25 @@ _WORD = re.compile(r"\w", re.UNICODE)
 _ARABIC = re.compile("[\u0621-\u064a\u066e-\u06d3]")
 
 
+# Blocks holding combining marks: Latin diacritics, Cyrillic, Hebrew, Arabic, Syriac, Thaana,
+# Indic, Thai/Lao, and the combining supplements.
+_MARK_BLOCKS = ((0x0300, 0x036F), (0x0483, 0x0489), (0x0591, 0x05C7), (0x0610, 0x061A), (0x064B, 0x065F),
+                (0x0670, 0x0670), (0x06D6, 0x06ED), (0x0711, 0x0711), (0x0730, 0x074A), (0x07A6, 0x07B0),
+                (0x0900, 0x0EFF), (0x1AB0, 0x1AFF), (0x1DC0, 0x1DFF), (0x20D0, 0x20FF), (0xFE20, 0xFE2F))
+
+
+@lru_cache(maxsize=1)
+def _marks() -> dict[int, None]:
+    """The combining marks of those blocks, for ``str.translate`` to drop (built once, ~2,500 code points)."""
+    return {cp: None for lo, hi in _MARK_BLOCKS for cp in range(lo, hi + 1) if unicodedata.category(chr(cp)) == "Mn"}
+
+
+@lru_cache(maxsize=100_000)  # an article repeats its words: each is folded once
 def fold(word: str) -> str:
     """What the search compares: case-folded, without diacritics (Latin accents, Arabic harakat)."""
-    decomposed = unicodedata.normalize("NFD", word.casefold())
-    return "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
+    if word.isascii():
+        return word.lower()
+    return unicodedata.normalize("NFD", word.casefold()).translate(_marks())
 
 
 def _terms(query: str) -> list[tuple[list[set[str]], bool]]:
