@@ -431,3 +431,21 @@ def test_screenshots_of_the_dialogs(qtbot, window, corpus_path, tmp_path, monkey
     assert check.grab().save(str(out / "dialog-check.png"))
     for name in [*shots, "dialog-statistics-per-day.png", "dialog-check.png"]:
         assert (out / name).stat().st_size > 10_000
+
+
+def test_import_options_the_importer_has_are_offered_and_passed(qtbot, window, tmp_path):
+    conll = tmp_path / "ner.conll"
+    conll.write_text("-DOCSTART- -X- -X- O\n\nObama B-PERS\nmet O\nPutin B-PERS\n.\tO\n\nMoscow B-LOC\nwaits O\n",
+                     encoding="utf-8")
+    dialog = window.open_dialog("import")
+    assert {"strict", "sentences_per_doc", "label_map"} <= set(dialog.extra)
+    dialog.paths.add([str(conll)])
+    dialog.extra["label_map"].setText("GPE")
+    assert not dialog.run_button.isEnabled() and "FROM=TO" in dialog.problem.text()
+    dialog.extra["label_map"].setText("PERS=PER")
+    dialog.annotator.setCurrentText("gold")
+    run_and_wait(qtbot, dialog)
+    assert "documents:" in dialog.panel.result.toPlainText(), dialog.panel.result.toPlainText()
+    with Corpus.open(window.corpus_path) as corpus:
+        labels = sorted({s.label for i in corpus.document_ids() for s in corpus.spans(i, "gold")})
+    assert labels == ["LOC", "PER"]

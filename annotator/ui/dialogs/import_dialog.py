@@ -7,8 +7,8 @@ with a problem imports nothing), and the outcome is the command's own summary wi
 next thousand records: the file being read is rolled back, the files before it stay
 imported (and are counted).
 
-Options the importer gains (``status``, ``strict``, ``sentences_per_doc`` are being added
-on other branches) appear here as soon as :func:`import_paths` accepts them:
+Options the importer has gained or gains (``strict``, ``sentences_per_doc``, ``label_map``;
+``status`` on another branch) appear here as soon as :func:`import_paths` accepts them:
 :func:`import_options` reads its signature.
 """
 
@@ -39,7 +39,9 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.formats import importer
+from annotator.formats.selection import SelectionError, parse_label_map
 from annotator.store import STATUSES, Corpus
+from annotator.ui.dialogs.export_dialog import label_map_items
 from annotator.ui.dialogs.job_dialog import Job, JobDialog
 from annotator.ui.dialogs.task import Task
 
@@ -171,6 +173,14 @@ class ImportDialog(JobDialog):
                 status.addItem(name.replace("_", " "), name)
             form.addRow("Status", status)
             self.extra["status"] = status
+        if "label_map" in supported:  # import --map FROM=TO
+            relabel = QLineEdit(box)
+            relabel.setObjectName("importLabelMap")
+            relabel.setPlaceholderText("e.g. PERS=PER, B-ORG=ORG, MISC=   (MISC= leaves MISC out)")
+            relabel.setToolTip("--map: relabel the files' entities before they are stored")
+            relabel.textChanged.connect(self.validate)
+            form.addRow("Relabel", relabel)
+            self.extra["label_map"] = relabel
         if "sentences_per_doc" in supported:  # CoNLL without -DOCSTART- (the lead's lenient reader)
             sentences = QSpinBox(box)
             sentences.setObjectName("importSentencesPerDoc")
@@ -230,6 +240,12 @@ class ImportDialog(JobDialog):
         missing = [p for p in self.paths.paths() if not Path(p).exists()]
         if missing:
             return f"{missing[0]}: no such file or folder"
+        relabel = self.extra.get("label_map")
+        if isinstance(relabel, QLineEdit):
+            try:
+                parse_label_map(label_map_items(relabel.text()))
+            except SelectionError as exc:
+                return str(exc)
         return ""
 
     def values(self) -> dict[str, Any]:
@@ -249,6 +265,8 @@ class ImportDialog(JobDialog):
                 values[name] = widget.isChecked()
             elif isinstance(widget, QSpinBox):
                 values[name] = widget.value() or None
+            elif isinstance(widget, QLineEdit) and name == "label_map":
+                values[name] = parse_label_map(label_map_items(widget.text())) or None
         return {k: v for k, v in values.items() if v not in (None, False)}
 
     def describe_start(self) -> str:
