@@ -28,12 +28,10 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
 
+from annotator.formats.export_errors import OutputError
+
 _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
-
-
-class OutputError(Exception):
-    """The export's target cannot be written, or exists and ``--overwrite`` was not given."""
 
 
 def _reason(exc: OSError) -> str:

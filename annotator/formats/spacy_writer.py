@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -39,6 +39,7 @@ from annotator.core.labels import RESOURCES
 from annotator.core.tokenizer import make_nlp, new_nlp
 from annotator.formats.alignment import Aligner, MisalignedSpan
 from annotator.formats.atomic import atomic_folder
+from annotator.formats.export_errors import ExportError
 from annotator.formats.selection import (
     ExportDocument,
     Selection,
@@ -68,14 +69,6 @@ MAX_SUGGESTER_SIZE = 48
 SHARD_SIZE = 500
 
 Progress = Callable[[int, int], None]
-
-
-class ExportError(Exception):
-    """The export cannot be written (nothing selected, or misaligned spans under --strict)."""
-
-    def __init__(self, message: str, misaligned: Iterable[MisalignedSpan] = ()) -> None:
-        super().__init__(message)
-        self.misaligned = list(misaligned)
 
 
 def quote_span_id(quote_id: int | None, position: int) -> str:

@@ -118,10 +118,10 @@ def spacy_command(
                 progress=lambda done, total: progress.update(task, completed=done, total=total, refresh=True),
                 jobs=runner.jobs, engine=runner.engine, shard=shard, overwrite=overwrite, shard_size=shard_size,
             )
-    except ExportError as exc:
-        raise click.ClickException(str(exc)) from None
     except (SelectionError, OutputError, JobError) as exc:
         raise click.ClickException(f"{exc}; nothing was written") from None
+    except ExportError as exc:
+        raise click.ClickException(str(exc)) from None
     finally:
         corpus.close()
     click.echo(summary.format())
@@ -147,12 +147,12 @@ def _flat_export(
                 from annotator.formats.conll_writer import export_conll
 
                 summary = export_conll(corpus, out, selection, policy=policy, **options)
+    except (SelectionError, OutputError, JobError) as exc:
+        raise click.ClickException(f"{exc}; nothing was written") from None
     except ExportError as exc:
         if exc.misaligned:
             _report_misaligned(exc.misaligned, "strict")
         raise click.ClickException(str(exc)) from None
-    except (SelectionError, OutputError, JobError) as exc:
-        raise click.ClickException(f"{exc}; nothing was written") from None
     finally:
         corpus.close()
     where = f" (shard {shard})" if shard else ""
