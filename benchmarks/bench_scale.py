@@ -21,7 +21,7 @@ the pool's workers), and peak memory as the largest sum of PSS over the command'
 beside it, the peak RSS of the largest single process (the kernel's own figure). Ratios:
 (import + suggest + export) CPU over the tokenizer's CPU (aim <= 3x) and wall with --jobs 2 over the
 tokenizer's wall (aim <= 2x). Run: `python benchmarks/bench_scale.py [--sizes 2000,10000,30000]
-[--jobs 1,2] [--no-dask]`; skips with a message when ../shared/data/ is absent. The 30,000 size takes ~20 min on
+[--jobs 1,2] [--no-dask] [--no-suggest]`; skips with a message when ../shared/data/ is absent. The 30,000 size takes ~20 min on
 a quiet 2-core machine: run it with `nice` in the background.
 """
 
@@ -172,7 +172,8 @@ def line(name: str, step: Step, tokenizer: Step | None = None) -> str:
             f"(largest process {step.max_rss_mb:5.0f} MB){ratio}")
 
 
-def measure(contents: list[str], size: int, dask: bool, variants: tuple[int, ...] = (1, 2)) -> None:
+def measure(contents: list[str], size: int, dask: bool, variants: tuple[int, ...] = (1, 2),
+            suggest: bool = True) -> None:
     with tempfile.TemporaryDirectory(prefix="bench-scale-") as tmp:
         folder = Path(tmp)
         source = folder / "articles.jsonl"
@@ -189,19 +190,22 @@ def measure(contents: list[str], size: int, dask: bool, variants: tuple[int, ...
         results: dict[str, Step] = {}
         for jobs in variants:
             corpus = copy_db(db, folder / f"j{jobs}.db")
-            results[f"suggest{jobs}"] = run([*ANNOTATOR, "suggest", "--db", str(corpus), *SUGGESTERS,
-                                             "--jobs", str(jobs)], folder)
-            print(line(f"suggest --jobs {jobs}", results[f"suggest{jobs}"], tokenizer))
+            if not suggest:  # export only (its memory at a size where suggest takes too long here)
+                results[f"suggest{jobs}"] = Step(0.0, 0.0, 0.0, 0.0, "")
+            else:
+                results[f"suggest{jobs}"] = run([*ANNOTATOR, "suggest", "--db", str(corpus), *SUGGESTERS,
+                                                 "--jobs", str(jobs)], folder)
+                print(line(f"suggest --jobs {jobs}", results[f"suggest{jobs}"], tokenizer))
             results[f"export{jobs}"] = run([*ANNOTATOR, "export", "spacy", str(folder / f"out{jobs}"), "--db",
                                             str(corpus), "--annotator", "bench", "--jobs", str(jobs)], folder)
             print(line(f"export spacy --jobs {jobs}", results[f"export{jobs}"], tokenizer))
-        for jobs in variants:
+        for jobs in variants if suggest else ():
             total_cpu = imported.cpu + results[f"suggest{jobs}"].cpu + results[f"export{jobs}"].cpu
             total_wall = imported.wall + results[f"suggest{jobs}"].wall + results[f"export{jobs}"].wall
             print(f"  import + suggest + export, --jobs {jobs}: {total_wall:6.1f} s wall, {total_cpu:6.1f} s CPU = "
                   f"{total_cpu / tokenizer.cpu:.2f}x the tokenizer's CPU (aim <= 3x), "
                   f"{total_wall / tokenizer.wall:.2f}x its wall (aim <= 2x with --jobs 2)")
-        if set(variants) >= {1, 2}:
+        if suggest and set(variants) >= {1, 2}:
             speedup = (results["suggest1"].wall + results["export1"].wall) / (results["suggest2"].wall
                                                                               + results["export2"].wall)
             print(f"  --jobs 2 vs --jobs 1 (suggest + export wall): {speedup:.2f}x faster")
@@ -221,6 +225,7 @@ def main() -> int:
     parser.add_argument("--sizes", default="2000,10000,30000", help="comma-separated corpus sizes")
     parser.add_argument("--no-dask", action="store_true", help="leave out the Dask local-cluster runs")
     parser.add_argument("--jobs", default="1,2", help="which --jobs to measure (comma-separated)")
+    parser.add_argument("--no-suggest", action="store_true", help="import and export only")
     args = parser.parse_args()
     if not SAMPLE.exists():
         print(f"bench_scale: skipped, {SAMPLE} is absent (it lives in ../shared/data/)")
@@ -234,7 +239,7 @@ def main() -> int:
     contents = [json.loads(line)["content"] for line in SAMPLE.read_text(encoding="utf-8").splitlines() if line]
     contents = list(dict.fromkeys(c for c in contents if c.strip()))
     for size in (int(s) for s in args.sizes.split(",")):
-        measure(contents, size, dask, tuple(int(j) for j in args.jobs.split(",")))
+        measure(contents, size, dask, tuple(int(j) for j in args.jobs.split(",")), suggest=not args.no_suggest)
     return 0
 
 

@@ -76,6 +76,25 @@ def big_db(tmp_path_factory) -> Path:
     return path
 
 
+@pytest.fixture
+def launch():
+    """Start a command in its own process group; whatever happens, nothing of it outlives the test."""
+    started: list[subprocess.Popen] = []
+
+    def start(args: list[str], **options) -> subprocess.Popen:
+        process = subprocess.Popen(args, start_new_session=True, **options)
+        started.append(process)
+        return process
+
+    yield start
+    for process in started:
+        try:
+            os.killpg(process.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        process.wait()
+
+
 def stored_runs(path: Path) -> list[tuple[int, int]]:
     try:
         with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as conn:
@@ -86,8 +105,8 @@ def stored_runs(path: Path) -> list[tuple[int, int]]:
         return []
 
 
-def test_a_killed_worker_fails_suggest_cleanly_and_keeps_whole_chunks(big_db):
-    process = subprocess.Popen([*CLI, "suggest", "--db", str(big_db), "--jobs", "2", "--suggester", "gazetteer",
+def test_a_killed_worker_fails_suggest_cleanly_and_keeps_whole_chunks(big_db, launch):
+    process = launch([*CLI, "suggest", "--db", str(big_db), "--jobs", "2", "--suggester", "gazetteer",
                                 "--suggester", "quotes"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     wait_for(lambda: len(pool_workers(process.pid)) >= 2, what="two workers")
     wait_for(lambda: len(stored_runs(big_db)) > 0 or process.poll() is not None, what="a first stored chunk")
@@ -105,9 +124,9 @@ def test_a_killed_worker_fails_suggest_cleanly_and_keeps_whole_chunks(big_db):
     assert not pool_workers(process.pid)
 
 
-def test_a_killed_worker_fails_an_export_and_leaves_nothing(big_db, tmp_path):
+def test_a_killed_worker_fails_an_export_and_leaves_nothing(big_db, tmp_path, launch):
     out = tmp_path / "out.jsonl"
-    process = subprocess.Popen([*CLI, "export", "jsonl", str(out), "--db", str(big_db), "--jobs", "2"],
+    process = launch([*CLI, "export", "jsonl", str(out), "--db", str(big_db), "--jobs", "2"],
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     wait_for(lambda: len(pool_workers(process.pid)) >= 2, what="two workers")
     wait_for(lambda: Path(f"{out}.part").exists() or process.poll() is not None, what="the .part file")
@@ -132,7 +151,8 @@ def consistent(folder: Path) -> dict:
     return summary
 
 
-def test_sigkill_of_export_spacy_leaves_the_previous_export_whole_and_the_next_run_cleans_up(big_db, tmp_path):
+def test_sigkill_of_export_spacy_leaves_the_previous_export_whole_and_the_next_run_cleans_up(big_db, tmp_path,
+                                                                                           launch):
     out = tmp_path / "out"
     first = subprocess.run([*CLI, "export", "spacy", str(out), "--db", str(big_db), "--jobs", "1", "--dev", "0.5",
                             "--shard-size", "400"], capture_output=True, text=True, timeout=300)
@@ -142,7 +162,7 @@ def test_sigkill_of_export_spacy_leaves_the_previous_export_whole_and_the_next_r
     tmp = tmp_path / ".out.part-{pid}"
     # Kill while DocBins are written, and once summary.json is in the temporary folder (just before the swap).
     for moment in ("train/000.spacy", "train/001.spacy", "summary.json"):
-        process = subprocess.Popen([*CLI, "export", "spacy", str(out), "--db", str(big_db), "--jobs", "1",
+        process = launch([*CLI, "export", "spacy", str(out), "--db", str(big_db), "--jobs", "1",
                                     "--dev", "0.2", "--shard-size", "150", "--overwrite"],
                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         marker = Path(str(tmp).format(pid=process.pid)) / moment
