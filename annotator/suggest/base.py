@@ -35,6 +35,8 @@ class SuggestionSet:
 
     spans: list[Span] = field(default_factory=list)
     quotes: list[Quote] = field(default_factory=list)
+    # The document's words for the learned suggester's name index (see suggest.name_index).
+    index_terms: str | None = None
 
 
 def suggestions_of(doc: Doc) -> dict[str, SuggestionSet]:

@@ -9,12 +9,12 @@ therefore scored from what annotators did where they met it:
 - **Where annotators looked.** An annotation set counts as read in full when it is marked done or
   was imported; a set in progress up to the end of the paragraph holding its last entity; a
   skipped set not at all. Only read text says anything about unlabelled occurrences.
-- **Leave one out.** Every occurrence of a name in read text is judged as if the annotation at that
-  very place were not known: a labelled occurrence of a name labelled at least twice would have
-  been proposed, and counts as right; an unlabelled occurrence counts as wrong; an occurrence
-  inside a longer entity counts as wrong when that longer entity was labelled only once (a new
-  full name, which the suggester could not have proposed instead: the lone-first-name case). A
-  name labelled once earns no positive evidence from its own label.
+- **Leave one out.** Every occurrence of a name is judged as if the annotation at that very place
+  were not known: a labelled occurrence of a name labelled at least twice would have been
+  proposed, and counts as right; an unlabelled occurrence in read text counts as wrong; an
+  occurrence inside a longer entity counts as wrong when that longer entity was labelled only
+  once (a new full name, which the suggester could not have proposed instead: the lone first
+  name). A name labelled once earns no positive evidence from its own label.
 - **Per spelling.** Counts are kept per token as written (marks removed, letters unfolded), so
   ``على`` counted unlabelled 3,000 times sinks only that spelling, not the name ``علي``.
 - **A score.** With ``tp``/``fp`` the counts of a name over its own spellings, the chance that it is
@@ -26,20 +26,29 @@ therefore scored from what annotators did where they met it:
 - **Never folded into a function word.** A token that reaches a name only through spelling
   folding (``على`` → ``علي``) is never proposed when its own spelling is a function word.
 
-Proposals scoring below :attr:`EvidenceParams.threshold` are not made. The parameters were tuned
-by five-fold cross-validation within ANERcorp's train split (``benchmarks/bench_learned.py``).
+Proposals scoring below :attr:`EvidenceParams.threshold` are not made. The constants were chosen
+by five-fold cross-validation within ANERcorp's train split (``benchmarks/bench_learned.py``);
+F1 moves by less than 0.01 across the grid tried, so they are round numbers.
+
+Counting is split so that it can be cached per annotation set: :func:`count_occurrences` turns one
+set into a JSON-able record that depends only on the set and on which names exist, and
+:func:`assemble` turns the records of every set into each name's counts, applying the
+leave-one-out rules with the corpus-wide label counts of the moment.
 """
 
 from __future__ import annotations
 
 import bisect
-from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections import Counter
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from annotator.core.clitics import normalize, strip_marks, surface_readings
+from annotator.core.clitics import strip_marks, surface_readings
 
 IMPORTED = "imported"
+
+# One annotation set's occurrences: {name id: {spelling: [labelled, wrong, {outer name id: inside}]}}.
+SetRecord = dict[str, dict[str, list]]
 
 
 @dataclass(frozen=True)
@@ -81,14 +90,15 @@ def seen_extent(text: str, status: str, spans: Iterable[tuple[int, int, str, str
 
 @dataclass
 class NameEvidence:
-    """What the corpus says about one learned name."""
+    """What the corpus says about one learned name, and the scores that follow."""
 
+    name_id: str
+    tokens: int = 1
     labels: Counter = field(default_factory=Counter)  # labelled occurrences by label
     spellings: set[str] = field(default_factory=set)  # its first token as labelled (marks removed)
     stems: set[str] = field(default_factory=set)  # those spellings' clitic-less stems, as written
-    tokens: int = 1
-    function_word: bool = False
-    counts: dict[str, list[int]] = field(default_factory=lambda: defaultdict(lambda: [0, 0]))  # spelling -> [tp, fp]
+    function_word: bool = False  # one token, and every spelling is a stop word
+    counts: dict[str, list[int]] = field(default_factory=dict)  # spelling -> [right, wrong]
     score: float = 0.0  # the chance that it is an entity, over its own spellings (see :meth:`finish`)
     share: float = 1.0  # the share of its labelled occurrences that carry :attr:`label`
 
@@ -101,21 +111,16 @@ class NameEvidence:
         """The most frequent label (ties: the first in alphabetical order)."""
         return min(self.labels.items(), key=lambda kv: (-kv[1], kv[0]))[0]
 
-    @property
-    def label_share(self) -> float:
-        """The share of labelled occurrences that carry :attr:`label`."""
-        return self.labels[self.label] / self.total
-
     def finish(self, params: EvidenceParams) -> None:
-        """Compute :attr:`score` from the counts."""
+        """Compute :attr:`score` and :attr:`share` from the counts."""
         if self.tokens > 1:
             prior = params.prior_multi
         else:
             prior = params.prior_function_word if self.function_word else params.prior_single
-        tp = sum(self.counts[s][0] for s in self.spellings if s in self.counts)
-        fp = sum(self.counts[s][1] for s in self.spellings if s in self.counts)
-        self.score = (tp + params.strength * prior) / (tp + fp + params.strength)
-        self.share = self.label_share
+        own = [self.counts[s] for s in self.spellings if s in self.counts]
+        right, wrong = sum(c[0] for c in own), sum(c[1] for c in own)
+        self.score = (right + params.strength * prior) / (right + wrong + params.strength)
+        self.share = self.labels[self.label] / self.total
 
     def score_at(self, token: str, key: str, params: EvidenceParams, function_words: frozenset[str]) -> float | None:
         """The score of a proposal of this name at ``token`` (as written), read through ``key``;
@@ -124,8 +129,10 @@ class NameEvidence:
         stem = next((s for k, s in surface_readings(token) if k == key), spelling)
         if stem not in self.stems and stem in function_words:
             return None
-        tp, fp = self.counts.get(spelling, (0, 0))
-        chance = self.score if not tp + fp else (tp + params.strength * self.score) / (tp + fp + params.strength)
+        right, wrong = self.counts.get(spelling, (0, 0))
+        chance = self.score
+        if right + wrong:
+            chance = (right + params.strength * chance) / (right + wrong + params.strength)
         return chance * self.share
 
 
@@ -134,56 +141,62 @@ def stems_of(first_token: str) -> set[str]:
     return {stem for _, stem in surface_readings(first_token)}
 
 
-class EvidenceCounter:
-    """Judges every occurrence of the learned names in labelled texts (see the module docstring).
+def count_occurrences(table, candidates, labelled: LabelledText, name_of: Callable[[str], str | None]) -> SetRecord:
+    """The record of one annotation set: each name occurrence ``candidates`` found in ``table`` (the
+    tokens of ``labelled.text``; each candidate's ``entry.data`` is its :class:`NameEvidence`),
+    classified as labelled, wrong (unlabelled in read text, or crossing an entity), or inside a
+    longer entity (kept by that entity's name id, from ``name_of(entity text)``, "" if none)."""
+    starts, ends, texts = table.starts, table.ends, table.texts
+    gold = sorted(labelled.spans)
+    gold_starts = [s for s, _, _ in gold]
+    exact = {(s, e) for s, e, _ in gold}
+    record: SetRecord = {}
 
-    ``known(text)`` gives the evidence of the name spelled ``text`` (a labelled span's text), so an
-    occurrence inside a longer entity can ask whether that entity was itself labelled twice.
-    """
+    def slot(cand) -> list:
+        by_spelling = record.setdefault(cand.entry.data.name_id, {})
+        return by_spelling.setdefault(strip_marks(texts[cand.start]), [0, 0, {}])
 
-    def __init__(self, by_text: dict[str, NameEvidence]):
-        self.by_text = by_text
+    for cand in candidates:
+        start, end = starts[cand.start], ends[cand.end - 1]
+        if (start, end) in exact:
+            slot(cand)[0] += 1
+            continue
+        # Entities of one set never overlap, so those overlapping [start, end) are a run of the
+        # sorted list ending just before the first one that starts at or after ``end``.
+        j = bisect.bisect_left(gold_starts, end) - 1
+        overlapping = []
+        while j >= 0 and gold[j][1] > start:
+            overlapping.append(gold[j])
+            j -= 1
+        if overlapping:
+            outer = next((g for g in overlapping if g[0] <= start and end <= g[1]), None)
+            if outer is None:
+                slot(cand)[1] += 1  # crosses an entity's boundary
+            else:
+                outers = slot(cand)[2]
+                outer_id = name_of(labelled.text[outer[0] : outer[1]]) or ""
+                outers[outer_id] = outers.get(outer_id, 0) + 1
+        elif start < labelled.seen:
+            slot(cand)[1] += 1
+    return record
 
-    def count(self, table, candidates, labelled: LabelledText) -> None:
-        """Add the occurrences ``candidates`` (of :class:`~annotator.suggest.name_matcher.Candidate`,
-        whose ``entry.data`` is a :class:`NameEvidence`) found in ``table``, the tokens of ``labelled``."""
-        starts, ends, texts = table.starts, table.ends, table.texts
-        gold = sorted(labelled.spans)
-        gold_starts = [s for s, _, _ in gold]
-        exact = {(s, e) for s, e, _ in gold}
-        text = labelled.text
-        for cand in candidates:
-            evidence: NameEvidence = cand.entry.data
-            start, end = starts[cand.start], ends[cand.end - 1]
-            counts = evidence.counts[strip_marks(texts[cand.start])]
-            if (start, end) in exact:
-                if evidence.total >= 2:
-                    counts[0] += 1
+
+def assemble(names: dict[str, NameEvidence], records: Iterable[SetRecord], params: EvidenceParams) -> None:
+    """Each name's counts from every set's record (see the module docstring), then its scores."""
+    for evidence in names.values():
+        evidence.counts = {}
+    for record in records:
+        for name_id, by_spelling in record.items():
+            evidence = names.get(name_id)
+            if evidence is None:  # a name no annotator has any more
                 continue
-            # Entities of one set never overlap, so those overlapping [start, end) are a run of
-            # the sorted list ending just before the first one starting at or after ``end``.
-            j = bisect.bisect_left(gold_starts, end) - 1
-            overlapping = []
-            while j >= 0 and gold[j][1] > start:
-                overlapping.append(gold[j])
-                j -= 1
-            if overlapping:
-                inside = [g for g in overlapping if g[0] <= start and end <= g[1]]
-                if inside:
-                    outer = self.by_text.get(text[inside[0][0] : inside[0][1]])
-                    if outer is not None and outer.total >= 2:
-                        continue  # the longer name is known: it would be proposed instead
-                counts[1] += 1
-            elif start < labelled.seen:
-                counts[1] += 1
-
-
-def evidence_key(tokens: list[str], known_first: set[str], readings) -> tuple[str, ...]:
-    """The identity of a name: its normalised tokens, the first without the clitics that the most
-    stripped reading known as another name's first token shows (``والامم المتحدة`` = ``الامم المتحدة``)."""
-    first = normalize(tokens[0])
-    for reading in reversed(readings(first)):
-        if reading in known_first:
-            first = reading
-            break
-    return (first, *(normalize(t) for t in tokens[1:]))
+            known = evidence.total >= 2
+            for spelling, (labelled, wrong, inside) in by_spelling.items():
+                counts = evidence.counts.setdefault(spelling, [0, 0])
+                if known:
+                    counts[0] += labelled
+                new_outer = sum(n for outer_id, n in inside.items()
+                                if outer_id not in names or names[outer_id].total < 2)
+                counts[1] += wrong + new_outer
+    for evidence in names.values():
+        evidence.finish(params)
