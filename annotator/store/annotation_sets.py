@@ -23,11 +23,13 @@ class AnnotationSet:
     status: str  # new, in_progress, done, skipped
     text: str
     spans: tuple[tuple[int, int, str, str], ...]  # (start, end, label, origin), by position
+    rejected: tuple[tuple[int, int, str], ...] = ()  # entity suggestions the annotator rejected
 
 
 def annotation_sets(corpus: Corpus, language: str | None = None) -> Iterator[AnnotationSet]:
-    """Every set holding an entity or marked done, by document then annotator (of ``language`` only,
-    when given). Sets are read one document at a time, so memory stays flat on a large corpus."""
+    """Every set holding an entity, a rejected entity suggestion or marked done, by document then
+    annotator (of ``language`` only, when given). Sets are read one document at a time, so memory
+    stays flat on a large corpus."""
     conn = corpus.conn
     where, params = "", []
     if language is not None:
@@ -36,6 +38,8 @@ def annotation_sets(corpus: Corpus, language: str | None = None) -> Iterator[Ann
         "SELECT k.document_id, k.annotator_id, a.name, COALESCE(st.status, 'new') AS status FROM ("
         "  SELECT DISTINCT document_id, annotator_id FROM spans"
         "  UNION SELECT document_id, annotator_id FROM statuses WHERE status = 'done'"
+        "  UNION SELECT document_id, annotator_id FROM suggestion_decisions"
+        "        WHERE kind = 'entity' AND decision = 'rejected'"
         ") k JOIN documents d ON d.id = k.document_id JOIN annotators a ON a.id = k.annotator_id "
         "LEFT JOIN statuses st ON st.document_id = k.document_id AND st.annotator_id = k.annotator_id "
         f"{where} ORDER BY k.document_id, a.name",
@@ -51,7 +55,13 @@ def annotation_sets(corpus: Corpus, language: str | None = None) -> Iterator[Ann
             'ORDER BY start, "end"',
             (doc_id, row["annotator_id"]),
         ).fetchall()
-        yield AnnotationSet(doc_id, row["name"], row["status"], text_of[1], tuple(tuple(s) for s in spans))
+        rejected = conn.execute(
+            'SELECT start, "end", label FROM suggestion_decisions WHERE document_id = ? AND annotator_id = ? '
+            "AND kind = 'entity' AND decision = 'rejected' ORDER BY start, \"end\", label",
+            (doc_id, row["annotator_id"]),
+        ).fetchall()
+        yield AnnotationSet(doc_id, row["name"], row["status"], text_of[1], tuple(tuple(s) for s in spans),
+                            tuple(tuple(r) for r in rejected))
 
 
 def documents_with_a_set(corpus: Corpus, annotator: str, include_skipped: bool = False) -> list[int]:

@@ -14,23 +14,21 @@ from annotator.store.corpus import Corpus
 
 def indexed_documents(corpus: Corpus) -> set[int]:
     """Documents whose words are in the name index."""
-    return {r[0] for r in corpus.conn.execute("SELECT rowid FROM learned_name_index")}
+    return {r[0] for r in corpus.conn.execute("SELECT document_id FROM learned_indexed")}
 
 
 def index_document_words(corpus: Corpus, doc_id: int, terms: str) -> None:
     """Put a document's words (space-separated index terms) in the name index, once."""
     with corpus.transaction() as conn:
-        conn.execute(
-            "INSERT INTO learned_name_index(rowid, words) SELECT ?, ? "
-            "WHERE NOT EXISTS (SELECT 1 FROM learned_name_index WHERE rowid = ?)",
-            (doc_id, terms, doc_id),
-        )
+        if conn.execute("INSERT OR IGNORE INTO learned_indexed(document_id) VALUES (?)", (doc_id,)).rowcount:
+            conn.execute("INSERT INTO learned_name_index(rowid, words) VALUES (?, ?)", (doc_id, terms))
 
 
 def clear_name_index(corpus: Corpus) -> None:
     """Empty the name index (when the way words are normalised has changed)."""
     with corpus.transaction() as conn:
         conn.execute("INSERT INTO learned_name_index(learned_name_index) VALUES ('delete-all')")
+        conn.execute("DELETE FROM learned_indexed")
 
 
 def documents_matching(corpus: Corpus, query: str) -> set[int]:
@@ -48,26 +46,31 @@ class LexiconRow:
     rest: tuple[str, ...]
     matching: str | None
     proposing: str | None
+    published: dict | None  # the scores proposals use: {"score": s, "scores": {spelling: s}}
     changed: int
     membership: int
 
 
 def lexicon_rows(corpus: Corpus, language: str) -> dict[str, LexiconRow]:
     rows = corpus.conn.execute(
-        "SELECT name, keys, rest, matching, proposing, changed, membership FROM learned_lexicon WHERE language = ?",
+        "SELECT name, keys, rest, matching, proposing, published, changed, membership FROM learned_lexicon "
+        "WHERE language = ?",
         (language,),
     )
     return {r["name"]: LexiconRow(r["name"], tuple(json.loads(r["keys"])), tuple(json.loads(r["rest"])),
-                                  r["matching"], r["proposing"], r["changed"], r["membership"]) for r in rows}
+                                  r["matching"], r["proposing"],
+                                  json.loads(r["published"]) if r["published"] else None, r["changed"],
+                                  r["membership"]) for r in rows}
 
 
 def write_lexicon_rows(corpus: Corpus, language: str, rows: list[LexiconRow]) -> None:
     with corpus.transaction() as conn:
         conn.executemany(
-            "INSERT OR REPLACE INTO learned_lexicon(language, name, keys, rest, matching, proposing, changed, "
-            "membership) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT OR REPLACE INTO learned_lexicon(language, name, keys, rest, matching, proposing, published, "
+            "changed, membership) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [(language, r.name, json.dumps(r.keys, ensure_ascii=False), json.dumps(r.rest, ensure_ascii=False),
-              r.matching, r.proposing, r.changed, r.membership) for r in rows],
+              r.matching, r.proposing, json.dumps(r.published, ensure_ascii=False) if r.published else None,
+              r.changed, r.membership) for r in rows],
         )
 
 

@@ -209,15 +209,20 @@ INSERT OR REPLACE INTO corpus_info(key, value)
 # articles where the name can occur (annotator.suggest.learned_state). All three are derived data:
 # emptied, they are rebuilt by the next `annotator suggest`.
 # - learned_name_index: the normalised words of each article the suggester has read (FTS5 without
-#   content, rowid = document id): which articles a name can occur in.
+#   content, rowid = document id; learned_indexed lists those articles): which articles a name can
+#   occur in. The words are written as FTS5 terms already (suggest.name_index), so the plain
+#   ascii tokenizer only splits them at spaces, and no per-row sizes are kept.
 # - learned_lexicon: per language, each name's fingerprints (what decides where it matches, and
-#   what it proposes there) and the generation either last changed at; NULL fingerprints mark a
-#   name no annotator has any more.
+#   what it proposes there), the scores last published for it, and the generation either last
+#   changed at; NULL fingerprints mark a name no annotator has any more.
 # - learned_evidence: per annotation set, how the names occur in it (the counts its scores come
 #   from), the set's state when counted and the generation the counts are known good at.
 _V4_LEARNED = """
 CREATE VIRTUAL TABLE learned_name_index USING fts5(
-    words, content='', detail=none, tokenize='unicode61 remove_diacritics 0'
+    words, content='', detail=none, columnsize=0, tokenize='ascii'
+);
+CREATE TABLE learned_indexed (
+    document_id INTEGER PRIMARY KEY REFERENCES documents(id) ON DELETE CASCADE
 );
 CREATE TABLE learned_lexicon (
     language TEXT NOT NULL,
@@ -226,6 +231,7 @@ CREATE TABLE learned_lexicon (
     rest TEXT NOT NULL,
     matching TEXT,
     proposing TEXT,
+    published TEXT,
     changed INTEGER NOT NULL,
     membership INTEGER NOT NULL,
     PRIMARY KEY (language, name)

@@ -70,13 +70,8 @@ class LearnedName:
             return round(score, 2) if score >= params.threshold else None
 
         ev = self.evidence
-        at = sorted((s, shown(_spelling_score(ev, c, params))) for s, c in ev.counts.items() if any(c))
-        return fingerprint(ev.label, shown(ev.score * ev.share), at, sorted(ev.stems))
-
-
-def _spelling_score(ev: NameEvidence, counts: list[int], params: EvidenceParams) -> float:
-    right, wrong = counts
-    return (right + params.strength * ev.score) / (right + wrong + params.strength) * ev.share
+        at = sorted((spelling, shown(score)) for spelling, score in ev.scores.items())
+        return fingerprint(ev.label, shown(ev.score), at, sorted(ev.stems))
 
 
 def name_identity(tokens: list[str], known_first: set[str]) -> str:
@@ -161,7 +156,7 @@ class LearnedLexicon:
         threshold = self.params.threshold
         scored = []
         for cand in self.matcher.candidates(table):
-            score = cand.entry.data.score_at(table.texts[cand.start], cand.key, self.params, self.function_words)
+            score = cand.entry.data.score_at(table.texts[cand.start], cand.key, self.function_words)
             if score is not None and score >= threshold:
                 scored.append((cand, score))
         return resolve_longest(table, scored, suggester)

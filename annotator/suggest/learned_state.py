@@ -12,9 +12,12 @@ to date and says which articles' cached results are still right, using three der
   article, at no extra tokenizing cost; the runner stores them with the article's results
   (:func:`remember_words`).
 - **the lexicon** (``learned_lexicon``): per language, each name's two fingerprints, *matching*
-  (its keys and words: where it can match) and *proposing* (its label and scores, rounded as
-  stored), with the *generation* at which each last changed. Every change of the names that
-  changes what could be proposed anywhere starts a new generation.
+  (its keys and words: where it can match) and *proposing* (its label and its published scores),
+  with the *generation* at which each last changed. Every change of the names that changes what
+  could be proposed anywhere starts a new generation. A name's scores are published again only
+  when new evidence moves one by :data:`SCORE_STEP` or more, takes it across the threshold, or
+  gives it a new spelling; in between, proposals carry the published score (at most a step away
+  from what the evidence of the moment gives).
 - **the evidence** (``learned_evidence``): per annotation set, its record of name occurrences
   (:func:`annotator.suggest.name_evidence.count_occurrences`), the set's state when counted and
   the generation it is known good at. A record stays good while the set is unchanged and no name
@@ -55,13 +58,16 @@ from annotator.store.learned_tables import (
 )
 from annotator.suggest.base import fingerprint, token_table
 from annotator.suggest.learned import CODE_VERSION, LearnedLexicon
-from annotator.suggest.name_evidence import EvidenceParams, LabelledText, SetRecord, seen_extent
+from annotator.suggest.name_evidence import EvidenceParams, LabelledText, SetRecord, is_complete
 from annotator.suggest.name_index import index_terms, name_query
 
 SUGGESTER = "learned"
 # Bump when the words an article is indexed under change (the tokenizer or normalize()).
 INDEX_VERSION = "1"
 NAMES_PER_QUERY = 200
+# A name's published scores are kept while new evidence moves them by less than this (and not
+# across the threshold): one more labelled Riyadh does not re-run the 300 articles that name it.
+SCORE_STEP = 0.05
 ATTEMPTS = 3  # another process may prepare at the same moment: then compute again
 
 
@@ -98,13 +104,24 @@ class PreparedLearned:
     kept: int = 0  # documents at an older generation found still right (not re-run)
 
 
+def _close(published: dict, evidence, params: EvidenceParams) -> bool:
+    """Are a name's new scores within :data:`SCORE_STEP` of the published ones, on the same side of the
+    threshold, for the same spellings?"""
+    if set(published["scores"]) != set(evidence.scores):
+        return False
+    pairs = [(published["score"], evidence.score)]
+    pairs += [(published["scores"][s], evidence.scores[s]) for s in evidence.scores]
+    return all(abs(old - new) < SCORE_STEP and (old >= params.threshold) == (new >= params.threshold)
+               for old, new in pairs)
+
+
 def set_state(item: AnnotationSet) -> str:
-    return fingerprint(item.status, item.spans)
+    return fingerprint(item.status, item.spans, item.rejected)
 
 
 def _labelled(item: AnnotationSet) -> LabelledText:
     return LabelledText(item.text, tuple((s, e, label) for s, e, label, _ in item.spans),
-                        seen_extent(item.text, item.status, item.spans))
+                        is_complete(item.status, item.spans), frozenset((s, e) for s, e, _ in item.rejected))
 
 
 def _corpus_token(corpus: Corpus) -> str:
@@ -183,6 +200,11 @@ def _prepare_once(corpus: Corpus, nlp, language: str, params: EvidenceParams, to
         if item.document_id not in indexed:
             new_words[item.document_id] = index_terms(table.norms)
     lexicon.assemble(records)
+    for name_id, name in names.items():  # scores that moved less than a step keep their published value
+        old = snapshot.get(name_id)
+        if old is not None and old.published is not None and _close(old.published, name.evidence, params):
+            name.evidence.score = old.published["score"]
+            name.evidence.scores = dict(old.published["scores"])
 
     proposing = {name_id: name.proposing(params) for name_id, name in names.items()}
     changed = rematch | {n for n, fp in proposing.items() if n in snapshot and snapshot[n].proposing != fp}
@@ -197,10 +219,11 @@ def _prepare_once(corpus: Corpus, nlp, language: str, params: EvidenceParams, to
                 old = snapshot.get(n)
                 if n in names:
                     name = names[n]
+                    published = {"score": name.evidence.score, "scores": name.evidence.scores}
                     rows.append(LexiconRow(n, tuple(sorted(name.keys)), name.rest, matching[n], proposing[n],
-                                           generation, generation if n in rematch else old.membership))
+                                           published, generation, generation if n in rematch else old.membership))
                 else:  # no annotator has it any more: keep where it was, for the articles that had it
-                    rows.append(LexiconRow(n, old.keys, old.rest, None, None, generation, generation))
+                    rows.append(LexiconRow(n, old.keys, old.rest, None, None, None, generation, generation))
             write_lexicon_rows(corpus, language, rows)
             set_learned_setting(corpus, "generation", str(generation), language)
         for doc_id, terms in new_words.items():

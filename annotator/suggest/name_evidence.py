@@ -6,9 +6,11 @@ words (``بين`` "between", ``لا`` "no"), some meet a function word through s
 (``محمد``) is usually the start of a longer name the corpus has not seen yet. Each name is
 therefore scored from what annotators did where they met it:
 
-- **Where annotators looked.** An annotation set counts as read in full when it is marked done or
-  was imported; a set in progress up to the end of the paragraph holding its last entity; a
-  skipped set not at all. Only read text says anything about unlabelled occurrences.
+- **Where annotators looked.** An annotation set says what is *not* a name only once its author is
+  through with it: marked done, or imported (a file's annotations are complete). There, every
+  unlabelled occurrence counts against the name. In a set still in progress only the suggestions
+  its author rejected do; a skipped set says nothing. Every labelled entity is evidence for its
+  name wherever it is.
 - **Leave one out.** Every occurrence of a name is judged as if the annotation at that very place
   were not known: a labelled occurrence of a name labelled at least twice would have been
   proposed, and counts as right; an unlabelled occurrence in read text counts as wrong; an
@@ -26,7 +28,10 @@ therefore scored from what annotators did where they met it:
 - **Never folded into a function word.** A token that reaches a name only through spelling
   folding (``على`` → ``علي``) is never proposed when its own spelling is a function word.
 
-Proposals scoring below :attr:`EvidenceParams.threshold` are not made. The constants were chosen
+Proposals scoring below :attr:`EvidenceParams.threshold` are not made. Scores are computed once per
+name and spelling (:attr:`NameEvidence.scores`); the corpus's cached state may keep the scores it
+published while new evidence moves them by less than :data:`SCORE_STEP` (see
+:mod:`annotator.suggest.learned_state`). The constants were chosen
 by five-fold cross-validation within ANERcorp's train split (``benchmarks/bench_learned.py``);
 F1 moves by less than 0.01 across the grid tried, so they are round numbers.
 
@@ -64,28 +69,19 @@ class EvidenceParams:
 
 @dataclass(frozen=True)
 class LabelledText:
-    """One annotation set of one document, as evidence: its entities and how much of it was read."""
+    """One annotation set of one document, as evidence: its entities, whether its author is through
+    with it (every unlabelled occurrence counts), and the suggestions they rejected."""
 
     text: str
     spans: tuple[tuple[int, int, str], ...]
-    seen: int  # the annotator read ``text[:seen]``
+    complete: bool = True
+    rejected: frozenset[tuple[int, int]] = frozenset()
 
 
-def seen_extent(text: str, status: str, spans: Iterable[tuple[int, int, str, str]]) -> int:
-    """How much of ``text`` an annotation set's author has read (see the module docstring).
-
-    ``spans``: ``(start, end, label, origin)`` of the set's entities.
-    """
-    spans = list(spans)
-    if status == "skipped":
-        return 0
-    if status == "done" or any(origin == IMPORTED for *_, origin in spans):
-        return len(text)
-    if not spans:
-        return 0
-    last = max(end for _, end, _, _ in spans)
-    paragraph_end = text.find("\n", last)
-    return len(text) if paragraph_end < 0 else paragraph_end
+def is_complete(status: str, spans: Iterable[tuple[int, int, str, str]]) -> bool:
+    """Is an annotation set finished, so that what it leaves unlabelled is not a name? Done, or
+    imported (``spans``: ``(start, end, label, origin)``)."""
+    return status == "done" or (status != "skipped" and any(origin == IMPORTED for *_, origin in spans))
 
 
 @dataclass
@@ -99,8 +95,10 @@ class NameEvidence:
     stems: set[str] = field(default_factory=set)  # those spellings' clitic-less stems, as written
     function_word: bool = False  # one token, and every spelling is a stop word
     counts: dict[str, list[int]] = field(default_factory=dict)  # spelling -> [right, wrong]
-    score: float = 0.0  # the chance that it is an entity, over its own spellings (see :meth:`finish`)
+    chance: float = 0.0  # that it is an entity, over its own spellings (see :meth:`finish`)
     share: float = 1.0  # the share of its labelled occurrences that carry :attr:`label`
+    score: float = 0.0  # of a proposal at a spelling without counts of its own
+    scores: dict[str, float] = field(default_factory=dict)  # of a proposal at each spelling with counts
 
     @property
     def total(self) -> int:
@@ -112,28 +110,28 @@ class NameEvidence:
         return min(self.labels.items(), key=lambda kv: (-kv[1], kv[0]))[0]
 
     def finish(self, params: EvidenceParams) -> None:
-        """Compute :attr:`score` and :attr:`share` from the counts."""
+        """Compute the scores from the counts (see the module docstring)."""
         if self.tokens > 1:
             prior = params.prior_multi
         else:
             prior = params.prior_function_word if self.function_word else params.prior_single
         own = [self.counts[s] for s in self.spellings if s in self.counts]
         right, wrong = sum(c[0] for c in own), sum(c[1] for c in own)
-        self.score = (right + params.strength * prior) / (right + wrong + params.strength)
+        s = params.strength
+        self.chance = (right + s * prior) / (right + wrong + s)
         self.share = self.labels[self.label] / self.total
+        self.score = self.chance * self.share
+        self.scores = {spelling: (r + s * self.chance) / (r + w + s) * self.share
+                       for spelling, (r, w) in self.counts.items() if r + w}
 
-    def score_at(self, token: str, key: str, params: EvidenceParams, function_words: frozenset[str]) -> float | None:
+    def score_at(self, token: str, key: str, function_words: frozenset[str]) -> float | None:
         """The score of a proposal of this name at ``token`` (as written), read through ``key``;
         None when the token is a function word reached only through spelling folding."""
         spelling = strip_marks(token)
         stem = next((s for k, s in surface_readings(token) if k == key), spelling)
         if stem not in self.stems and stem in function_words:
             return None
-        right, wrong = self.counts.get(spelling, (0, 0))
-        chance = self.score
-        if right + wrong:
-            chance = (right + params.strength * chance) / (right + wrong + params.strength)
-        return chance * self.share
+        return self.scores.get(spelling, self.score)
 
 
 def stems_of(first_token: str) -> set[str]:
@@ -144,8 +142,8 @@ def stems_of(first_token: str) -> set[str]:
 def count_occurrences(table, candidates, labelled: LabelledText, name_of: Callable[[str], str | None]) -> SetRecord:
     """The record of one annotation set: each name occurrence ``candidates`` found in ``table`` (the
     tokens of ``labelled.text``; each candidate's ``entry.data`` is its :class:`NameEvidence`),
-    classified as labelled, wrong (unlabelled in read text, or crossing an entity), or inside a
-    longer entity (kept by that entity's name id, from ``name_of(entity text)``, "" if none)."""
+    classified as labelled, wrong (rejected, unlabelled in a complete set, or crossing an entity), or
+    inside a longer entity (kept by that entity's name id, from ``name_of(entity text)``, "" if none)."""
     starts, ends, texts = table.starts, table.ends, table.texts
     gold = sorted(labelled.spans)
     gold_starts = [s for s, _, _ in gold]
@@ -160,6 +158,9 @@ def count_occurrences(table, candidates, labelled: LabelledText, name_of: Callab
         start, end = starts[cand.start], ends[cand.end - 1]
         if (start, end) in exact:
             slot(cand)[0] += 1
+            continue
+        if (start, end) in labelled.rejected:
+            slot(cand)[1] += 1  # the annotator said no to this very proposal
             continue
         # Entities of one set never overlap, so those overlapping [start, end) are a run of the
         # sorted list ending just before the first one that starts at or after ``end``.
@@ -176,7 +177,7 @@ def count_occurrences(table, candidates, labelled: LabelledText, name_of: Callab
                 outers = slot(cand)[2]
                 outer_id = name_of(labelled.text[outer[0] : outer[1]]) or ""
                 outers[outer_id] = outers.get(outer_id, 0) + 1
-        elif start < labelled.seen:
+        elif labelled.complete:
             slot(cand)[1] += 1
     return record
 

@@ -6,7 +6,7 @@ import shutil
 
 from annotator.core.spans import DocumentRecord, Span
 from annotator.store import Corpus
-from annotator.suggest.learned_state import prepare_learned
+from annotator.suggest.learned_state import SCORE_STEP, prepare_learned
 from annotator.suggest.runner import run_suggesters
 
 ALL = ["gazetteer", "learned", "quotes"]
@@ -100,8 +100,12 @@ def test_incremental_results_equal_a_run_from_scratch(tmp_path) -> None:
             conn.execute("DELETE FROM corpus_info WHERE key LIKE 'learned.%'")
         run_suggesters(fresh, ["learned"], force=True)
         scratch = {d: fresh.suggestions(d, "learned")[0] for d in ids}
-    strip = lambda spans: [(s.start, s.end, s.label, s.score) for s in spans]  # noqa: E731
-    assert {d: strip(v) for d, v in incremental.items()} == {d: strip(v) for d, v in scratch.items()}
+    # The same proposals; scores within the step by which published scores may lag the evidence.
+    where = lambda spans: [(s.start, s.end, s.label) for s in spans]  # noqa: E731
+    assert {d: where(v) for d, v in incremental.items()} == {d: where(v) for d, v in scratch.items()}
+    for d in ids:
+        for mine, theirs in zip(incremental[d], scratch[d], strict=True):
+            assert abs(mine.score - theirs.score) < SCORE_STEP
     assert any(incremental.values())
 
 

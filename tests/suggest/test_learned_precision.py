@@ -133,15 +133,25 @@ def test_the_score_says_how_sure_the_corpus_is(corpus) -> None:
     assert scores["بوتين"] > 0.9 > scores["لافروف"] >= 0.5  # five labels, none missed; one label
 
 
-def test_only_what_the_annotator_has_read_counts_against_a_name(corpus) -> None:
-    # In progress: the annotator labelled the first paragraph; the second is not read yet, so its
-    # unlabelled الهلال is no evidence. Once done, it is.
+def test_only_a_finished_set_or_a_rejection_counts_against_a_name(corpus) -> None:
+    # In progress, the annotator may still label the later الهلال: that says nothing yet. Once the
+    # article is done, the two left unlabelled count against the name.
     a, new = add(corpus, ["فاز الهلال على النصر .\nوفي مباراة اخرى خسر الهلال .\nوتعادل الهلال مع الاتحاد .",
                           "وواجه الهلال الشباب امس ."])
     label(corpus, a, "الهلال", "ORG")
     run_suggesters(corpus, ["learned"])
-    [(text, tag, in_progress)] = learned(corpus, new)
-    assert (text, tag) == ("الهلال", "ORG")
-    done(corpus, a)  # now both later paragraphs were read and their الهلال left unlabelled
+    assert [(t, tag) for t, tag, _ in learned(corpus, new)] == [("الهلال", "ORG")]
+    done(corpus, a)
     run_suggesters(corpus, ["learned"])
-    assert learned(corpus, new) == [] or learned(corpus, new)[0][2] < in_progress
+    assert learned(corpus, new) == []
+
+
+def test_a_rejected_suggestion_counts_against_the_name_at_once(corpus) -> None:
+    a, b, new = add(corpus, ["وقال سلمان ان الاتفاق قريب .", "وقرر سلمان السفر .", "واضاف سلمان ان الوفد وصل ."])
+    label(corpus, a, "سلمان", "PER")
+    run_suggesters(corpus, ["learned"])
+    [(_, _, before)] = learned(corpus, new)
+    [suggestion] = corpus.suggestions(b, "learned")[0]
+    corpus.decide_suggestion(b, ANNOTATOR, "entity", suggestion.start, suggestion.end, "PER", "rejected")
+    run_suggesters(corpus, ["learned"])  # b is still in progress (not even started): the rejection counts
+    assert learned(corpus, new) == [] or learned(corpus, new)[0][2] < before
