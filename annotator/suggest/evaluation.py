@@ -162,7 +162,9 @@ def evaluate(
         for (kind, *_), decision in corpus.decisions(doc_id, gold).items():
             if decision == "rejected":
                 changes["entities" if kind == "entity" else "quotes"]["rejected"] += 1
-    wanted_labels = sorted(labels | {label for system in entity_counts.values() for label in system["exact"]})
+    def labels_of(name: str) -> list[str]:  # the gold's labels and those this system proposed
+        return sorted(labels | {label for label, c in entity_counts[name]["exact"].items() if c["fp"] or c["tp"]})
+
     entity_names = [*entity_systems, *([COMBINED] if COMBINED in coverage else [])]
     # A quote table for every system that can propose quotes: the quote suggester, or any that did.
     quote_names = [n for n in quote_systems if pred is not None or n in QUOTE_SUGGESTERS or proposed_quotes[n]]
@@ -176,7 +178,7 @@ def evaluate(
         "matching": OVERLAP_RULE,
         "coverage": coverage,
         "entities": {
-            name: {mode: prf_from_counts(entity_counts[name][mode], wanted_labels) for mode in MODES}
+            name: {mode: prf_from_counts(entity_counts[name][mode], labels_of(name)) for mode in MODES}
             for name in entity_names
         },
         "quotes": {
