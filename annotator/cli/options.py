@@ -46,3 +46,17 @@ def parse_doc_ids(value: str | None, param_hint: str = "--docs") -> list[int] | 
         raise click.BadParameter(f"expected document ids like 1,2,5 or 10-20, not {value!r}",
                                  param_hint=param_hint) from None
     return list(dict.fromkeys(ids))
+
+
+def annotator_name_callback(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """``callback=`` for an ``--annotator NAME`` option: the store's trimmed name, or a usage error
+    that blames the name (not a file) before anything is read."""
+    from annotator.store.errors import InvalidNameError
+    from annotator.store.values import annotator_name
+
+    if value is None:
+        return None
+    try:
+        return annotator_name(value)
+    except InvalidNameError as exc:
+        raise click.BadParameter(str(exc), ctx=ctx, param=param) from None

@@ -1,4 +1,4 @@
-"""The learned suggester's own tables (schema v4): the name index, the lexicon, the evidence.
+"""The learned suggester's own tables (schema v5): the name index, the lexicon, the evidence.
 
 Derived data only (see :mod:`annotator.suggest.learned_state` for what they mean and how they
 are kept up to date): emptied, they are rebuilt by the next suggestion run.

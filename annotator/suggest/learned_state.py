@@ -3,7 +3,7 @@
 A new entity changes the learned names, but only articles where that name can occur can get a
 different proposal. Before a run, :func:`prepare_learned` brings the learned suggester's state up
 to date and says which articles' cached results are still right, using three derived tables
-(schema v4, see :mod:`annotator.store.schema`):
+(schema v5, see :mod:`annotator.store.schema`):
 
 - **the name index** (``learned_name_index``, FTS5 without content): the normalised words of
   every article the learned suggester has read. A name can occur in an article only if the
