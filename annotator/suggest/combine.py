@@ -147,15 +147,18 @@ def pending_entities(suggestions: Iterable[Span], annotated: Iterable[Span],
                      decisions: dict[tuple[str, int, int, str], str]) -> list[Span]:
     """The entity suggestions an annotator still has to decide on, as the window shows them.
 
-    Suggestions they rejected are left out before combining (so an alternative can show where the
-    winner was rejected); the winners that equal one of their entities (``annotated``) or that they
-    accepted are left out after (so what an accepted name hid stays hidden). ``decisions`` as
-    :meth:`annotator.store.Corpus.decisions` returns them.
+    Left out before combining: suggestions overlapping one of their entities (``annotated``; they
+    could never be accepted, entities do not overlap, and what an accepted name hid stays hidden)
+    and the ones they rejected (so an alternative can show where the winner was rejected). Left
+    out after: the winners they accepted. ``decisions`` as :meth:`annotator.store.Corpus.decisions`
+    returns them.
     """
     def decided(s: Span, how: str | None = None) -> bool:
         found = decisions.get(("entity", s.start, s.end, s.label))
         return found is not None and (how is None or found == how)
 
-    existing = {s.key for s in annotated}
-    shown = combine(s for s in suggestions if not decided(s, "rejected"))
-    return [s for s in shown if s.key not in existing and not decided(s)]
+    own = _Occupied()
+    for span in annotated:
+        own.add_if_free(span)
+    shown = combine(s for s in suggestions if own.is_free(s) and not decided(s, "rejected"))
+    return [s for s in shown if not decided(s)]
