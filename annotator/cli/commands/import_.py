@@ -10,13 +10,25 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from annotator.cli.options import db_option, open_corpus
-from annotator.formats.importer import ImportSummary, import_paths
+from annotator.formats.importer import IMPORT_STATUSES, ImportSummary, import_paths
+
+
+def _annotator_name(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    if value is not None and not value.strip():
+        raise click.BadParameter(f"an annotator's name cannot be blank ({value!r})")
+    return value.strip() if value is not None else None
 
 
 @click.command(name="import")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @db_option
-@click.option("--annotator", help="Store the spans and quotes the files carry under this name (unless a file names its own).")
+@click.option("--annotator", callback=_annotator_name,
+              help="Store the spans and quotes the files carry under this name (unless a file names its own).")
+@click.option("--status", type=click.Choice(IMPORT_STATUSES),
+              help="Give every annotation set the files bring this status (e.g. done for gold), instead of the "
+                   "status the files state (Prodigy accept, a submitted Label Studio annotation: done).")
+@click.option("--strict", is_flag=True,
+              help="Refuse a file that holds something a set cannot (overlapping entities) instead of listing it.")
 @click.option("--split-at-source", is_flag=True, help="Plain text: split a file into articles after each 'المصدر:' line.")
 @click.option("--text-field", help="JSON: the field holding the text (default 'text').")
 @click.option("--title-field", help="JSON: the field holding the title (default 'title').")
@@ -30,6 +42,8 @@ def command(
     paths: tuple[Path, ...],
     db_path: str,
     annotator: str | None,
+    status: str | None,
+    strict: bool,
     split_at_source: bool,
     text_field: str | None,
     title_field: str | None,
@@ -44,7 +58,9 @@ def command(
     PATH... are files or folders (walked recursively, in sorted order).
 
     Each file is imported in one transaction: a file with a problem imports nothing and
-    is reported as FILE:LINE: PROBLEM; the other files go on. Exit code 1 if any file failed.
+    is reported as FILE:LINE: PROBLEM; the other files go on. What a file holds that a set
+    cannot (overlapping entities) is listed and left out (--strict refuses the file instead).
+    Exit code 1 if any file failed.
     """
     if not paths and not from_db:
         raise click.UsageError("name at least one PATH or --from-db OTHER.db")
@@ -77,6 +93,8 @@ def command(
                 language=language,
                 from_db=from_db,
                 allow_new_labels=allow_new_labels,
+                status=status,
+                strict=strict,
                 progress=progress,
             )
     finally:
@@ -93,17 +111,22 @@ def command(
 def format_summary(summary: ImportSummary, db_path: str) -> str:
     files = f"{summary.files} file{'s' if summary.files != 1 else ''} ({summary.files_ok} ok, {summary.files_failed} failed)"
     documents = f"documents: {summary.documents_new} new, {summary.documents_duplicate} already in the corpus"
+    if summary.documents_repeated:
+        documents += f", {summary.documents_repeated} repeated in the file"
     if summary.documents_skipped:
         documents += f", {summary.documents_skipped} skipped (empty text)"
     parts = [f"{files} -> {db_path}", documents, f"spans: {summary.spans}, quotes: {summary.quotes}"]
     if summary.suggestions:
         parts.append(f"suggestions: {summary.suggestions}")
     if summary.statuses:
-        parts.append(f"statuses: {summary.statuses}")
+        given = ", ".join(f"{status} {n}" for status, n in sorted(summary.statuses_set.items()))
+        parts.append(f"statuses: {summary.statuses}" + (f" ({given})" if given else ""))
     if summary.annotators:
         parts.append(f"annotators: {', '.join(sorted(summary.annotators))}")
+    for kind, count in sorted(summary.notes.items()):
+        parts.append(f"{kind}: {count}")
     if summary.skipped:
         parts.append(f"not imported (unknown file type): {len(summary.skipped)}")
-    if summary.files_ok and not summary.documents_new and not summary.spans and not summary.quotes and summary.ok:
+    if summary.files_ok and summary.ok and not (summary.documents_new or summary.spans or summary.quotes or summary.statuses):
         parts.append("nothing new: everything was imported before")
     return "\n".join(parts)
