@@ -362,7 +362,10 @@ class _FileImport:
                 self.summary.warnings.append(message)
         if not self.allow_new_labels:
             check_labels([record], self.known_labels)
-        brings_set = bool(record.annotator or record.spans or record.quotes or record.status)
+        # a record brings an annotation set when it names its annotator, carries annotations or states
+        # a status; with --status and --annotator, every document is that annotator's to mark
+        brings_set = bool(record.annotator or record.spans or record.quotes or record.status) or bool(
+            self.status and self.annotator)
         if brings_set:
             owner = record.annotator or self.annotator
             if owner is None:
