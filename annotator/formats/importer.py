@@ -26,7 +26,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from annotator.core.spans import DocumentRecord, Span
+from annotator.core.spans import DocumentRecord, Range, Span
 from annotator.core.text import content_hash, strip_bom
 from annotator.formats.common import FormatError, ReadOptions
 from annotator.formats.detect import KNOWN_EXTENSIONS, detect_format, read_records
@@ -350,6 +350,7 @@ class _FileImport:
 
     def _take(self, record: DocumentRecord) -> bool:
         """Check one record and settle whose it is; False for a record left out (its text is empty)."""
+        _strip_bom(record)
         if not record.text.strip():
             if record.location not in self.empty:
                 self.empty.add(record.location)
@@ -417,6 +418,35 @@ class _FileImport:
             self.corpus.set_status(doc.id, item.owner, item.status, item.note)
             self.summary.statuses += 1
             self.summary.statuses_set[item.status] += 1
+
+
+def _strip_bom(record: DocumentRecord) -> None:
+    """A text that starts with a BOM (a JSON string copied from a file with one) is stored without it,
+    as the store does: move the record's offsets with it, so its spans stay on their words."""
+    text = strip_bom(record.text)
+    shift = len(record.text) - len(text)
+    if not shift:
+        return
+
+    def moved(start: int, end: int) -> Range:
+        return Range(max(0, start - shift), end - shift)
+
+    def span(s: Span) -> Span:
+        r = moved(s.start, s.end)
+        return s.with_(start=r.start, end=r.end)
+
+    record.text = text
+    record.spans = [span(s) for s in record.spans]
+    record.suggestions = [span(s) for s in record.suggestions]
+    record.quotes = [
+        q.with_(
+            contents=tuple(moved(r.start, r.end) for r in q.contents),
+            cue=moved(q.cue.start, q.cue.end) if q.cue else None,
+            sources=tuple(moved(r.start, r.end) for r in q.sources),
+            entity=moved(q.entity.start, q.entity.end) if q.entity else None,
+        )
+        for q in record.quotes
+    ]
 
 
 def _store_suggestions(corpus: Corpus, records: list[DocumentRecord]) -> int:

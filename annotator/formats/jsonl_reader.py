@@ -135,7 +135,7 @@ def _record(value: dict, name: str, line: int, options: ReadOptions) -> Document
     if meta.get("status") in STATUSES:  # annotator's own export states the annotator's status
         status = meta.pop("status")
     answer = value.get("answer")
-    if answer in _ANSWERS:
+    if isinstance(answer, str) and answer in _ANSWERS:
         answer_status, note = _ANSWERS[answer]
         status = status or answer_status
         if answer != "accept" and (spans or quotes):

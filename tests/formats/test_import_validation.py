@@ -166,3 +166,18 @@ def test_an_annotator_name_with_blanks_around_it_is_the_same_annotator(corpus, t
     other.write_text(json.dumps({"text": "Putin spoke.", "spans": [{"start": 0, "end": 5, "label": "PER"}]}) + "\n")
     assert import_paths(corpus, [path]).ok and import_paths(corpus, [other], annotator="amira  ").ok
     assert [a["name"] for a in corpus.annotators()] == ["amira"]
+
+
+def test_a_text_that_starts_with_a_bom_keeps_its_spans_on_their_words(corpus, tmp_path):
+    """The store keeps a text without its leading BOM: the record's offsets move with it."""
+    path = tmp_path / "bom.jsonl"
+    path.write_text(json.dumps({"text": "\ufeffObama met Putin.", "annotator": "amira",
+                                "spans": [{"start": 1, "end": 6, "label": "PER"}, {"start": 11, "end": 16, "label": "PER"}],
+                                "quotes": [{"contents": [[7, 10]], "sources": [[1, 6]]}]}) + "\n", encoding="utf-8")
+    assert import_paths(corpus, [path]).ok
+    [doc_id] = corpus.document_ids()
+    doc = corpus.document(doc_id)
+    assert doc.text == "Obama met Putin."
+    assert [doc.text[s.start : s.end] for s in corpus.spans(doc_id, "amira")] == ["Obama", "Putin"]
+    [quote] = corpus.quotes(doc_id, "amira")
+    assert doc.text[quote.contents[0].start : quote.contents[0].end] == "met"
