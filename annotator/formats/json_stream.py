@@ -175,28 +175,27 @@ class _TextSource:
     def __init__(self, text: str) -> None:
         self._text: str | None = text
 
-    def read(self) -> str | None:
+    def read(self, size: int = CHUNK) -> str | None:
         text, self._text = self._text, None
         return text
 
 
 class _FileSource:
-    """A file's text in chunks that grow while a value does not fit, for :class:`_Values`."""
+    """A file's text in chunks, for :class:`_Values`."""
 
     def __init__(self, handle: BinaryIO, path: Path, owner: JsonFile) -> None:
         self._handle = handle
         self._path = path
         self._owner = owner
         self._decoder = codecs.getincrementaldecoder("utf-8")()
-        self._chunk = CHUNK
         self._offset = 0  # bytes read so far
         self._lines = 0  # newlines in the bytes read so far
         self._column = 0  # bytes since the last newline
         self._first = True
 
-    def read(self) -> str | None:
-        data = self._handle.read(self._chunk)
-        self._chunk = min(self._chunk * 2, 64 * CHUNK)
+    def read(self, size: int = CHUNK) -> str | None:
+        """About ``size`` more bytes of the file as text (None at its end)."""
+        data = self._handle.read(max(size, CHUNK))
         if not data:
             try:
                 self._decoder.decode(b"", final=True)
@@ -242,11 +241,12 @@ class _Values:
 
     # -- the buffer -------------------------------------------------------------------------
 
-    def _more(self) -> bool:
-        """Read more text; False at the end of the source."""
+    def _more(self, grow: bool = False) -> bool:
+        """Read more text (``grow``: as much again as the buffer holds, for a value that does not fit
+        yet, so that a long value costs a few reads, not one per chunk); False at the end."""
         if self._exhausted:
             return False
-        text = self._source.read()
+        text = self._source.read(len(self._buffer) - self._pos if grow else CHUNK)
         if text is None:
             self._exhausted = True
             return False
@@ -280,7 +280,7 @@ class _Values:
                 value, end = DECODER.raw_decode(self._buffer, self._pos)
             except json.JSONDecodeError as exc:
                 if not self._exhausted and _incomplete(exc, self._buffer):
-                    if self._more():
+                    if self._more(grow=True):
                         continue
                 line = self._line + self._buffer.count("\n", self._pos, exc.pos)
                 raise self._error(f"malformed JSON: {exc.msg} (column {exc.colno})", line) from None
@@ -288,7 +288,7 @@ class _Values:
                 raise self._error(f"JSON nested more than {MAX_NESTING} levels deep") from None
             # a number or literal cut at the end of the buffer parses short: make sure it ended
             if end == len(self._buffer) and not self._exhausted and not isinstance(value, (dict, list, str)):
-                if self._more():
+                if self._more(grow=True):
                     continue
             self._advance(end)
             return value
