@@ -17,6 +17,7 @@ file brings instead (brat and CoNLL gold state none of their own).
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import errno
 import os
@@ -33,6 +34,7 @@ from annotator.formats.detect import KNOWN_EXTENSIONS, detect_format, read_recor
 from annotator.store import Corpus, CorpusError
 from annotator.store.errors import AnnotationError
 from annotator.store.merge import merge_corpus
+from annotator.store.values import annotator_name
 
 # Spans a file carries without saying whose they are go to this set (kind "import").
 DEFAULT_IMPORT_ANNOTATOR = "imported"
@@ -197,10 +199,12 @@ def import_paths(
     source_field: str | None = None,
     language_field: str | None = None,
     language: str | None = None,
+    strict: bool = False,
+    sentences_per_doc: int | None = None,
+    label_map: dict[str, str | None] | None = None,
     from_db: Iterable[str | os.PathLike] = (),
     allow_new_labels: bool = False,
     status: str | None = None,
-    strict: bool = False,
     progress: Progress | None = None,
 ) -> ImportSummary:
     """Import files, folders and other corpus databases into ``corpus``.
@@ -210,13 +214,12 @@ def import_paths(
     the files bring, instead of the status the files state. ``strict`` refuses a file that holds
     something a set cannot (overlapping entities) instead of listing it. ``progress(done, total,
     path)`` is called before each file, every ``PROGRESS_EVERY`` records inside a large file, and
-    once at the end (``done == total``). A ``ValueError`` for a blank ``annotator`` or an unknown
-    ``status``, before anything is read.
+    once at the end (``done == total``). ``label_map`` relabels the files' entities (``{FROM: TO}``;
+    ``TO`` None leaves them out, counted); ``sentences_per_doc`` groups CoNLL sentences. A
+    ``ValueError`` for an ``annotator`` that is no name or an unknown ``status``, before anything is read.
     """
     if annotator is not None:
-        if not annotator.strip():
-            raise ValueError(f"an annotator's name cannot be blank ({annotator!r})")
-        annotator = annotator.strip()
+        annotator = annotator_name(annotator)  # InvalidNameError (a ValueError) names the name, not a file
     if status is not None and status not in IMPORT_STATUSES:
         raise ValueError(f"status must be one of {', '.join(IMPORT_STATUSES)}, not {status!r}")
     options = ReadOptions(
@@ -227,6 +230,7 @@ def import_paths(
         language_field=language_field,
         language=language,
         strict=strict,
+        sentences_per_doc=sentences_per_doc,
     )
     files, errors, skipped, warnings = collect_files(paths)
     summary = ImportSummary(errors=errors, files_failed=len(errors), skipped=[str(p) for p in skipped],
@@ -242,7 +246,8 @@ def import_paths(
                 _merge_file(corpus, path, allow_new_labels, one)
             else:
                 tick = (lambda fraction, d=done, p=path: progress(d + fraction, total, p)) if progress else None
-                _FileImport(corpus, path, options, annotator, status, allow_new_labels, one, tick).run()
+                _FileImport(corpus, path, options, annotator, status, allow_new_labels, one, tick,
+                            label_map or {}).run()
         except (ValueError, CorpusError, sqlite3.IntegrityError) as exc:  # FormatError, AnnotationError, ...
             summary.files_failed += 1
             summary.errors.append(_one_line(exc, path))
@@ -307,8 +312,10 @@ class _FileImport:
 
     def __init__(self, corpus: Corpus, path: Path, options: ReadOptions, annotator: str | None,
                  status: str | None, allow_new_labels: bool, summary: ImportSummary,
-                 tick: Callable[[float], None] | None) -> None:
+                 tick: Callable[[float], None] | None, label_map: dict[str, str | None]) -> None:
         self.corpus = corpus
+        self.label_map = label_map
+        self.left_out: dict[str, int] = defaultdict(int)  # label -> spans left out by --map LABEL=
         self.path = path
         self.options = options
         self.annotator = annotator
@@ -342,6 +349,9 @@ class _FileImport:
                 stored += self._store(batch)
             if not stored:
                 raise FormatError(self.path, 1, "no record in the file has any text")
+        for label, count in sorted(self.left_out.items()):
+            self.summary.warnings.append(
+                f"{self.path}: {count} {label} span{'s' if count != 1 else ''} left out by --map {label}=")
         if self.status and not self.sets:
             self.summary.warnings.append(
                 f"{self.path}: --status {self.status}: the file names no annotator and carries no annotations, so "
@@ -351,6 +361,10 @@ class _FileImport:
     def _take(self, record: DocumentRecord) -> bool:
         """Check one record and settle whose it is; False for a record left out (its text is empty)."""
         _strip_bom(record)
+        if self.label_map:
+            record.spans = relabel(record.spans, self.label_map, self.left_out)
+            record.suggestions = relabel(record.suggestions, self.label_map, self.left_out)
+        self.summary.warnings.extend(record.warnings)
         if not record.text.strip():
             if record.location not in self.empty:
                 self.empty.add(record.location)
@@ -447,6 +461,19 @@ def _strip_bom(record: DocumentRecord) -> None:
         )
         for q in record.quotes
     ]
+
+
+def relabel(spans: list[Span], label_map: dict[str, str | None], left_out: dict[str, int]) -> list[Span]:
+    """Spans with their labels mapped (``FROM=TO``); a label mapped to ``None`` is left out and counted."""
+    kept = []
+    for span in spans:
+        if span.label not in label_map:
+            kept.append(span)
+        elif label_map[span.label] is None:
+            left_out[span.label] += 1
+        else:
+            kept.append(dataclasses.replace(span, label=label_map[span.label]))
+    return kept
 
 
 def _store_suggestions(corpus: Corpus, records: list[DocumentRecord]) -> int:

@@ -7,6 +7,8 @@ from typing import Any
 
 from annotator.formats.common import FormatError, describe_char, invisible_characters, unstorable
 from annotator.formats.shapes import describe_value
+from annotator.store import values
+from annotator.store.errors import InvalidNameError
 
 DEFAULT_TITLE = ("title",)
 DEFAULT_SOURCE = ("source",)
@@ -64,11 +66,12 @@ def text_field(value: dict, field: str, where: tuple, hint: str = "", label: str
 
 
 def annotator_name(value: Any, field: str, where: tuple) -> str | None:
-    """An annotator's name as the file gives it (surrounding blanks removed); never blank."""
+    """An annotator's name as the file gives it, as the store keeps it (trimmed; never blank)."""
     if value is None:
         return None
     if not isinstance(value, str):
         raise FormatError(*where, f"{field}: expected a string, got {describe_value(value)}")
-    if not value.strip():
-        raise FormatError(*where, f"{field}: an annotator's name cannot be blank ({value!r})")
-    return value.strip()
+    try:
+        return values.annotator_name(value)
+    except InvalidNameError as exc:
+        raise FormatError(*where, f"{field}: {exc}") from None

@@ -127,7 +127,7 @@ def _record(value: dict, name: str, line: int, options: ReadOptions) -> Document
 
     annotator = annotator_name(shape.annotator, "annotator", where)
     if annotator is None and isinstance(value.get("_annotator_id"), str) and value["_annotator_id"].strip():
-        annotator = value["_annotator_id"].strip()  # Prodigy's multi-user sessions: "dataset-name"
+        annotator = annotator_name(value["_annotator_id"], "_annotator_id", where)  # Prodigy: "dataset-name"
     spans, notes = keep_non_overlapping(_spans(value, shape, text, where), *where, strict=options.strict)
     quotes = _quotes(shape.quotes, text, where)
 

@@ -51,6 +51,7 @@ from annotator.formats.json_fields import (
     DEFAULT_LANGUAGE,
     DEFAULT_SOURCE,
     DEFAULT_TITLE,
+    annotator_name,
     mapped_field,
     string_field,
     text_field,
@@ -160,7 +161,7 @@ class _TaskReader:
         return self._offsets
 
     def annotation(self, annotation: LabelStudioAnnotation, j: int, submitted: int) -> DocumentRecord:
-        owner = completed_by(annotation.completed_by)
+        owner = annotator_name(completed_by(annotation.completed_by), f"annotations[{j}].completed_by", self.where)
         if owner is None and submitted > 1:  # keep several anonymous annotations apart
             owner = f"labelstudio-annotation-{annotation.id if annotation.id is not None else j + 1}"
         record = DocumentRecord(text=self.text, meta=self.meta, annotator=owner, location=f"{self.name}:{self.line}")

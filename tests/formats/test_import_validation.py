@@ -98,7 +98,8 @@ JSONL_CASES = [
                  "label[0]: expected a list of 3 items, got a list ([0, 12, 'PER', 'extra'])", id="doccano-label-of-4"),
     pytest.param({"text": GOOD_TEXT, "annotator": 7}, "annotator: expected a string (or null), got the number 7",
                  id="annotator-an-int"),
-    pytest.param({"text": GOOD_TEXT, "annotator": "   "}, "annotator: an annotator's name cannot be blank ('   ')",
+    pytest.param({"text": GOOD_TEXT, "annotator": "   "},
+                 "annotator: annotator name: the name '   ' (only spaces) is not a name; give the annotator a name",
                  id="annotator-blank"),
     pytest.param({"text": GOOD_TEXT, "title": ["a", "b"]}, "title: expected a string, got a list (['a', 'b'])",
                  id="title-a-list"),
@@ -150,11 +151,11 @@ def test_a_lone_surrogate_in_a_label_studio_field(corpus, tmp_path):
 def test_a_blank_annotator_option_is_blamed_on_the_option_not_the_file(corpus, tmp_path):
     path = tmp_path / "a.jsonl"
     path.write_text(json.dumps({"text": GOOD_TEXT, "spans": [{"start": 0, "end": 12, "label": "PER"}]}) + "\n")
-    with pytest.raises(ValueError, match=r"an annotator's name cannot be blank \('   '\)"):
+    with pytest.raises(ValueError, match=r"annotator name: the name '   ' \(only spaces\) is not a name"):
         import_paths(corpus, [path], annotator="   ")
     result = CliRunner().invoke(main, ["import", str(path), "--db", str(tmp_path / "c.db"), "--annotator", "   "])
     assert result.exit_code == 2
-    assert "Invalid value for '--annotator': an annotator's name cannot be blank ('   ')" in result.output
+    assert "Invalid value for '--annotator': annotator name: the name '   ' (only spaces) is not a name" in result.output
     assert str(path) not in result.output and not (tmp_path / "c.db").exists()
 
 

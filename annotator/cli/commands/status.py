@@ -12,7 +12,7 @@ import difflib
 
 import click
 
-from annotator.cli.options import db_option, open_corpus
+from annotator.cli.options import annotator_name_callback, db_option, open_corpus
 from annotator.store import STATUSES
 from annotator.store.errors import AnnotationError
 
@@ -42,7 +42,8 @@ def command() -> None:
 
 @command.command(name="set")
 @click.argument("status", type=click.Choice(STATUSES))
-@click.option("--annotator", required=True, help="Whose status to set (an annotator of the corpus).")
+@click.option("--annotator", required=True, callback=annotator_name_callback,
+              help="Whose status to set (an annotator of the corpus).")
 @click.option("--docs", "docs", metavar="IDS", help="These document ids: 1,2,5-9.")
 @click.option("--all", "all_documents", is_flag=True, help="Every document of the corpus.")
 @click.option("--note", help="A note to keep with the status (why a document was skipped, ...).")
@@ -52,9 +53,7 @@ def set_command(status: str, annotator: str, docs: str | None, all_documents: bo
     """Set ANNOTATOR's STATUS for some documents (--docs) or all of them (--all)."""
     if bool(docs) == all_documents:
         raise click.UsageError("name the documents: --docs IDS or --all")
-    name = annotator.strip()
-    if not name:
-        raise click.BadParameter(f"an annotator's name cannot be blank ({annotator!r})", param_hint="--annotator")
+    name = annotator
     ids = parse_ids(docs) if docs else None
     corpus = open_corpus(db_path)
     try:
