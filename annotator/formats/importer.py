@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from annotator.core.spans import DocumentRecord, Range, Span
-from annotator.core.text import content_hash, strip_bom
+from annotator.core.text import content_hash, detect_language_and_direction, strip_bom
 from annotator.formats.common import FormatError, ReadOptions
 from annotator.formats.detect import KNOWN_EXTENSIONS, detect_format, read_records
 from annotator.store import Corpus, CorpusError
@@ -329,6 +329,7 @@ class _FileImport:
         self.empty: set[str] = set()  # locations of records skipped for their empty text
         self.sets = 0  # records that bring an annotation set
         self.imported_set = False
+        self.detected: tuple[str, str, str] | None = None  # (location, language, direction) just detected
 
     def run(self) -> None:
         _, records = read_records(self.path, self.options)
@@ -371,6 +372,7 @@ class _FileImport:
                 self.summary.documents_skipped += 1
                 self.summary.warnings.append(f"{record.location}: skipped: the record's text is empty")
             return False
+        self._detect_language(record)
         for kind, message in record.notes:
             self.summary.notes[kind] += 1
             if message:
@@ -392,6 +394,16 @@ class _FileImport:
             self.sets += 1
             self.summary.annotators.add(owner)
         return True
+
+    def _detect_language(self, record: DocumentRecord) -> None:
+        """The language and direction a record does not state, detected once for all the records of
+        one location (a Label Studio task gives one record per annotator, all with its text)."""
+        if record.language and record.direction:
+            return
+        if self.detected is None or self.detected[0] != record.location:
+            self.detected = (record.location, *detect_language_and_direction(record.text))
+        record.language = record.language or self.detected[1]
+        record.direction = record.direction or self.detected[2]
 
     def _store(self, batch: list[DocumentRecord]) -> int:
         """Hand a batch to the store; count new, already known and repeated documents."""
@@ -423,13 +435,13 @@ class _FileImport:
     def _store_statuses(self, statuses: list[_Status]) -> None:
         """The file's evidence never replaces a status the annotator has; ``--status`` does."""
         for item in statuses:
-            doc = self.corpus.document_by_hash(item.digest)
-            if doc is None:
+            doc_id = self.corpus.document_id_by_hash(item.digest)
+            if doc_id is None:
                 continue
-            current = self.corpus.status(doc.id, item.owner)
+            current = self.corpus.status(doc_id, item.owner)
             if current == (item.status, item.note) or (not item.explicit and current != ("new", None)):
                 continue
-            self.corpus.set_status(doc.id, item.owner, item.status, item.note)
+            self.corpus.set_status(doc_id, item.owner, item.status, item.note)
             self.summary.statuses += 1
             self.summary.statuses_set[item.status] += 1
 
@@ -482,15 +494,15 @@ def _store_suggestions(corpus: Corpus, records: list[DocumentRecord]) -> int:
     for record in records:
         if not record.suggestions:
             continue
-        doc = corpus.document_by_hash(content_hash(strip_bom(record.text)))
-        if doc is None:
+        doc_id = corpus.document_id_by_hash(content_hash(strip_bom(record.text)))
+        if doc_id is None:
             continue
         by_suggester: dict[str, list[Span]] = defaultdict(list)
         for span in record.suggestions:
             by_suggester[span.suggester or "imported"].append(span)
         for suggester, spans in by_suggester.items():
-            if corpus.suggestion_version(doc.id, suggester) is not None:
+            if corpus.suggestion_version(doc_id, suggester) is not None:
                 continue  # imported before: re-importing changes nothing
-            corpus.store_suggestions(doc.id, suggester, IMPORTED_SUGGESTION_VERSION, spans, [])
+            corpus.store_suggestions(doc_id, suggester, IMPORTED_SUGGESTION_VERSION, spans, [])
             stored += len(spans)
     return stored

@@ -51,15 +51,17 @@ def string_field(value: Any, field: str | None, where: tuple) -> str | None:
     return value
 
 
-def text_field(value: dict, field: str, where: tuple, hint: str = "", label: str | None = None) -> str:
-    """The record's text, ``value[field]``: a string SQLite can store (``label`` names it in messages)."""
+def text_field(value: dict, field: str, where: tuple, hint: str = "", label: str | None = None,
+               checked: bool = False) -> str:
+    """The record's text, ``value[field]``: a string SQLite can store (``label`` names it in messages;
+    ``checked``: the JSON stream already saw that nothing in the record needs looking for)."""
     label = label or field
     if field not in value:
         raise FormatError(*where, missing_field(field, value, "text") + hint)
     text = value[field]
     if not isinstance(text, str):
         raise FormatError(*where, f"{label}: expected a string, got {describe_value(text)}")
-    problem = unstorable(text, label)
+    problem = None if checked else unstorable(text, label)
     if problem:
         raise FormatError(*where, problem)
     return text

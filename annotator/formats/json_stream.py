@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import codecs
 import json
+import re
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -34,10 +35,19 @@ _WHITESPACE = " \t\r\n"
 _TAIL = 32
 
 
+_HUGE_SEEN = [0]  # HugeNumbers made so far (a record made none unless this changed while it was parsed)
+# A JSON escape that makes half of a surrogate pair: only a record holding one can hold a lone surrogate.
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+_SURROGATE_ESCAPE_BYTES = re.compile(rb"\\u[dD][89a-fA-F]")
+
+
 def _parse_int(literal: str) -> int | HugeNumber:
     limit = sys.get_int_max_str_digits() or 1 << 62
     digits = len(literal.lstrip("-"))
-    return int(literal) if digits <= limit else HugeNumber(digits)
+    if digits <= limit:
+        return int(literal)
+    _HUGE_SEEN[0] += 1
+    return HugeNumber(digits)
 
 
 DECODER = json.JSONDecoder(parse_int=_parse_int)
@@ -84,10 +94,13 @@ def _continues(line: str) -> bool:
 
 class JsonFile:
     """The records of a JSON file, streamed: iterate for ``(line, value)``; :meth:`fraction` tells
-    how much of the file has been read (for progress)."""
+    how much of the file has been read (for progress). ``plain`` is True while the value just
+    yielded can hold nothing the corpus cannot store (no surrogate escape in its JSON, no number
+    too long to convert), so that a reader can skip looking for one."""
 
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
+        self.plain = False
         self._read = 0
         self._size = 1
 
@@ -106,8 +119,13 @@ class JsonFile:
             if layout == "lines":
                 yield from self._lines(handle)
             else:
-                source = _FileSource(handle, self.path, self)
-                yield from _Values(source, self.path, array=layout == "array")
+                yield from self._values(_Values(_FileSource(handle, self.path, self), self.path,
+                                                array=layout == "array"))
+
+    def _values(self, values: _Values) -> Iterator[tuple[int, Any]]:
+        for item in values:
+            self.plain = values.plain
+            yield item
 
     def _lines(self, handle: BinaryIO) -> Iterator[tuple[int, Any]]:
         offset = 0
@@ -124,10 +142,13 @@ class JsonFile:
                 # not JSON lines: one pretty-printed object (or several) spread over many lines
                 handle.seek(0)
                 self._read = 0
-                yield from _Values(_FileSource(handle, self.path, self), self.path, array=False)
+                yield from self._values(_Values(_FileSource(handle, self.path, self), self.path, array=False))
                 return
             first = False
-            yield number, loads(text, self.path, number)
+            huge = _HUGE_SEEN[0]
+            value = loads(text, self.path, number)
+            self.plain = huge == _HUGE_SEEN[0] and not _SURROGATE_ESCAPE_BYTES.search(raw)
+            yield number, value
 
 
 def _size(handle: BinaryIO) -> int:
@@ -238,6 +259,7 @@ class _Values:
         self._pos = 0
         self._line = 1  # line number at self._pos
         self._exhausted = False
+        self.plain = False  # see JsonFile.plain
 
     # -- the buffer -------------------------------------------------------------------------
 
@@ -275,6 +297,7 @@ class _Values:
 
     def _value(self) -> Any:
         """Parse the value at the current position (reading more while it is incomplete)."""
+        huge = _HUGE_SEEN[0]
         while True:
             try:
                 value, end = DECODER.raw_decode(self._buffer, self._pos)
@@ -290,6 +313,7 @@ class _Values:
             if end == len(self._buffer) and not self._exhausted and not isinstance(value, (dict, list, str)):
                 if self._more(grow=True):
                     continue
+            self.plain = huge == _HUGE_SEEN[0] and not _SURROGATE_ESCAPE.search(self._buffer, self._pos, end)
             self._advance(end)
             return value
 

@@ -85,10 +85,11 @@ def _records(values: Iterable[tuple[int, Any]], name: str, options: ReadOptions)
     for line, value in values:
         if not isinstance(value, dict):
             raise FormatError(name, line, f"expected a JSON object per record, got {describe_value(value)}")
+        plain = getattr(values, "plain", False)  # the stream saw nothing a corpus cannot store
         if is_label_studio_task(value, options):
-            yield from label_studio_records(value, name, line, options)
+            yield from label_studio_records(value, name, line, options, plain=plain)
         else:
-            yield _record(value, name, line, options)
+            yield _record(value, name, line, options, plain=plain)
         found = True
     if not found:
         raise FormatError(name, 1, "the file holds no records")
@@ -97,7 +98,7 @@ def _records(values: Iterable[tuple[int, Any]], name: str, options: ReadOptions)
 # -- plain, Prodigy and doccano records ------------------------------------------------------------
 
 
-def _record(value: dict, name: str, line: int, options: ReadOptions) -> DocumentRecord:
+def _record(value: dict, name: str, line: int, options: ReadOptions, *, plain: bool = False) -> DocumentRecord:
     where = (name, line)
     shape = convert(value, RecordShape, where, "")
     meta_value = value.get("meta")
@@ -106,7 +107,8 @@ def _record(value: dict, name: str, line: int, options: ReadOptions) -> Document
         meta["meta"] = meta_value
 
     field = options.text_field or "text"
-    text = text_field(value, field, where, "" if options.text_field else " (name the text field with --text-field)")
+    text = text_field(value, field, where, "" if options.text_field else " (name the text field with --text-field)",
+                      checked=plain)
     title_name, title = mapped_field(value, meta, options.title_field, DEFAULT_TITLE, "title", where)
     source_name, source = mapped_field(value, meta, options.source_field, DEFAULT_SOURCE, "source", where)
     lang_name, language = mapped_field(value, meta, options.language_field, DEFAULT_LANGUAGE, "language", where)
@@ -116,7 +118,7 @@ def _record(value: dict, name: str, line: int, options: ReadOptions) -> Document
             meta.setdefault(key, item)
     for key in (title_name, source_name, lang_name):
         meta.pop(key, None)
-    problem = unstorable({k: v for k, v in value.items() if k not in ("tokens", field)}, "")
+    problem = None if plain else unstorable({k: v for k, v in value.items() if k not in ("tokens", field)}, "")
     if problem:
         raise FormatError(*where, problem)
 

@@ -90,8 +90,10 @@ def completed_by(who: int | str | LabelStudioUser | None) -> str | None:
     return f"labelstudio-{who}" if isinstance(who, int) else str(who)
 
 
-def label_studio_records(value: dict, name: str, line: int, options: ReadOptions) -> list[DocumentRecord]:
-    """The task's document (with the predictions as suggestions) and one record per annotation."""
+def label_studio_records(value: dict, name: str, line: int, options: ReadOptions, *,
+                         plain: bool = False) -> list[DocumentRecord]:
+    """The task's document (with the predictions as suggestions) and one record per annotation
+    (``plain``: the JSON stream saw no surrogate escape and no over-long number in the task)."""
     where = (name, line)
     task = convert(value, LabelStudioTask, where, "")
     data = task.data
@@ -99,8 +101,8 @@ def label_studio_records(value: dict, name: str, line: int, options: ReadOptions
     if field not in data:
         fields = ", ".join(repr(k) for k in data) or "none"
         raise FormatError(*where, f"data: no {field!r} field in the task's data; its fields are {fields} (use --text-field)")
-    text = text_field(data, field, where, label=f"data.{field}")
-    problem = unstorable({**value, "data": {k: v for k, v in data.items() if k != field}}, "")
+    text = text_field(data, field, where, label=f"data.{field}", checked=plain)
+    problem = None if plain else unstorable({**value, "data": {k: v for k, v in data.items() if k != field}}, "")
     if problem:
         raise FormatError(*where, problem)
     meta: dict = {k: v for k, v in data.items() if k != field}

@@ -514,6 +514,11 @@ class Corpus:
         row = self.conn.execute("SELECT * FROM documents WHERE content_hash = ?", (digest,)).fetchone()
         return self._document_from_row(row) if row else None
 
+    def document_id_by_hash(self, digest: str) -> int | None:
+        """The id of the document with this content hash (without reading its text), or None."""
+        row = self.conn.execute("SELECT id FROM documents WHERE content_hash = ?", (digest,)).fetchone()
+        return row[0] if row else None
+
     @staticmethod
     def _document_from_row(row) -> Document:
         return Document(

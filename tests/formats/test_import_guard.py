@@ -34,10 +34,10 @@ def crashing_reader(monkeypatch):
     """The JSON reader raises AttributeError (a bug) on any file named crash.json."""
     real = jsonl_reader._record
 
-    def record(value, name, line, options):
+    def record(value, name, line, options, **flags):
         if name.endswith("crash.json"):
             return None.spans  # type: ignore[attr-defined]
-        return real(value, name, line, options)
+        return real(value, name, line, options, **flags)
 
     monkeypatch.setattr(jsonl_reader, "_record", record)
 

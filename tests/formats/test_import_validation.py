@@ -113,10 +113,13 @@ def test_jsonl_shapes(corpus, tmp_path, record, problem):
     assert error == f"{bad}:2: {problem}"
 
 
-def test_a_5000_digit_offset_names_its_field(corpus, tmp_path):
-    content = '{"text": "Obama spoke.", "spans": [{"start": 0, "end": ' + "9" * 5000 + ', "label": "PER"}]}\n'
-    bad, error = import_bad(corpus, tmp_path, "big.jsonl", content)
-    assert error == f"{bad}:1: spans[0].end: expected an integer, got a number with 5,000 digits"
+@pytest.mark.parametrize("layout", ["lines", "array"])
+def test_a_5000_digit_offset_names_its_field(corpus, tmp_path, layout):
+    record = '{"text": "Obama spoke.", "spans": [{"start": 0, "end": ' + "9" * 5000 + ', "label": "PER"}]}'
+    content = record + "\n" if layout == "lines" else "[\n" + record + "\n]\n"
+    bad, error = import_bad(corpus, tmp_path, "big.jsonl" if layout == "lines" else "big.json", content)
+    line = 1 if layout == "lines" else 2
+    assert error == f"{bad}:{line}: spans[0].end: expected an integer, got a number with 5,000 digits"
 
 
 def test_a_5000_digit_number_in_meta_names_its_field(corpus, tmp_path):
