@@ -24,6 +24,7 @@ import os
 import sqlite3
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -59,6 +60,7 @@ class ImportSummary:
     documents_new: int = 0
     documents_duplicate: int = 0  # already in the corpus before the file was imported
     documents_repeated: int = 0  # the same text earlier in the same file
+    documents_repeated_across: int = 0  # the same text in an earlier file of this import
     spans: int = 0
     quotes: int = 0
     suggestions: int = 0
@@ -82,7 +84,8 @@ class ImportSummary:
 
     def add(self, other: ImportSummary) -> None:
         """Add the counts of one file's import (``other``) to this summary."""
-        for name in ("documents_new", "documents_duplicate", "documents_repeated", "spans", "quotes",
+        for name in ("documents_new", "documents_duplicate", "documents_repeated", "documents_repeated_across",
+                     "spans", "quotes",
                      "suggestions", "statuses", "documents_skipped"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.warnings.extend(other.warnings)
@@ -237,6 +240,7 @@ def import_paths(
                             warnings=warnings)
     databases = [Path(p) for p in from_db]
     total = len(files) + len(databases)
+    imported_here: set[str] = set()  # content hashes the files imported so far brought
     for done, path in enumerate([*files, *databases]):
         if progress:
             progress(done, total, path)
@@ -246,8 +250,10 @@ def import_paths(
                 _merge_file(corpus, path, allow_new_labels, one)
             else:
                 tick = (lambda fraction, d=done, p=path: progress(d + fraction, total, p)) if progress else None
-                _FileImport(corpus, path, options, annotator, status, allow_new_labels, one, tick,
-                            label_map or {}).run()
+                file_import = _FileImport(corpus, path, options, annotator, status, allow_new_labels, one, tick,
+                                          label_map or {}, earlier=imported_here)
+                file_import.run()
+                imported_here.update(file_import.first_seen)
         except (ValueError, CorpusError, sqlite3.IntegrityError) as exc:  # FormatError, AnnotationError, ...
             summary.files_failed += 1
             summary.errors.append(_one_line(exc, path))
@@ -312,8 +318,10 @@ class _FileImport:
 
     def __init__(self, corpus: Corpus, path: Path, options: ReadOptions, annotator: str | None,
                  status: str | None, allow_new_labels: bool, summary: ImportSummary,
-                 tick: Callable[[float], None] | None, label_map: dict[str, str | None]) -> None:
+                 tick: Callable[[float], None] | None, label_map: dict[str, str | None],
+                 earlier: AbstractSet[str] = frozenset()) -> None:
         self.corpus = corpus
+        self.earlier = earlier  # content hashes that earlier files of this import brought
         self.label_map = label_map
         self.left_out: dict[str, int] = defaultdict(int)  # label -> spans left out by --map LABEL=
         self.path = path
@@ -414,10 +422,12 @@ class _FileImport:
             # a Label Studio task gives several records (one per annotator) with one location
             if record.location not in self.counted:
                 self.counted.add(record.location)
-                if self.first_seen.setdefault(digest, record.location) == record.location:
-                    firsts += 1
-                else:
+                if self.first_seen.setdefault(digest, record.location) != record.location:
                     self.summary.documents_repeated += 1
+                elif digest in self.earlier:
+                    self.summary.documents_repeated_across += 1
+                else:
+                    firsts += 1
             status = self.status or record.status
             if record.annotator and status and (self.status or status != "new"):
                 note = None if self.status else record.status_note

@@ -118,6 +118,16 @@ def test_a_file_that_repeats_an_article_says_so_and_not_already_in_the_corpus(tm
         again.stdout.splitlines()
 
 
+def test_an_article_in_two_files_of_one_import_is_repeated_not_already_in_the_corpus(tmp_path):
+    first = jsonl(tmp_path, "a.jsonl", {"text": "Same article."}, {"text": "Only in a."})
+    second = jsonl(tmp_path, "b.jsonl", {"text": "Same article."})
+    db = tmp_path / "new.db"
+    result = CliRunner().invoke(main, ["import", str(first), str(second), "--db", str(db)], catch_exceptions=False)
+    assert "documents: 2 new, 0 already in the corpus, 1 repeated from an earlier file" in result.stdout.splitlines()
+    again = CliRunner().invoke(main, ["import", str(second), "--db", str(db)], catch_exceptions=False)
+    assert "documents: 0 new, 1 already in the corpus" in again.stdout.splitlines()
+
+
 def test_statuses_in_the_command_line_summary(tmp_path):
     path = jsonl(tmp_path, "p.jsonl", prodigy("Obama spoke.", "accept"), prodigy("Putin spoke.", "reject"))
     result = CliRunner().invoke(main, ["import", str(path), "--db", str(tmp_path / "c.db"), "--annotator", "amira"],

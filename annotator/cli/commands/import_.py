@@ -122,6 +122,8 @@ def format_summary(summary: ImportSummary, db_path: str) -> str:
     documents = f"documents: {summary.documents_new} new, {summary.documents_duplicate} already in the corpus"
     if summary.documents_repeated:
         documents += f", {summary.documents_repeated} repeated in the file"
+    if summary.documents_repeated_across:
+        documents += f", {summary.documents_repeated_across} repeated from an earlier file"
     if summary.documents_skipped:
         documents += f", {summary.documents_skipped} skipped (empty text)"
     parts = [f"{files} -> {db_path}", documents, f"spans: {summary.spans}, quotes: {summary.quotes}"]
