@@ -32,7 +32,7 @@ from annotator.core.spans import DocumentRecord, Range, Span
 from annotator.core.text import content_hash, detect_language_and_direction, strip_bom
 from annotator.formats.common import FormatError, ReadOptions
 from annotator.formats.detect import KNOWN_EXTENSIONS, detect_format, read_records
-from annotator.store import Corpus, CorpusError
+from annotator.store import STATUSES, Corpus, CorpusError
 from annotator.store.errors import AnnotationError
 from annotator.store.merge import merge_corpus
 from annotator.store.values import annotator_name
@@ -41,7 +41,8 @@ from annotator.store.values import annotator_name
 DEFAULT_IMPORT_ANNOTATOR = "imported"
 # Version recorded for suggestions that came from a file rather than from a suggester run.
 IMPORTED_SUGGESTION_VERSION = "imported"
-# The statuses ``import --status`` can give everything a file brings.
+# The statuses ``import --status`` offers for everything a file brings (``import_paths`` also takes
+# ``skipped``, which the window offers).
 IMPORT_STATUSES = ("done", "in_progress", "new")
 
 # progress(done, total, path): ``done`` files of ``total`` are finished; a large file also reports
@@ -213,18 +214,19 @@ def import_paths(
     """Import files, folders and other corpus databases into ``corpus``.
 
     Spans and quotes go to the annotator the file names, else ``annotator``, else
-    ``"imported"``. ``status`` (one of :data:`IMPORT_STATUSES`) is given to every annotation set
+    ``"imported"``. ``status`` (new, in_progress, done or skipped) is given to every annotation set
     the files bring, instead of the status the files state. ``strict`` refuses a file that holds
     something a set cannot (overlapping entities) instead of listing it. ``progress(done, total,
     path)`` is called before each file, every ``PROGRESS_EVERY`` records inside a large file, and
-    once at the end (``done == total``). ``label_map`` relabels the files' entities (``{FROM: TO}``;
+    once at the end (``done == total``); an exception it raises (a cancel) stops the import, the
+    file being read rolled back, and reaches the caller. ``label_map`` relabels the files' entities (``{FROM: TO}``;
     ``TO`` None leaves them out, counted); ``sentences_per_doc`` groups CoNLL sentences. A
     ``ValueError`` for an ``annotator`` that is no name or an unknown ``status``, before anything is read.
     """
     if annotator is not None:
         annotator = annotator_name(annotator)  # InvalidNameError (a ValueError) names the name, not a file
-    if status is not None and status not in IMPORT_STATUSES:
-        raise ValueError(f"status must be one of {', '.join(IMPORT_STATUSES)}, not {status!r}")
+    if status is not None and status not in STATUSES:
+        raise ValueError(f"status must be one of {', '.join(STATUSES)}, not {status!r}")
     options = ReadOptions(
         split_at_source=split_at_source,
         text_field=text_field,
@@ -249,11 +251,13 @@ def import_paths(
             if path in databases or detect_format(path) == "corpus":
                 _merge_file(corpus, path, allow_new_labels, one)
             else:
-                tick = (lambda fraction, d=done, p=path: progress(d + fraction, total, p)) if progress else None
+                tick = _ticker(progress, done, total, path) if progress else None
                 file_import = _FileImport(corpus, path, options, annotator, status, allow_new_labels, one, tick,
                                           label_map or {}, earlier=imported_here)
                 file_import.run()
                 imported_here.update(file_import.first_seen)
+        except _Stopped as stop:  # the progress callback stopped the import (a cancel): the file is rolled back
+            raise stop.reason from None
         except (ValueError, CorpusError, sqlite3.IntegrityError) as exc:  # FormatError, AnnotationError, ...
             summary.files_failed += 1
             summary.errors.append(_one_line(exc, path))
@@ -269,6 +273,27 @@ def import_paths(
     if progress:
         progress(total, total, files[-1] if files else Path("."))
     return summary
+
+
+class _Stopped(Exception):
+    """What the progress callback raised inside a file (e.g. the window's Cancel), carried past the
+    guard that turns a reader's crash into that file's error."""
+
+    def __init__(self, reason: BaseException) -> None:
+        super().__init__(str(reason))
+        self.reason = reason
+
+
+def _ticker(progress: Progress, done: int, total: int, path: Path) -> Callable[[float], None]:
+    """``progress`` for the share ``fraction`` of the file ``path`` (file ``done`` of ``total``)."""
+
+    def tick(fraction: float) -> None:
+        try:
+            progress(done + fraction, total, path)
+        except Exception as exc:
+            raise _Stopped(exc) from exc
+
+    return tick
 
 
 def internal_error(exc: BaseException) -> str:

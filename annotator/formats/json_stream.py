@@ -131,7 +131,7 @@ class JsonFile:
         offset = 0
         first = True
         for number, raw in enumerate(handle, start=1):
-            text = _decode_line(raw, number, offset, self.path)
+            text = _decode_line(raw, number, offset, self.path).removesuffix("\n")  # an error is on this line
             offset += len(raw)
             self._read = offset
             if number == 1:

@@ -112,3 +112,24 @@ def test_a_dangling_link_named_on_the_command_line_says_so(corpus, tmp_path):
     link.symlink_to(tmp_path / "moved.jsonl")
     summary = import_paths(corpus, [link])
     assert summary.errors == [f"{link}: dangling symbolic link to '{tmp_path / 'moved.jsonl'}' (nothing there)"]
+
+
+class Cancel(Exception):
+    pass
+
+
+def test_an_exception_from_the_progress_callback_stops_the_import_and_rolls_that_file_back(corpus, tmp_path):
+    """The window's Cancel raises from the progress callback: that is no reader crash to report and
+    go past, it stops the import (the files before stay, the one being read leaves nothing)."""
+    first = tmp_path / "a.jsonl"
+    first.write_text(json.dumps({"text": "A small first file."}) + "\n", encoding="utf-8")
+    big = tmp_path / "b.jsonl"
+    big.write_text("".join(json.dumps({"text": f"Article {i}."}) + "\n" for i in range(2500)), encoding="utf-8")
+
+    def progress(done, total, path):
+        if path == big and done > 1:  # inside the big file, after its first thousand records
+            raise Cancel
+
+    with pytest.raises(Cancel):
+        import_paths(corpus, [first, big], progress=progress)
+    assert [r[0] for r in corpus.conn.execute("SELECT text FROM documents")] == ["A small first file."]

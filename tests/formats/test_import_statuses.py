@@ -97,7 +97,7 @@ def test_status_for_a_file_without_any_annotation_set_needs_an_annotator(corpus,
 
 
 def test_an_unknown_status_is_refused_before_anything_is_read(corpus, tmp_path):
-    with pytest.raises(ValueError, match="status must be one of done, in_progress, new, not 'finished'"):
+    with pytest.raises(ValueError, match="status must be one of new, in_progress, done, skipped, not 'finished'"):
         import_paths(corpus, [tmp_path / "nothing.jsonl"], status="finished")
 
 

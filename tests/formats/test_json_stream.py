@@ -59,6 +59,8 @@ def test_every_layout_gives_the_records_and_their_lines_in_any_chunk_size(tmp_pa
         pytest.param('{"text": "a"}\n{"text": "b" "c"}\n', 2, "malformed JSON: Expecting ',' delimiter",
                      id="lines-bad-line"),
         pytest.param('{"text": "a"}\n{"text": "trunc', 2, "malformed JSON: Unterminated string", id="lines-truncated"),
+        pytest.param('{"text": "a"}\n{"text": \n{"text": "c"}\n', 2, "malformed JSON: Expecting value (column 10)",
+                     id="lines-value-missing-at-the-end-of-the-line"),
         pytest.param('{\n  "text": "a",\n  "n": tru\n}', 3, "malformed JSON: Expecting value", id="pretty-bad-literal"),
         pytest.param("   \n\t\n", 1, "the file holds only whitespace", id="whitespace"),
         pytest.param("", 1, "the file is empty", id="empty"),
