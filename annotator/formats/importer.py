@@ -28,8 +28,8 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from annotator.core.spans import DocumentRecord, Range, Span
-from annotator.core.text import content_hash, detect_language_and_direction, strip_bom
+from annotator.core.spans import DocumentRecord, Span
+from annotator.core.text import content_hash, detect_language_and_direction
 from annotator.formats.common import FormatError, ReadOptions
 from annotator.formats.detect import KNOWN_EXTENSIONS, detect_format, read_records
 from annotator.store import STATUSES, Corpus, CorpusError
@@ -394,7 +394,6 @@ class _FileImport:
 
     def _take(self, record: DocumentRecord) -> bool:
         """Check one record and settle whose it is; False for a record left out (its text is empty)."""
-        _strip_bom(record)
         if self.label_map:
             record.spans = relabel(record.spans, self.label_map, self.left_out)
             record.suggestions = relabel(record.suggestions, self.label_map, self.left_out)
@@ -443,7 +442,7 @@ class _FileImport:
         firsts = 0
         statuses: list[_Status] = []
         for record in batch:
-            digest = content_hash(strip_bom(record.text))
+            digest = content_hash(record.text)
             # a Label Studio task gives several records (one per annotator) with one location
             if record.location not in self.counted:
                 self.counted.add(record.location)
@@ -481,35 +480,6 @@ class _FileImport:
             self.summary.statuses_set[item.status] += 1
 
 
-def _strip_bom(record: DocumentRecord) -> None:
-    """A text that starts with a BOM (a JSON string copied from a file with one) is stored without it,
-    as the store does: move the record's offsets with it, so its spans stay on their words."""
-    text = strip_bom(record.text)
-    shift = len(record.text) - len(text)
-    if not shift:
-        return
-
-    def moved(start: int, end: int) -> Range:
-        return Range(max(0, start - shift), end - shift)
-
-    def span(s: Span) -> Span:
-        r = moved(s.start, s.end)
-        return s.with_(start=r.start, end=r.end)
-
-    record.text = text
-    record.spans = [span(s) for s in record.spans]
-    record.suggestions = [span(s) for s in record.suggestions]
-    record.quotes = [
-        q.with_(
-            contents=tuple(moved(r.start, r.end) for r in q.contents),
-            cue=moved(q.cue.start, q.cue.end) if q.cue else None,
-            sources=tuple(moved(r.start, r.end) for r in q.sources),
-            entity=moved(q.entity.start, q.entity.end) if q.entity else None,
-        )
-        for q in record.quotes
-    ]
-
-
 def relabel(spans: list[Span], label_map: dict[str, str | None], left_out: dict[str, int]) -> list[Span]:
     """Spans with their labels mapped (``FROM=TO``); a label mapped to ``None`` is left out and counted."""
     kept = []
@@ -529,7 +499,7 @@ def _store_suggestions(corpus: Corpus, records: list[DocumentRecord]) -> int:
     for record in records:
         if not record.suggestions:
             continue
-        doc_id = corpus.document_id_by_hash(content_hash(strip_bom(record.text)))
+        doc_id = corpus.document_id_by_hash(content_hash(record.text))
         if doc_id is None:
             continue
         by_suggester: dict[str, list[Span]] = defaultdict(list)

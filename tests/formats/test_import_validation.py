@@ -172,16 +172,19 @@ def test_an_annotator_name_with_blanks_around_it_is_the_same_annotator(corpus, t
     assert [a["name"] for a in corpus.annotators()] == ["amira"]
 
 
-def test_a_text_that_starts_with_a_bom_keeps_its_spans_on_their_words(corpus, tmp_path):
-    """The store keeps a text without its leading BOM: the record's offsets move with it."""
+def test_a_text_that_starts_with_a_bom_keeps_it_and_its_spans_and_quotes_on_their_words(corpus, tmp_path):
+    """Only a file's own BOM is removed: a U+FEFF at the start of a JSON text is a character of it."""
     path = tmp_path / "bom.jsonl"
     path.write_text(json.dumps({"text": "\ufeffObama met Putin.", "annotator": "amira",
                                 "spans": [{"start": 1, "end": 6, "label": "PER"}, {"start": 11, "end": 16, "label": "PER"}],
                                 "quotes": [{"contents": [[7, 10]], "sources": [[1, 6]]}]}) + "\n", encoding="utf-8")
-    assert import_paths(corpus, [path]).ok
+    summary = import_paths(corpus, [path])
+    assert summary.ok and summary.documents_new == 1
     [doc_id] = corpus.document_ids()
     doc = corpus.document(doc_id)
-    assert doc.text == "Obama met Putin."
+    assert doc.text == "\ufeffObama met Putin."
     assert [doc.text[s.start : s.end] for s in corpus.spans(doc_id, "amira")] == ["Obama", "Putin"]
     [quote] = corpus.quotes(doc_id, "amira")
     assert doc.text[quote.contents[0].start : quote.contents[0].end] == "met"
+    again = import_paths(corpus, [path])  # found again by its hash, BOM and all
+    assert (again.documents_new, again.documents_duplicate) == (0, 1)
