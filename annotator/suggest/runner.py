@@ -177,6 +177,11 @@ def run_suggesters(
         by_lang.setdefault(corpus.document(doc_id).language, []).append(doc_id)
     # The learned names of each language, brought up to date first: documents their change cannot
     # touch are marked up to date, so only the others re-run (see suggest.learned_state).
+    # Prepare them here, in the one process that writes: a parallel worker must receive
+    # ``learned[lang]`` (it pickles; the matcher is rebuilt in the worker), never prepare it on its
+    # own read-only connection (it would compute another version, and every article would look
+    # stale on every run); learned results' ``index_terms`` go back to the writer, which calls
+    # ``remember_words`` after ``store_suggestions``.
     learned = {lang: prepare_learned(corpus, lang) for lang in by_lang} if "learned" in names else {}
     done = 0
     total = len(ids)
