@@ -118,15 +118,19 @@ def dask_engine(scheduler: str | None, workers: int) -> Iterator[DaskEngine]:
             cluster.close()
 
 
-def suggest_shard(db_path: str, suggesters: Sequence[str] | None, shard: Shard, force: bool) -> tuple[bytes, dict]:
-    """One Dask task: shard ``shard`` of the corpus's suggestions, as a corpus file's bytes and the run's summary."""
+def suggest_shard(db_path: str, suggesters: Sequence[str] | None, shard: Shard, force: bool,
+                  learned: dict | None = None) -> tuple[bytes, dict]:
+    """One Dask task: shard ``shard`` of the corpus's suggestions, as a corpus file's bytes and the run's summary.
+
+    ``learned``: the learned names prepared by the client (which writes the corpus); a worker only
+    reads the corpus and never prepares them itself."""
     from annotator.store import Corpus
     from annotator.suggest.runner import run_suggesters
 
     with tempfile.TemporaryDirectory(prefix="annotator-shard-") as folder:
         path = Path(folder) / f"shard-{shard.index}-of-{shard.count}.db"
         with Corpus(db_path, readonly=True) as source, Corpus(path) as into:
-            summary = run_suggesters(source, suggesters, force=force, shard=shard, into=into)
+            summary = run_suggesters(source, suggesters, force=force, shard=shard, into=into, learned=learned)
             into.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         return path.read_bytes(), summary.as_dict()
 
@@ -146,11 +150,17 @@ def suggest_on_dask(
     raises :class:`JobError` and the shards merged before it stay merged (each one whole).
     """
     from annotator.store.merge import merge_corpus
+    from annotator.suggest.learned_state import prepare_learned
+    from annotator.suggest.runner import available_suggesters
 
     client = engine.client
     db_path = str(Path(corpus.path).resolve())
+    names = list(suggesters) if suggesters else available_suggesters(corpus)
+    languages = dict.fromkeys(key.language for key in corpus.document_keys())
+    learned = {lang: prepare_learned(corpus, lang) for lang in languages} if "learned" in names else None
+    [shared] = client.scatter([learned], broadcast=True)
     futures = [client.submit(suggest_shard, db_path, list(suggesters) if suggesters else None,
-                             Shard(k, shards), force, pure=False) for k in range(1, shards + 1)]
+                             Shard(k, shards), force, shared, pure=False) for k in range(1, shards + 1)]
     summaries = []
     if progress:
         progress(0, shards)

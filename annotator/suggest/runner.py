@@ -39,6 +39,7 @@ from annotator.jobs.pool import map_chunks
 from annotator.jobs.shards import Shard, chunked
 from annotator.store.corpus import Corpus
 from annotator.suggest.base import TextKeepingTokenizer, suggestions_of
+from annotator.suggest.learned_state import PreparedLearned, prepare_learned, remember_words
 from annotator.suggest.model import ModelLoadError
 from annotator.suggest.quote_rules import QuoteRulesError, rules_path
 
@@ -107,12 +108,15 @@ def _check_names(corpus: Corpus, names: Sequence[str]) -> None:
 
 
 def build_pipeline(lang: str, names: Sequence[str], corpus: Corpus | None = None,
-                   learned_names: list | None = None, strict: bool = True) -> tuple[Language, list[str]]:
+                   learned_names: list | None = None, strict: bool = True,
+                   learned: PreparedLearned | None = None) -> tuple[Language, list[str]]:
     """A pipeline for ``lang`` holding the suggesters ``names`` (in a working order).
 
     Returns the pipeline and the notes about suggesters left out (e.g. no quote rules for the
     language). A model that can't be loaded raises :class:`ModelLoadError`, or with
-    ``strict=False`` is left out with a note.
+    ``strict=False`` is left out with a note. ``learned``: the learned names as
+    :func:`~annotator.suggest.learned_state.prepare_learned` made them (else they are prepared
+    from ``corpus``, or taken from ``learned_names`` rows without evidence).
     """
     nlp = new_nlp(lang)
     nlp.tokenizer = TextKeepingTokenizer(nlp.tokenizer)
@@ -123,8 +127,12 @@ def build_pipeline(lang: str, names: Sequence[str], corpus: Corpus | None = None
         if name == "gazetteer":
             nlp.add_pipe("annotator_gazetteer", name=name)
         elif name == "learned":
-            rows = learned_names if learned_names is not None else (corpus.entity_names() if corpus else [])
-            nlp.add_pipe("annotator_learned", name=name, config={"names": [list(r) for r in rows]})
+            if learned is None and learned_names is None and corpus is not None:
+                learned = prepare_learned(corpus, lang)
+            rows = [list(r) for r in learned_names] if learned is None and learned_names is not None else []
+            component = nlp.add_pipe("annotator_learned", name=name, config={"names": rows})
+            if learned is not None:
+                component.use(learned.lexicon, learned.version)
         elif name == "quotes":
             if not rules_path(nlp.lang).exists():
                 notes.append(f"quotes: no quote rules for language {lang!r} (add resources/quotes/{lang}.json)")
@@ -141,6 +149,20 @@ def build_pipeline(lang: str, names: Sequence[str], corpus: Corpus | None = None
     return nlp, notes
 
 
+def _by_needed_pipes(nlp: Language, batch: list[tuple[int, list[str]]]) -> list[tuple[list[str], list]]:
+    """``batch`` grouped by the components each document needs: the stale ones, and for a stale
+    ``quotes`` every entity suggester before it (its speakers are linked to their entities)."""
+    groups: dict[tuple[str, ...], list] = {}
+    order = nlp.pipe_names
+    for doc_id, todo in batch:
+        if "quotes" in todo:
+            needed = tuple(order[: order.index("quotes") + 1])
+        else:
+            needed = tuple(n for n in order if n in todo)
+        groups.setdefault(needed, []).append((doc_id, todo))
+    return [(list(needed), group) for needed, group in groups.items()]
+
+
 @dataclass
 class ChunkResult:
     """What :meth:`SuggestJob.run` found for one chunk of documents of one language."""
@@ -149,8 +171,9 @@ class ChunkResult:
     versions: dict[str, str]  # suggester -> version of the pipeline that ran
     notes: list[str]  # suggesters left out for this language
     up_to_date: int = 0
-    # (document id, [(suggester, spans, quotes)]) for every document something ran on, in order
-    documents: list[tuple[int, list[tuple[str, list[Span], list[Quote]]]]] = field(default_factory=list)
+    # (document id, [(suggester, spans, quotes, the learned result's index terms)]) for every document
+    # something ran on, in order
+    documents: list[tuple[int, list[tuple[str, list[Span], list[Quote], str | None]]]] = field(default_factory=list)
 
 
 class SuggestJob:
@@ -161,11 +184,13 @@ class SuggestJob:
     :meth:`run` per chunk. It never writes to the corpus.
     """
 
-    def __init__(self, db_path: str, names: Sequence[str], learned_names: list | None, strict: bool,
+    def __init__(self, db_path: str, names: Sequence[str], learned: dict[str, PreparedLearned], strict: bool,
                  force: bool, batch_size: int, corpus: Corpus | None = None) -> None:
         self.db_path = db_path
         self.names = list(names)
-        self.learned_names = learned_names
+        # Prepared by the writer (suggest.learned_state): a worker never prepares them on its own
+        # read-only connection (it would compute another version).
+        self.learned = learned
         self.strict = strict
         self.force = force
         self.batch_size = batch_size
@@ -192,7 +217,8 @@ class SuggestJob:
         """(pipeline, notes, versions) for ``lang``, built once."""
         if lang not in self._pipelines:
             try:
-                nlp, notes = build_pipeline(lang, self.names, self._corpus, self.learned_names, strict=self.strict)
+                nlp, notes = build_pipeline(lang, self.names, self._corpus, strict=self.strict,
+                                            learned=self.learned.get(lang))
             except (QuoteRulesError, RuntimeError, OSError) as exc:
                 raise SuggesterError(str(exc)) from None
             versions = {name: nlp.get_pipe(name).version for name in nlp.pipe_names}
@@ -212,14 +238,19 @@ class SuggestJob:
                 stale.append((doc_id, todo))
             else:
                 result.up_to_date += 1
-        texts = [(corpus.document(doc_id).text, (doc_id, todo)) for doc_id, todo in stale]
-        for doc, (doc_id, todo) in nlp.pipe(texts, as_tuples=True, batch_size=self.batch_size):
-            found = suggestions_of(doc)
-            per_name = []
-            for name in todo:
-                got = found.get(name)
-                per_name.append((name, got.spans if got else [], got.quotes if got else []))
-            result.documents.append((doc_id, per_name))
+        found_by_id: dict[int, list] = {}
+        for needed, group in _by_needed_pipes(nlp, stale):
+            texts = [(corpus.document(doc_id).text, (doc_id, todo)) for doc_id, todo in group]
+            with nlp.select_pipes(enable=needed):
+                for doc, (doc_id, todo) in nlp.pipe(texts, as_tuples=True, batch_size=self.batch_size):
+                    found = suggestions_of(doc)
+                    per_name = []
+                    for name in todo:
+                        got = found.get(name)
+                        per_name.append((name, got.spans if got else [], got.quotes if got else [],
+                                         got.index_terms if got else None))
+                    found_by_id[doc_id] = per_name
+        result.documents = [(doc_id, found_by_id[doc_id]) for doc_id, _ in stale]  # in document order
         return result
 
 
@@ -266,6 +297,7 @@ def run_suggesters(
     jobs: int = 1,
     shard: Shard | None = None,
     into: Corpus | None = None,
+    learned: dict[str, PreparedLearned] | None = None,
 ) -> RunSummary:
     """Run ``suggesters`` (default: all available) over ``doc_ids`` (default: every document).
 
@@ -273,6 +305,8 @@ def run_suggesters(
     run after the chunks under way (what is stored stays stored). ``jobs`` worker processes share
     the work (1: this process only). ``shard`` keeps only that shard's documents; ``into`` stores
     the results (and the documents they belong to) in another corpus instead of ``corpus``.
+    ``learned``: the learned names per language already prepared by the process that writes
+    ``corpus`` (a shard run on a read-only copy, e.g. on a Dask worker); else they are prepared here.
     Raises :class:`SuggesterError` for an unknown suggester or a model that can't be loaded, and
     :class:`annotator.jobs.pool.WorkerDied` when a worker process is killed (every chunk stored
     before stays stored, whole; nothing of the others is).
@@ -283,11 +317,17 @@ def run_suggesters(
     total, chunks = _planned_chunks(corpus, doc_ids, shard, batch_size)
     summary = RunSummary(documents=total, per_suggester={n: {"documents": 0, "spans": 0, "quotes": 0}
                                                           for n in names})
-    learned_names = corpus.entity_names() if "learned" in names else None
+    languages = list(dict.fromkeys(lang for lang, _ in chunks))
+    # The learned names of each language, brought up to date first: documents their change cannot
+    # touch are marked up to date, so only the others re-run (see suggest.learned_state). Prepared
+    # here, in the one process that writes; workers get them with the job (forked or pickled), and
+    # learned results' index terms come back to this writer, which calls remember_words.
+    if learned is None:
+        learned = {lang: prepare_learned(corpus, lang) for lang in languages} if "learned" in names else {}
     # Named explicitly, every suggester must work; by default a broken registered model is skipped.
-    job = SuggestJob(str(corpus.path), names, learned_names, strict=suggesters is not None, force=force,
+    job = SuggestJob(str(corpus.path), names, learned, strict=suggesters is not None, force=force,
                      batch_size=batch_size, corpus=corpus if jobs <= 1 else None)
-    job.prepare(corpus, dict.fromkeys(lang for lang, _ in chunks))
+    job.prepare(corpus, languages)
     target = into or corpus
     notes: Counter = Counter()
     done = 0
@@ -303,8 +343,10 @@ def run_suggesters(
         with target.transaction():
             for doc_id, per_name in result.documents:
                 local_id = _copy_document(corpus, into, doc_id) if into is not None else doc_id
-                for name, spans, quotes in per_name:
+                for name, spans, quotes, terms in per_name:
                     target.store_suggestions(local_id, name, result.versions[name], spans, quotes)
+                    if into is None:  # the name index belongs to the corpus whose learned state made the version
+                        remember_words(target, local_id, terms)
                     stats = summary.per_suggester[name]
                     stats["documents"] += 1
                     stats["spans"] += len(spans)

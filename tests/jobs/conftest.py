@@ -44,10 +44,15 @@ def suggestion_rows(path: Path) -> tuple[list[tuple], list[tuple]]:
 @pytest.fixture(scope="module")
 def annotated_db(tmp_path_factory) -> Path:
     """160 short synthetic articles and the two seed articles, all done by amira (entities and quotes)."""
+    from annotator.suggest.learned_state import prepare_learned
+
     path = tmp_path_factory.mktemp("annotated") / "corpus.db"
     with Corpus.open(path) as corpus:
         add_synthetic(corpus, 160)
         annotate_seed(corpus)
+        # The learned state (and the corpus token in the learned versions) exists before the tests
+        # copy the file, so the copies are one corpus, as a colleague's copy of it would be.
+        prepare_learned(corpus, "ar")
     return path
 
 
