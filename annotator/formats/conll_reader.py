@@ -41,6 +41,7 @@ from annotator.formats.common import (
     FormatError,
     ReadOptions,
     check_label_name,
+    describe_char,
     invisible_characters,
     iter_lines,
     read_text,
@@ -64,6 +65,7 @@ class _Token:
     prefix: str  # "O", "B", "I", "L", "U", or "" for a bare label (IO)
     label: str | None
     line: int
+    problem: str | None = None  # a tag that could not be read (only invisible marks), read as O
 
 
 @dataclass
@@ -136,6 +138,11 @@ def _token_lines(text: str, path: str, pipes: bool) -> Iterator[tuple[int, list[
             continue
         if len(columns) < 2:
             raise FormatError(path, number, f"expected 'token TAG' (at least two columns), got {raw.strip()!r}")
+        if _is_blank(columns[-1]):  # ANERcorp's dev split: "الأمن‏1706 ‏", the tag lost, a U+200F left
+            marks = ", ".join(describe_char(ch) for ch in dict.fromkeys(columns[-1]))
+            problem = f"no tag, only {marks}"
+            yield number, [_Token(columns[0], "O", None, number, problem)], False
+            continue
         prefix, label = _parse_tag(columns[-1], path, number)
         yield number, [_Token(columns[0], prefix, label, number)], False
 
@@ -223,6 +230,8 @@ def _entities(sentence: list[_Token], scheme: str, path: str, strict: bool, warn
             )
 
     for i, token in enumerate(sentence):
+        if token.problem:
+            invalid(token.line, token.problem, "O (outside any entity)")
         where = f"{token.prefix}-{token.label}" if token.prefix not in ("O", "") else (token.label or "O")
         inside = open_start is not None and open_label == token.label
         if token.prefix == "O":
