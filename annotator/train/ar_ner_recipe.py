@@ -33,6 +33,8 @@ import sys
 import time
 from pathlib import Path
 
+from spacy.util import load_config
+
 from annotator.core.labels import RESOURCES
 from annotator.core.tokenizer import make_nlp
 from annotator.store import Corpus
@@ -138,6 +140,11 @@ def package(model: Path, out: Path, dev_scores: dict, recipe: dict) -> None:
     shutil.copytree(model, out)
     for name, data in kept.items():
         (out / name).write_bytes(data)
+    # spaCy's own tokenizer, whose saved rules (the tokenizer file) are the shared tokenizer's: the
+    # pipeline loads with plain spacy.load, annotator installed or not.
+    config = load_config(out / "config.cfg", interpolate=False)
+    config["nlp"]["tokenizer"] = {"@tokenizers": "spacy.Tokenizer.v1"}
+    config.to_disk(out / "config.cfg")
     meta_path = out / "meta.json"
     meta = json.loads(meta_path.read_text(encoding="utf-8"))
     meta.update({
