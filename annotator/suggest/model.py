@@ -18,6 +18,7 @@ quote marks).
 from __future__ import annotations
 
 import threading
+from bisect import bisect_left
 from collections.abc import Iterable, Iterator
 from itertools import tee
 from pathlib import Path
@@ -138,6 +139,28 @@ def model_config(corpus, suggester: str, target: str) -> dict:
     return {"model": target, "schema": corpus.labels.entity_names, "label_overrides": overrides}
 
 
+# A name never starts or ends with these tokens. Pipelines trained on corpora whose own tokens hold
+# periods (ANERcorp's abbreviations, split by the shared tokenizer) sometimes run an entity over a
+# sentence's final period: "وبغداد." -> "وبغداد".
+EDGE_PUNCTUATION = frozenset(".,،;؛:?؟")
+
+
+def trimmed(text: str, found: tuple[int, int], bounds: list[tuple[int, int]]) -> tuple[int, int] | None:
+    """``found`` (token-aligned) without punctuation or whitespace tokens at either end; None if nothing is left."""
+    first = bisect_left(bounds, (found[0], -1))
+    last = bisect_left(bounds, (found[1], -1)) - 1  # the last token starting before the span's end
+
+    def edge(i: int) -> bool:
+        piece = text[bounds[i][0] : bounds[i][1]]
+        return piece in EDGE_PUNCTUATION or piece.isspace()
+
+    while first <= last and edge(last):
+        last -= 1
+    while first <= last and edge(first):
+        first += 1
+    return (bounds[first][0], bounds[last][1]) if first <= last else None
+
+
 class ModelSuggester:
     """spaCy component wrapping another pipeline."""
 
@@ -155,13 +178,16 @@ class ModelSuggester:
         return self.label_map.get(label, label)
 
     def _convert(self, doc: Doc, predicted: Doc) -> None:
-        index = TokenIndex([(t.idx, t.idx + len(t.text)) for t in doc])
+        text = doc.user_data.get("annotator_text") or doc.text
+        bounds = [(t.idx, t.idx + len(t.text)) for t in doc]
+        index = TokenIndex(bounds)
         spans: list[Span] = []
         quotes: list[Quote] = []
         taken: list[tuple[int, int]] = []
 
         def snap(start: int, end: int) -> tuple[int, int] | None:
-            return index.snap(start, end)
+            found = index.snap(start, end)
+            return trimmed(text, found, bounds) if found else None
 
         for ent in predicted.ents:
             label = self._label(ent.label_)
@@ -173,13 +199,15 @@ class ModelSuggester:
         for group in predicted.spans.values():
             scores = group.attrs.get("scores") if hasattr(group, "attrs") else None
             for i, span in enumerate(group):
-                found = snap(span.start_char, span.end_char)
+                quote_part = span.label_ in QUOTE_ROLES  # a quote's content keeps its final period
+                found = index.snap(span.start_char, span.end_char) if quote_part else snap(span.start_char,
+                                                                                           span.end_char)
                 if not found:
                     continue
                 score = round(float(scores[i]), 3) if scores is not None and i < len(scores) else None
-                if span.label_ in QUOTE_ROLES:
+                if quote_part:
                     if span.label_ == "content":
-                        before = doc.text[found[0] - 1 : found[0]] if found[0] else ""
+                        before = text[found[0] - 1 : found[0]] if found[0] else ""
                         qtype = "direct" if before in OPENING_MARKS else "indirect"
                         quotes.append(Quote(contents=(Range(*found),), type=qtype, score=score))
                     continue

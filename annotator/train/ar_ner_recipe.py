@@ -144,6 +144,8 @@ def package(model: Path, out: Path, dev_scores: dict, recipe: dict) -> None:
     # pipeline loads with plain spacy.load, annotator installed or not.
     config = load_config(out / "config.cfg", interpolate=False)
     config["nlp"]["tokenizer"] = {"@tokenizers": "spacy.Tokenizer.v1"}
+    for key in config["paths"]:  # the build's scratch paths (the vectors are inside the pipeline)
+        config["paths"][key] = None
     config.to_disk(out / "config.cfg")
     meta_path = out / "meta.json"
     meta = json.loads(meta_path.read_text(encoding="utf-8"))
