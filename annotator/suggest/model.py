@@ -141,8 +141,8 @@ def model_config(corpus, suggester: str, target: str) -> dict:
 
 # A name never starts or ends with these tokens. Pipelines trained on corpora whose own tokens hold
 # periods (ANERcorp's abbreviations, split by the shared tokenizer) sometimes run an entity over a
-# sentence's final period: "وبغداد." -> "وبغداد".
-EDGE_PUNCTUATION = frozenset(".,،;؛:?؟")
+# sentence's final period ("وبغداد." -> "وبغداد"), or start one at a handle's "@" ("@ حصة عبدالرحمن").
+EDGE_PUNCTUATION = frozenset(".,،;؛:?؟!-–—@()[]«»\"'“”‘’")
 
 
 def trimmed(text: str, found: tuple[int, int], bounds: list[tuple[int, int]]) -> tuple[int, int] | None:
