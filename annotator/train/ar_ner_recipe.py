@@ -81,7 +81,7 @@ def run(*args: str) -> None:
     subprocess.run([sys.executable, "-m", *args], check=True)
 
 
-def vector_text(data: Path, out: Path) -> int:
+def vector_text(data: Path, out: Path, with_articles: bool = False) -> int:
     """One line of shared-tokenizer tokens per paragraph of the shared articles and per ANERcorp train
     sentence; returns the number of tokens written."""
     nlp = make_nlp("ar")
@@ -95,12 +95,13 @@ def vector_text(data: Path, out: Path) -> int:
                 sink.write(" ".join(tokens) + "\n")
                 written += len(tokens)
 
-        articles = data / "saudinewsnet-sample.jsonl"
-        for line in articles.read_text(encoding="utf-8").splitlines():
-            record = json.loads(line)
-            for field in ("title", "content"):
-                for paragraph in (record.get(field) or "").split("\n"):
-                    write(paragraph)
+        if with_articles:
+            articles = data / "saudinewsnet-sample.jsonl"
+            for line in articles.read_text(encoding="utf-8").splitlines():
+                record = json.loads(line)
+                for field in ("title", "content"):
+                    for paragraph in (record.get(field) or "").split("\n"):
+                        write(paragraph)
         sentence: list[str] = []
         for line in (data / "anercorp" / "train_data.txt").read_text(encoding="utf-8").splitlines():
             if line.startswith("-DOCSTART-"):
@@ -170,10 +171,14 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--work", type=Path, default=Path("build") / "model-ar", help="scratch folder")
     parser.add_argument("--max-steps", type=int, default=MAX_STEPS)
     parser.add_argument("--no-vectors", action="store_true", help="train without static vectors")
+    parser.add_argument("--with-shared-articles", action="store_true",
+                        help="also train the vectors on the 2,000 SaudiNewsNet articles (CC BY-NC-SA 4.0, research "
+                             "use): the model then holds NC-licensed material and must not be shipped as CC BY-SA")
     args = parser.parse_args(argv)
     anercorp = args.data / "anercorp"
     train_file, dev_file = anercorp / "train_data.txt", anercorp / "dev_data.txt"
-    for needed in (train_file, dev_file, args.data / "saudinewsnet-sample.jsonl"):
+    needs = (train_file, dev_file) + ((args.data / "saudinewsnet-sample.jsonl",) if args.with_shared_articles else ())
+    for needed in needs:
         if not needed.is_file():
             raise SystemExit(f"{needed}: not found (the recipe reads ANERcorp and the shared articles from there)")
     started = time.perf_counter()
@@ -195,7 +200,7 @@ def main(argv: list[str] | None = None) -> None:
                "--dev-file", dev_file.name, "--no-quotes", "--max-steps", str(args.max_steps),
                "--eval-frequency", str(EVAL_FREQUENCY), "--seed", str(SEED), "--name", MODEL_NAME]
     if not args.no_vectors:
-        tokens = vector_text(args.data, work / "vector-text.txt")
+        tokens = vector_text(args.data, work / "vector-text.txt", with_articles=args.with_shared_articles)
         print(f"vector text: {tokens:,} tokens", flush=True)
         command += ["--vectors", str(train_vectors(work / "vector-text.txt", work))]
     for key, value in ARCHITECTURE.items():
@@ -205,7 +210,7 @@ def main(argv: list[str] | None = None) -> None:
     with Corpus.open(db) as corpus:
         [registered] = [m for m in corpus.registered_models() if m["name"] == MODEL_NAME]
     recipe = {"command": "make model-ar", "sentences_per_doc": SENTENCES_PER_DOC, "vectors": None if args.no_vectors
-              else VECTORS, "architecture": ARCHITECTURE, "max_steps": args.max_steps, "seed": SEED}
+              else {**VECTORS, "text": "ANERcorp train" + (" + SaudiNewsNet sample" if args.with_shared_articles else "")}, "architecture": ARCHITECTURE, "max_steps": args.max_steps, "seed": SEED}
     package(Path(registered["path"]), args.out, registered.get("scores", {}), recipe)
     size = sum(p.stat().st_size for p in args.out.rglob("*") if p.is_file())
     print(f"saved {args.out} ({size / 1e6:.1f} MB) in {time.perf_counter() - started:.0f} s; dev scores:",
