@@ -22,6 +22,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, fields
+from pathlib import Path
 from typing import Protocol, TypeVar
 
 from annotator.core.spans import Quote, Span
@@ -44,6 +45,9 @@ class Selection:
     dev: float = 0.2
     seed: int = 0
     group_by_source: bool = False
+    # Documents imported from these files (``meta["file"]``, by path or name) are the dev split, the
+    # rest train: a corpus's own train/dev files (ANERcorp's dev_data.txt) instead of a drawn split.
+    dev_files: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if not 0.0 <= self.dev < 1.0:
@@ -148,6 +152,7 @@ class PlannedDocument:
     content_hash: str
     source: str | None
     language: str
+    meta: dict = field(default_factory=dict)  # read only when the split needs it (--dev-file)
 
     @property
     def split_key(self) -> str:
@@ -158,7 +163,8 @@ def plan_documents(corpus: Corpus, selection: Selection, annotator: str) -> list
     """The selected documents of ``annotator``'s set, in id order, without reading their texts."""
     keys = {key.id: key for key in corpus.document_keys()}
     return [
-        PlannedDocument(doc_id, status, keys[doc_id].content_hash, keys[doc_id].source, keys[doc_id].language)
+        PlannedDocument(doc_id, status, keys[doc_id].content_hash, keys[doc_id].source, keys[doc_id].language,
+                        corpus.document(doc_id).meta if selection.dev_files else {})
         for doc_id, status in corpus.documents_with_status(annotator, selection.statuses)
     ]
 
@@ -219,8 +225,16 @@ def split_keys(docs: Iterable[Splittable], group_by_source: bool) -> dict[int, s
     return keys
 
 
+def from_files(doc: ExportDocument | PlannedDocument, files: Iterable[str]) -> bool:
+    """Was ``doc`` imported from one of ``files`` (a path as given on import, or just its name)?"""
+    imported = str((doc.meta or {}).get("file") or "")
+    return bool(imported) and any(imported == f or Path(imported).name == f or
+                                  Path(imported).resolve() == Path(f).resolve() for f in files)
+
+
 def split_documents(
-    docs: list[D], dev: float, seed: int, group_by_source: bool = False
+    docs: list[D], dev: float, seed: int, group_by_source: bool = False,
+    dev_files: tuple[str, ...] = (),
 ) -> tuple[list[D], list[D]]:
     """(train, dev), whole groups at a time, reproducible from ``seed``.
 
@@ -230,6 +244,8 @@ def split_documents(
     """
     if not docs:
         return [], []
+    if dev_files:
+        return [d for d in docs if not from_files(d, dev_files)], [d for d in docs if from_files(d, dev_files)]
     keys = split_keys(docs, group_by_source)
     sizes: dict[str, int] = {}
     for doc in docs:

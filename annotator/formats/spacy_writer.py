@@ -335,7 +335,8 @@ def collect(corpus: Corpus, selection: Selection) -> tuple[str, list[ExportDocum
     docs = list(iter_documents(corpus, selection, name))
     if not docs:
         raise ExportError(nothing_selected_message(corpus, name, selection.statuses))
-    train, dev = split_documents(docs, selection.dev, selection.seed, selection.group_by_source)
+    train, dev = split_documents(docs, selection.dev, selection.seed, selection.group_by_source,
+                                 selection.dev_files)
     return name, train, dev
 
 
@@ -460,7 +461,8 @@ def export_spacy(
     planned = plan_documents(corpus, selection, name)
     if not planned:
         raise ExportError(nothing_selected_message(corpus, name, selection.statuses))
-    train, dev = split_documents(planned, selection.dev, selection.seed, selection.group_by_source)
+    train, dev = split_documents(planned, selection.dev, selection.seed, selection.group_by_source,
+                                 selection.dev_files)
     if shard is not None:
         train = [d for d in train if shard.holds(d.content_hash)]
         dev = [d for d in dev if shard.holds(d.content_hash)]

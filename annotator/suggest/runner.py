@@ -39,8 +39,10 @@ from annotator.jobs.pool import map_chunks
 from annotator.jobs.shards import Shard, chunked
 from annotator.store.corpus import Corpus
 from annotator.suggest.base import TextKeepingTokenizer, suggestions_of
+from annotator.suggest.label_maps import LabelMapError
 from annotator.suggest.learned_state import PreparedLearned, prepare_learned, remember_words
-from annotator.suggest.model import ModelLoadError
+from annotator.suggest.model import ModelLoadError, model_config
+from annotator.suggest.pipelines import applies_to, offered_pipelines
 from annotator.suggest.quote_rules import QuoteRulesError, rules_path
 
 BUILTIN_SUGGESTERS = ("gazetteer", "learned", "quotes")
@@ -84,8 +86,10 @@ class RunSummary:
 
 
 def available_suggesters(corpus: Corpus) -> list[str]:
-    """Built-in suggesters plus ``model:NAME`` for every pipeline registered in the corpus."""
-    return list(BUILTIN_SUGGESTERS) + [MODEL_PREFIX + m["name"] for m in corpus.registered_models()]
+    """Built-in suggesters, ``model:NAME`` for every pipeline registered in the corpus, then the shipped
+    and installed pipelines (each runs by default on the documents of its language only)."""
+    names = list(BUILTIN_SUGGESTERS) + [MODEL_PREFIX + m["name"] for m in corpus.registered_models()]
+    return list(dict.fromkeys(names + [p.suggester for p in offered_pipelines()]))
 
 
 def _model_target(corpus: Corpus, name: str) -> str:
@@ -141,7 +145,7 @@ def build_pipeline(lang: str, names: Sequence[str], corpus: Corpus | None = None
         elif name.startswith(MODEL_PREFIX):
             target = _model_target(corpus, name) if corpus else name[len(MODEL_PREFIX) :]
             try:
-                nlp.add_pipe("annotator_model", name=name, config={"model": target})
+                nlp.add_pipe("annotator_model", name=name, config=model_config(corpus, name, target))
             except ModelLoadError as exc:
                 if strict:
                     raise
@@ -185,9 +189,12 @@ class SuggestJob:
     """
 
     def __init__(self, db_path: str, names: Sequence[str], learned: dict[str, PreparedLearned], strict: bool,
-                 force: bool, batch_size: int, corpus: Corpus | None = None) -> None:
+                 force: bool, batch_size: int, corpus: Corpus | None = None, offered: list | None = None) -> None:
         self.db_path = db_path
         self.names = list(names)
+        # Named explicitly (strict), every suggester runs everywhere; by default a shipped or
+        # installed pipeline runs on the documents of its language only.
+        self.offered = offered
         # Prepared by the writer (suggest.learned_state): a worker never prepares them on its own
         # read-only connection (it would compute another version).
         self.learned = learned
@@ -217,9 +224,10 @@ class SuggestJob:
         """(pipeline, notes, versions) for ``lang``, built once."""
         if lang not in self._pipelines:
             try:
-                nlp, notes = build_pipeline(lang, self.names, self._corpus, strict=self.strict,
+                names = self.names if self.strict else [n for n in self.names if applies_to(n, lang, self.offered)]
+                nlp, notes = build_pipeline(lang, names, self._corpus, strict=self.strict,
                                             learned=self.learned.get(lang))
-            except (QuoteRulesError, RuntimeError, OSError) as exc:
+            except (QuoteRulesError, LabelMapError, RuntimeError, OSError) as exc:
                 raise SuggesterError(str(exc)) from None
             versions = {name: nlp.get_pipe(name).version for name in nlp.pipe_names}
             self._pipelines[lang] = (nlp, notes, versions)
@@ -326,7 +334,8 @@ def run_suggesters(
         learned = {lang: prepare_learned(corpus, lang) for lang in languages} if "learned" in names else {}
     # Named explicitly, every suggester must work; by default a broken registered model is skipped.
     job = SuggestJob(str(corpus.path), names, learned, strict=suggesters is not None, force=force,
-                     batch_size=batch_size, corpus=corpus if jobs <= 1 else None)
+                     batch_size=batch_size, corpus=corpus if jobs <= 1 else None,
+                     offered=None if suggesters else offered_pipelines())
     job.prepare(corpus, languages)
     target = into or corpus
     notes: Counter = Counter()
