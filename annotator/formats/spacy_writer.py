@@ -1,4 +1,5 @@
-"""Export an annotation set as spaCy training data: ``train.spacy``, ``dev.spacy``, ``config.cfg``.
+"""Export an annotation set as spaCy training data: ``train/`` and ``dev/`` (folders of ``DocBin``
+shards, ``000.spacy``, ``001.spacy``, … that ``spacy train`` reads as paths) and ``config.cfg``.
 
 Layout of every exported :class:`~spacy.tokens.Doc` (one per article, tokenized by the
 shared tokenizer ``make_nlp(document.language)``):
