@@ -36,6 +36,7 @@ from spacy.util import load_config
 
 from annotator.core.labels import RESOURCES
 from annotator.core.tokenizer import make_nlp
+from annotator.core.tokenizer_config import BASE_TOKENIZER_DIR, use_shared_tokenizer
 from annotator.formats.alignment import Aligner, MisalignedSpan
 from annotator.formats.selection import ExportDocument, Selection, iter_documents, resolve_annotator, split_documents
 from annotator.store import Corpus
@@ -245,7 +246,7 @@ class ExportSummary:
             "spancat_suggester_max_size": self.suggester_max_size,
             "quote_parts_longer_than_suggester": self.quote_parts_too_long,
             "misaligned": [m.to_dict() for m in self.misaligned],
-            "files": {"train": "train.spacy", "dev": "dev.spacy", "config": "config.cfg"},
+            "files": {"train": "train.spacy", "dev": "dev.spacy", "config": "config.cfg", "tokenizer": "tokenizer"},
         }
 
     def format(self) -> str:
@@ -297,6 +298,7 @@ def write_config(path: Path, lang: str, with_spancat: bool, suggester_max_size: 
         for key in [k for k in weights if k.startswith("spans_")]:
             del weights[key]
         weights["ents_f"] = 1.0
+    use_shared_tokenizer(config, lang, path.parent / BASE_TOKENIZER_DIR)
     path.write_text(config.to_str(), encoding="utf-8")
 
 
