@@ -135,6 +135,9 @@ class DocumentRecord:
     # Pre-annotations the file carries (e.g. Label Studio predictions), each with its
     # ``suggester`` set: stored as suggestions, never as anyone's labels.
     suggestions: list[Span] = field(default_factory=list)
+    # ``"file:line: problem"`` lines the reader read leniently (e.g. a stray CoNLL ``I-`` tag read
+    # as the start of an entity): the import lists them in its summary.
+    warnings: list[str] = field(default_factory=list)
 
 
 # -- JSON forms (the event log, undo history and fixtures use them) ----------------------------

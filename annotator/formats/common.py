@@ -39,6 +39,11 @@ class ReadOptions:
     language_field: str | None = None
     language: str | None = None  # forced language code for every document
     conll_scheme: str = "auto"  # auto, bio, iob1, biluo
+    # Refuse what the reader would otherwise read leniently and list as a warning
+    # (a stray I- tag in CoNLL, an overlapping region in Label Studio, ...).
+    strict: bool = False
+    # CoNLL: group every N sentences of a document into one article (None: as the file marks them).
+    sentences_per_doc: int | None = None
 
 
 def line_of(text: str, index: int) -> int:

@@ -9,6 +9,7 @@ sorted order. Another corpus database among the paths (or ``from_db``) is merged
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import os
 import sqlite3
@@ -104,6 +105,9 @@ def import_paths(
     source_field: str | None = None,
     language_field: str | None = None,
     language: str | None = None,
+    strict: bool = False,
+    sentences_per_doc: int | None = None,
+    label_map: dict[str, str | None] | None = None,
     from_db: Iterable[str | os.PathLike] = (),
     allow_new_labels: bool = False,
     progress: Progress | None = None,
@@ -121,6 +125,8 @@ def import_paths(
         source_field=source_field,
         language_field=language_field,
         language=language,
+        strict=strict,
+        sentences_per_doc=sentences_per_doc,
     )
     files, errors, skipped = collect_files(paths)
     summary = ImportSummary(errors=errors, files_failed=len(errors), skipped=[str(p) for p in skipped])
@@ -134,7 +140,7 @@ def import_paths(
                 _merge_file(corpus, path, allow_new_labels, summary)
             else:
                 tick = (lambda fraction, d=done, p=path: progress(d + fraction, total, p)) if progress else None
-                _import_file(corpus, path, options, annotator, allow_new_labels, summary, tick)
+                _import_file(corpus, path, options, annotator, allow_new_labels, summary, tick, label_map or {})
         except (ValueError, CorpusError, sqlite3.IntegrityError) as exc:  # FormatError, AnnotationError, ...
             summary.files_failed += 1
             summary.errors.append(_one_line(exc, path))
@@ -184,10 +190,16 @@ def _import_file(
     allow_new_labels: bool,
     summary: ImportSummary,
     tick: Callable[[float], None] | None = None,
+    label_map: dict[str, str | None] | None = None,
 ) -> None:
     _, read = read_records(path, options)
     records = []
+    left_out: dict[str, int] = defaultdict(int)
     for record in read:
+        if label_map:
+            record.spans = relabel(record.spans, label_map, left_out)
+            record.suggestions = relabel(record.suggestions, label_map, left_out)
+        summary.warnings.extend(record.warnings)
         if not record.text.strip():
             summary.documents_skipped += 1
             summary.warnings.append(f"{record.location}: skipped: the record's text is empty")
@@ -202,6 +214,8 @@ def _import_file(
         records.append(record)
     if not records:
         raise FormatError(path, 1, "no record in the file has any text")
+    for label, count in sorted(left_out.items()):
+        summary.warnings.append(f"{path}: {count} {label} span{'s' if count != 1 else ''} left out by --map {label}=")
     if not allow_new_labels:
         check_labels(records, corpus.labels.entity_names)
     anonymous = any((r.spans or r.quotes) and not r.annotator for r in records)
@@ -226,6 +240,19 @@ def _import_file(
     summary.suggestions += suggestions
     summary.statuses += statuses
     summary.annotators.update(r.annotator or default_owner for r in records if (r.spans or r.quotes))
+
+
+def relabel(spans: list[Span], label_map: dict[str, str | None], left_out: dict[str, int]) -> list[Span]:
+    """Spans with their labels mapped (``FROM=TO``); a label mapped to ``None`` is left out and counted."""
+    kept = []
+    for span in spans:
+        if span.label not in label_map:
+            kept.append(span)
+        elif label_map[span.label] is None:
+            left_out[span.label] += 1
+        else:
+            kept.append(dataclasses.replace(span, label=label_map[span.label]))
+    return kept
 
 
 def _take_statuses(records: list[DocumentRecord], default_owner: str | None) -> list[tuple[str, str, str]]:

@@ -176,7 +176,7 @@ GOOD = {"text": "Barack Obama spoke in Cairo.", "spans": [{"start": 0, "end": 12
          "contains an invisible or blank character, U+200F RIGHT-TO-LEFT MARK"),
         ("bad.jsonl", jsonl(GOOD, {**GOOD, "spans": [{"begin": 0, "end": 12, "label": "PER"}]}), 2,
          "span 1 has no 'start' field; its fields are 'begin', 'end', 'label'"),
-        ("bad.conll", "Obama B-PER\nspoke O\n\nin O\nNew I-GPE\n", 5, "I-GPE after O: an entity must start with B-GPE"),
+        ("bad.conll", "Obama B-PER\nspoke O\n\nin\nNew B-GPE\n", 4, "expected 'token TAG' (at least two columns), got 'in'"),
         ("bad.conll", "Obama B-PER\u200b\n", 1, "U+200B ZERO WIDTH SPACE"),
     ],
 )

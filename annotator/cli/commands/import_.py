@@ -11,6 +11,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from annotator.cli.options import db_option, open_corpus
 from annotator.formats.importer import ImportSummary, import_paths
+from annotator.formats.selection import SelectionError, parse_label_map
 
 
 @click.command(name="import")
@@ -26,6 +27,13 @@ from annotator.formats.importer import ImportSummary, import_paths
 @click.option("--from-db", "from_db", multiple=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="Merge another corpus database (a colleague's work); may be repeated.")
 @click.option("--allow-new-labels", is_flag=True, help="Add labels the files use that the corpus does not have yet.")
+@click.option("--map", "label_map", multiple=True, metavar="FROM=TO",
+              help="Relabel the files' entities, e.g. --map PERS=PER; FROM= leaves a label out (repeatable).")
+@click.option("--strict", is_flag=True,
+              help="Refuse a file instead of reading it leniently with warnings (e.g. a CoNLL I- tag after O).")
+@click.option("--sentences-per-doc", type=click.IntRange(min=1), default=None, metavar="N",
+              help="CoNLL: group every N sentences into one article (default: as -DOCSTART- lines mark them; "
+                   "one sentence per article when there are none, or when one -DOCSTART- heads a whole corpus).")
 def command(
     paths: tuple[Path, ...],
     db_path: str,
@@ -38,6 +46,9 @@ def command(
     language: str | None,
     from_db: tuple[Path, ...],
     allow_new_labels: bool,
+    label_map: tuple[str, ...],
+    strict: bool,
+    sentences_per_doc: int | None,
 ) -> None:
     """Import articles: text, JSONL/JSON, CoNLL, brat files, folders, corpus databases.
 
@@ -48,6 +59,10 @@ def command(
     """
     if not paths and not from_db:
         raise click.UsageError("name at least one PATH or --from-db OTHER.db")
+    try:
+        mapping = parse_label_map(label_map)
+    except SelectionError as exc:
+        raise click.BadParameter(str(exc), param_hint="--map") from None
     corpus = open_corpus(db_path, create=True)
     err = Console(stderr=True, highlight=False, soft_wrap=True)
     try:
@@ -77,6 +92,9 @@ def command(
                 language=language,
                 from_db=from_db,
                 allow_new_labels=allow_new_labels,
+                label_map=mapping,
+                strict=strict,
+                sentences_per_doc=sentences_per_doc,
                 progress=progress,
             )
     finally:
