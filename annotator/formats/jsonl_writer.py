@@ -24,8 +24,8 @@ import json
 from collections.abc import Iterable
 from pathlib import Path
 
-from annotator.core.tokenizer import make_nlp
 from annotator.formats.alignment import Aligner, MisalignedSpan
+from annotator.formats.document_tokens import document_doc
 from annotator.formats.selection import ExportDocument
 from annotator.formats.text_export import write_text_export
 
@@ -44,7 +44,7 @@ def document_record(document: ExportDocument, with_tokens: bool = True) -> tuple
     """
     aligner = None
     if with_tokens:
-        doc = make_nlp(document.language).make_doc(document.text)
+        doc = document_doc(document)
         aligner = Aligner(doc, document.id, document.title, "expand")
     spans = []
     for span in document.spans:

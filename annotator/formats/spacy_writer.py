@@ -38,6 +38,7 @@ from annotator.core.labels import RESOURCES
 from annotator.core.tokenizer import make_nlp
 from annotator.core.tokenizer_config import BASE_TOKENIZER_DIR, use_shared_tokenizer
 from annotator.formats.alignment import Aligner, MisalignedSpan
+from annotator.formats.document_tokens import document_doc
 from annotator.formats.selection import ExportDocument, Selection, iter_documents, resolve_annotator, split_documents
 from annotator.store import Corpus
 
@@ -121,7 +122,7 @@ def set_entities(doc: Doc, document: ExportDocument, aligner: Aligner) -> dict[t
 
 def entity_doc(document: ExportDocument, policy: str = "expand") -> tuple[Doc, list[MisalignedSpan]]:
     """The article as a :class:`Doc` with its entities only (for IOB/CoNLL)."""
-    doc = make_nlp(document.language).make_doc(document.text)
+    doc = document_doc(document)
     aligner = Aligner(doc, document.id, document.title, policy)
     set_entities(doc, document, aligner)
     return doc, aligner.report
@@ -129,7 +130,7 @@ def entity_doc(document: ExportDocument, policy: str = "expand") -> tuple[Doc, l
 
 def build_doc(document: ExportDocument, policy: str = "expand") -> Conversion:
     """One article as a :class:`Doc` with entities, quote span groups and user data."""
-    doc = make_nlp(document.language).make_doc(document.text)
+    doc = document_doc(document)
     aligner = Aligner(doc, document.id, document.title, policy)
     entity_labels = set_entities(doc, document, aligner)
 
