@@ -12,8 +12,10 @@ and a news article is decided in a few milliseconds from its first
 
 Arabic-script text is Persian or Urdu only if it holds a letter those languages write and
 Arabic does not (``پ چ ژ گ ک ی ٹ ڈ ڑ ں ے ہ``); Arabic news without one is Arabic at once,
-with no detector run. Text that lingua cannot tell apart with a clear margin (a title of
-two words) keeps the script's usual language.
+with no detector run. Text too short for lingua's low-accuracy mode (under
+:data:`MINIMUM_LETTERS` letters) or that it cannot tell apart with a clear margin keeps the
+script's usual language; a CoNLL file, whose articles are often single sentences, is
+detected once as a whole (:mod:`annotator.formats.conll_reader`).
 """
 
 from __future__ import annotations
@@ -53,6 +55,10 @@ PERSO_URDU_LETTERS = re.compile("[پچژگکیٹڈڑںےہۀۓ\uFB50-\uFBFF]")
 SAMPLE_CHARACTERS = 400
 # lingua answers only when its best language leads the next by this much (0..1); else the default.
 MINIMUM_RELATIVE_DISTANCE = 0.1
+# Below this many letters lingua's low-accuracy mode guesses (``Barack Obama met Vladimir Putin in
+# Hangzhou.`` comes out Croatian or Zulu): shorter text keeps the script's usual language. Arabic
+# script is exempt: its Persian and Urdu letters are evidence even in a short text.
+MINIMUM_LETTERS = 120
 
 def _lingua_languages(script: str) -> list:
     from lingua import Language
@@ -89,7 +95,10 @@ def language_of_script(text: str, script: str) -> str:
     if script not in _SHARED_SCRIPTS:
         return default
     sample = text[:SAMPLE_CHARACTERS]
-    if script == "ARABIC" and not PERSO_URDU_LETTERS.search(sample):
+    if script == "ARABIC":
+        if not PERSO_URDU_LETTERS.search(sample):
+            return default
+    elif sum(1 for ch in sample if ch.isalpha()) < MINIMUM_LETTERS:
         return default
     # NFKC folds presentation forms (``ﻛﺸﻔﺖ`` -> ``كشفت``), which lingua would otherwise misread.
     found = _detector(script).detect_language_of(unicodedata.normalize("NFKC", sample))

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import Protocol
 
 from spacy.tokens import Doc
@@ -27,6 +28,7 @@ from spacy.tokens import Doc
 from annotator.core.tokenizer import make_nlp
 
 TOKENS_KEY = "tokens"
+SENTENCES_KEY = "sentences"
 _WHITESPACE_RUN = re.compile(r"\s+|\S+")
 
 
@@ -102,3 +104,38 @@ def document_doc(document: StoredDocument) -> Doc:
     if doc.text != document.text:  # cannot happen for valid tokens; never export a different text
         return nlp.make_doc(document.text)
     return doc
+
+
+def document_sentences(document: StoredDocument, doc: Doc) -> list[tuple[int, int]]:
+    """``[start, end)`` of each sentence: the file's own (``meta["sentences"]``, from CoNLL and
+    INCEpTION imports) when they are usable, else spaCy's rule-based sentencizer, never across a
+    line break. Exporters that need sentences (WebAnno TSV, UIMA CAS) use it."""
+    stored = stored_tokens(document.text, {TOKENS_KEY: (document.meta or {}).get(SENTENCES_KEY)})[0]
+    if stored:
+        return stored
+    sentencizer = _sentencizer()
+    bounds: list[tuple[int, int]] = []
+    start: int | None = None
+    end = 0
+    for sentence in sentencizer(Doc(doc.vocab, words=[t.text for t in doc], spaces=[bool(t.whitespace_) for t in doc])).sents:
+        for token in sentence:
+            original = doc[token.i]
+            if original.is_space:
+                if "\n" in original.text and start is not None:
+                    bounds.append((start, end))
+                    start = None
+                continue
+            if start is None:
+                start = original.idx
+            end = original.idx + len(original.text)
+        if start is not None:
+            bounds.append((start, end))
+            start = None
+    return bounds
+
+
+@lru_cache(maxsize=1)
+def _sentencizer():
+    from spacy.pipeline import Sentencizer
+
+    return Sentencizer()

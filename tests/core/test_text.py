@@ -55,9 +55,9 @@ NEWS = {
     "fa": "رئیس جمهور روز سه‌شنبه اعلام کرد که انتخابات پس از هفته‌ها مذاکره با احزاب مخالف در آبان ماه برگزار "
           "خواهد شد.",
     "uk": "Прем'єр-міністр у вівторок оголосив, що вибори відбудуться в листопаді після тижнів переговорів з "
-          "опозиційними партіями.",
+          "опозиційними партіями. Опозиція заявила, що готова взяти участь у виборах.",
     "ru": "Премьер-министр во вторник объявил, что выборы пройдут в ноябре после нескольких недель переговоров "
-          "с оппозиционными партиями.",
+          "с оппозиционными партиями. Оппозиция заявила, что готова участвовать в выборах.",
 }
 
 
@@ -79,6 +79,8 @@ def test_text_too_short_to_tell_keeps_the_scripts_usual_language():
     assert detect_language("ابن معمر") == "ar"
     assert detect_language("Obama said") == "en"
     assert detect_language("Москва") == "ru"
+    # A sentence of names: lingua's trigrams alone would call it Croatian or Zulu.
+    assert detect_language("Barack Obama met Vladimir Putin in Hangzhou.") == "en"
 
 
 def test_scripts_of_one_language_need_no_detector():

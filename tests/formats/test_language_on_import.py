@@ -11,11 +11,13 @@ from annotator.formats.selection import Selection
 from annotator.formats.spacy_writer import export_spacy
 
 SPANISH = ("El Gobierno aprobó este martes el proyecto de ley de presupuestos, que será debatido en el Congreso "
-           "durante las próximas semanas, según fuentes del Ministerio de Hacienda.")
+           "durante las próximas semanas, según fuentes del Ministerio de Hacienda. La oposición anunció que "
+           "presentará enmiendas a la totalidad.")
 PORTUGUESE = ("O Governo aprovou nesta terça-feira o projeto de lei do orçamento, que será debatido no Congresso "
-              "nas próximas semanas, segundo fontes do Ministério da Fazenda.")
+              "nas próximas semanas, segundo fontes do Ministério da Fazenda. A oposição anunciou que vai apresentar "
+              "emendas ao texto.")
 SWAHILI = ("Serikali imeidhinisha leo muswada wa bajeti ambao utajadiliwa bungeni katika wiki zijazo, kwa mujibu "
-           "wa vyanzo vya Wizara ya Fedha.")
+           "wa vyanzo vya Wizara ya Fedha. Wabunge wa upinzani wamesema watawasilisha marekebisho yao kesho.")
 
 
 def write_records(path, texts):
@@ -57,3 +59,15 @@ def test_a_language_spacy_does_not_have_is_stored_as_such_and_trained_as_xx(corp
     summary = export_spacy(corpus, tmp_path / "sw", Selection(dev=0.5))
     assert summary.languages == {"sw": 2}
     assert load_config(tmp_path / "sw" / "config.cfg")["nlp"]["lang"] == "xx"
+
+
+def test_a_conll_file_is_detected_once_as_a_whole(corpus, tmp_path):
+    """Its articles are single sentences, too short to detect one by one: the file decides."""
+    sentences = [
+        "El Gobierno aprobó ayer el presupuesto .", "La oposición votó en contra .",
+        "El ministro de Hacienda defendió las cuentas ante el Congreso .", "Las comunidades autónomas piden más fondos .",
+    ]
+    path = tmp_path / "es.conll"
+    path.write_text("\n\n".join("\n".join(f"{w} O" for w in s.split()) for s in sentences) + "\n", encoding="utf-8")
+    assert import_paths(corpus, [path]).errors == []
+    assert languages(corpus) == ["es"] * 4
