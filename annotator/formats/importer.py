@@ -22,6 +22,7 @@ from annotator.core.spans import DocumentRecord, Span
 from annotator.core.text import content_hash
 from annotator.formats.common import FormatError, ReadOptions
 from annotator.formats.detect import KNOWN_EXTENSIONS, detect_format, read_records
+from annotator.formats.uima_cas_reader import TYPESYSTEM_NAMES
 from annotator.store import STATUSES, Corpus, CorpusError
 from annotator.store.errors import AnnotationError
 from annotator.store.merge import merge_corpus
@@ -74,6 +75,8 @@ def collect_files(paths: Iterable[str | os.PathLike]) -> tuple[list[Path], list[
         if path.is_dir():
             found = sorted(p for p in path.rglob("*") if p.is_file() and not _hidden(p.relative_to(path)))
             for p in found:
+                if p.name in TYPESYSTEM_NAMES and any(p.parent.glob("*.xmi")):
+                    continue  # read with the .xmi files beside it
                 if p.suffix.lower() not in KNOWN_EXTENSIONS:
                     skipped.append(p)
                 elif p.suffix.lower() == ".ann" and p.with_suffix(".txt").exists():

@@ -99,12 +99,13 @@ def entity_spans(
     return sorted(spans, key=lambda s: s.start), warnings
 
 
-def sorted_bounds(pairs: Iterable[tuple[int, int]]) -> list[list[int]] | None:
-    """``[[start, end], ...]`` sorted, or ``None`` when the ranges overlap or are empty (not a tokenization)."""
+def sorted_bounds(pairs: Iterable[tuple[int, int]], length: int) -> list[list[int]] | None:
+    """``[[start, end], ...]`` sorted, or ``None`` when the ranges overlap, are empty or leave the
+    text of ``length`` code points (not a tokenization)."""
     ordered = sorted(pairs)
     previous = 0
     for start, end in ordered:
-        if start < previous or end <= start:
+        if start < previous or end <= start or end > length:
             return None
         previous = end
     return [[s, e] for s, e in ordered]

@@ -117,10 +117,17 @@ def _load(text: str, path: Path, fmt: str):
     name = str(path)
     try:
         if fmt == "cas-json":
-            # The file's own types (%TYPES) are merged into a fresh DKPro Core type system.
+            # The file's own types (%TYPES); DKPro Core's for the ones it uses without declaring them.
+            data = json.loads(text)
+            declared = set(data.get("%TYPES") or {}) if isinstance(data, dict) else set()
+            structures = data.get("%FEATURE_STRUCTURES") if isinstance(data, dict) else None
+            used = {fs.get("%TYPE") for fs in structures if isinstance(fs, dict)} if isinstance(structures, list) else set()
+            undeclared = {t for t in used - declared if isinstance(t, str) and not t.startswith("uima.")}
+            base, note = (dkpro_typesystem(), "types it uses without declaring them read as DKPro Core's") if undeclared \
+                else (cassis.TypeSystem(), None)
             with warnings.catch_warnings():  # what lenient reading skips is counted and listed by the caller
                 warnings.simplefilter("ignore")
-                return cassis.load_cas_from_json(text, typesystem=dkpro_typesystem(), lenient=True), None
+                return cassis.load_cas_from_json(text, typesystem=base, lenient=True, merge_typesystem=not undeclared), note
         _refuse_doctype(text, name)
         typesystem, source = _typesystem_beside(path, name)
         note = None
@@ -183,7 +190,7 @@ def parse_uima_cas(text: str, name: str, options: ReadOptions = ReadOptions(), f
     spans, entity_warnings = entity_spans(entities, document, name, options.strict)
     notes.extend(entity_warnings)
     others: Counter = Counter()
-    for annotation in view.select_all():
+    for annotation in view.select_all_annotations():
         type_name = annotation.type.name
         if type_name not in _STRUCTURAL:
             others[type_name] += 1
@@ -194,14 +201,16 @@ def parse_uima_cas(text: str, name: str, options: ReadOptions = ReadOptions(), f
     if other_views:
         notes.append(f"{name}: the text of the other views ({', '.join(other_views)}) is not imported")
     meta: dict = {"file": name, "format": "uima-cas-json" if fmt == "cas-json" else "uima-cas-xmi"}
-    sentences = sorted_bounds((s.begin, s.end) for s in select(SENTENCE))
+    sentences = sorted_bounds(((s.begin, s.end) for s in select(SENTENCE)), len(document))
     if sentences:
         meta["sentences"] = sentences
-    tokens = sorted_bounds((t.begin, t.end) for t in select(TOKEN))
+    elif select(SENTENCE):
+        notes.append(f"{name}: the sentences overlap or leave the text; they are not kept")
+    tokens = sorted_bounds(((t.begin, t.end) for t in select(TOKEN)), len(document))
     if tokens:
         meta["tokens"] = tokens
     elif select(TOKEN):
-        notes.append(f"{name}: the tokens overlap; the original tokenization is not kept")
+        notes.append(f"{name}: the tokens overlap or leave the text; the original tokenization is not kept")
     title = None
     for metadata in select(DOCUMENT_METADATA):
         title = getattr(metadata, "documentTitle", None) or title

@@ -267,7 +267,7 @@ def parse_webanno_tsv(text: str, name: str, options: ReadOptions = ReadOptions()
             )
     spans, entity_warnings = entity_spans(entities, document, name, options.strict)
     warnings.extend(entity_warnings)
-    kept_tokens = sorted_bounds(tokens)
+    kept_tokens = sorted_bounds(tokens, len(document))
     if kept_tokens is None:
         warnings.append(f"{name}: the tokens overlap; the original tokenization is not kept")
     annotator, document_name = project_layout(name)

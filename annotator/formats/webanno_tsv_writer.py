@@ -170,8 +170,12 @@ def document_tsv(document: ExportDocument) -> tuple[str, int, list[MisalignedSpa
     return "".join(out), written, report
 
 
-def write_webanno_tsv(documents: Iterable[ExportDocument], out_dir: str | Path) -> TsvExport:
-    """One ``<title>.tsv`` per document in ``out_dir`` (see the module docstring)."""
+def write_webanno_tsv(documents: Iterable[ExportDocument], out_dir: str | Path, *, strict: bool = False) -> TsvExport:
+    """One ``<title>.tsv`` per document in ``out_dir`` (see the module docstring).
+
+    With ``strict``, an entity that cannot be written with its exact offsets raises
+    :class:`~annotator.formats.spacy_writer.ExportError` and nothing is written.
+    """
     result = TsvExport()
 
     def write(folder: Path) -> None:
@@ -191,6 +195,13 @@ def write_webanno_tsv(documents: Iterable[ExportDocument], out_dir: str | Path) 
                     f"document {document.id} ({path.name}): its text starts with {leading!r}, which WebAnno TSV "
                     "cannot record; a re-import starts it with as many spaces"
                 )
+        if strict and result.misaligned:
+            from annotator.formats.spacy_writer import ExportError
+
+            raise ExportError(
+                f"{len(result.misaligned)} entities cannot be written with their exact offsets; nothing was written "
+                "(--strict)", result.misaligned,
+            )
 
     write_folder(out_dir, write)
     return result

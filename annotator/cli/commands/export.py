@@ -183,3 +183,54 @@ def conll_command(
     """Write entities as CoNLL BIO (TOKEN -X- _ TAG), -DOCSTART- between documents."""
     _flat_export("conll", out, db_path, _selection(annotator, statuses, label_map), strict, policy)
 
+
+
+# -- INCEpTION / WebAnno: one file per document in a folder ------------------------------------
+
+
+def _folder_export(kind: str, out_dir: str, db_path: str, selection: Selection, strict: bool) -> None:
+    """Write the selected documents as WebAnno TSV, UIMA CAS XMI or CAS JSON into ``out_dir``."""
+    from annotator.formats.uima_cas_writer import write_uima_cas
+    from annotator.formats.webanno_tsv_writer import write_webanno_tsv
+
+    corpus = open_corpus(db_path)
+    try:
+        name = resolve_annotator(corpus, selection.annotator)
+        documents = list(iter_documents(corpus, selection, name))
+        if not documents:
+            raise ExportError(f"annotator {name!r} has no documents with status {', '.join(selection.statuses)}")
+        if kind == "webanno":
+            result = write_webanno_tsv(documents, out_dir, strict=strict)
+        else:
+            result = write_uima_cas(documents, out_dir, "xmi" if kind == "xmi" else "cas-json")
+    except (SelectionError, ExportError) as exc:
+        if isinstance(exc, ExportError) and exc.misaligned:
+            _report_misaligned(exc.misaligned, "strict")
+        raise click.ClickException(str(exc)) from None
+    finally:
+        corpus.close()
+    label = {"webanno": "WebAnno TSV 3.3", "xmi": "UIMA CAS XMI", "cas-json": "UIMA CAS JSON"}[kind]
+    click.echo(f"wrote {result.documents} documents ({result.entities} entities) of annotator {name!r} "
+               f"to {out_dir} as {label}")
+    if result.quotes_left_out:
+        click.echo(f"{result.quotes_left_out} quotes are not written: {label} here holds named entities only")
+    for note in getattr(result, "notes", []):
+        click.echo(note)
+    misaligned = getattr(result, "misaligned", [])
+    for item in misaligned:
+        click.echo("  " + item.describe())
+
+
+def _inception_command(kind: str, help_text: str) -> None:
+    @command.command(name=kind, help=help_text)
+    @click.argument("out_dir", type=click.Path(file_okay=False))
+    @_selection_options
+    def export_folder(out_dir: str, db_path: str, annotator: str | None, statuses: tuple[str, ...],
+                      label_map: tuple[str, ...], strict: bool) -> None:
+        selection = _selection(annotator, statuses, label_map)
+        _folder_export(kind, out_dir, db_path, selection, strict)
+
+
+_inception_command("webanno", "Write OUT_DIR/<title>.tsv per document: WebAnno TSV 3.3 for INCEpTION (named entities).")
+_inception_command("xmi", "Write OUT_DIR/<title>.xmi per document and TypeSystem.xml: UIMA CAS XMI for INCEpTION.")
+_inception_command("cas-json", "Write OUT_DIR/<title>.json per document: UIMA CAS JSON for INCEpTION.")
