@@ -4,11 +4,14 @@ in and out again (import -> export -> import gives the same text and spans)."""
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from annotator.cli.main import main
 from annotator.core.spans import DocumentRecord, Quote, Range, Span
@@ -226,3 +229,37 @@ def test_export_commands(mixed_corpus, corpus_path, tmp_path):
         assert sorted(p.suffix for p in out.iterdir() if p.name != "TypeSystem.xml") == [suffix] * 4
     cas = json.loads(next((tmp_path / "cas-json").glob("قمة.json")).read_text(encoding="utf-8"))
     assert "de.tudarmstadt.ukp.dkpro.core.api.ner.type.NamedEntity" in cas["%TYPES"]
+
+
+# -- damaged files: one clear line, never a traceback ------------------------------------------------
+
+
+DAMAGE = st.lists(
+    st.tuples(st.integers(min_value=0, max_value=5000), st.integers(min_value=0, max_value=40),
+              st.sampled_from(["", "\t", "\n", "|", "[", "]", "[3]", "\\", "*", "_", "-", "9", "😊", "<", "\"", "}"])),
+    min_size=1, max_size=6,
+)
+
+
+def damaged(text: str, edits) -> str:
+    for position, length, insert in edits:
+        position %= max(1, len(text))
+        text = text[:position] + insert + text[position + length :]
+    return text
+
+
+@settings(max_examples=int(os.environ.get("ANNOTATOR_HOSTILE_EXAMPLES", "60")), deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(name=st.sampled_from(["serbian-ner.tsv", "letters-custom-layers.tsv", "leading-whitespace.xmi",
+                             "named-entities.json"]), edits=DAMAGE)
+def test_damaged_inception_files_fail_with_one_line_or_read(tmp_path, name, edits):
+    path = tmp_path / name
+    path.write_text(damaged((FIXTURES / name).read_text(encoding="utf-8"), edits), encoding="utf-8")
+    try:
+        _, records = read_records(path)
+    except FormatError as exc:
+        assert str(exc).startswith(str(path)) and "\n" not in str(exc)
+    else:
+        for record in records:
+            for span in record.spans:
+                assert 0 <= span.start < span.end <= len(record.text)
