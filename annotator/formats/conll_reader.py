@@ -27,7 +27,8 @@ Invalid transitions are read the way conlleval and spaCy read them, and each is 
 warning naming its line: an ``I-X`` after ``O`` or after another type starts an ``X`` entity;
 a BILUO entity not closed by ``L-`` ends where the next tag starts; an ``L-X`` without its
 ``B-X`` is a one-token entity. With ``ReadOptions.strict`` each of them is an error instead.
-A line holding only invisible characters (a stray byte-order mark) is a blank line.
+A line holding only invisible characters (a stray byte-order mark) is a blank line; a tag column
+holding only one (ANERcorp's dev split: ``الأمن\u200f1706 \u200f``) is read as ``O`` and listed.
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ from annotator.formats.common import (
     FormatError,
     ReadOptions,
     check_label_name,
+    describe_char,
     invisible_characters,
     iter_lines,
     read_text,
@@ -114,7 +116,9 @@ def looks_like_conll(text: str, sample_lines: int = 200) -> bool:
     return tagged / len(lines) >= 0.9
 
 
-def _token_lines(text: str, path: str, pipes: bool) -> Iterator[tuple[int, list[_Token] | None, bool]]:
+def _token_lines(
+    text: str, path: str, pipes: bool, strict: bool = False, notes: list[str] | None = None
+) -> Iterator[tuple[int, list[_Token] | None, bool]]:
     """``(line, tokens, docstart)``: tokens of one line (columns: one token; pipes: a sentence);
     ``None`` for a sentence break; ``docstart`` for a ``-DOCSTART-`` line."""
     for number, _, raw in iter_lines(text):
@@ -139,11 +143,20 @@ def _token_lines(text: str, path: str, pipes: bool) -> Iterator[tuple[int, list[
             continue
         if len(columns) < 2:
             raise FormatError(path, number, f"expected 'token TAG' (at least two columns), got {raw.strip()!r}")
-        prefix, label = _parse_tag(columns[-1], path, number)
+        tag = columns[-1]
+        if _is_blank(tag):
+            # ANERcorp's dev split has one: "الأمن\u200f1706 \u200f", a token whose tag is only a mark.
+            problem = f"the tag is only an invisible {', '.join(describe_char(c) for c in tag)}"
+            if strict:
+                raise FormatError(path, number, f"{problem}; remove it or give the token a tag")
+            if notes is not None:
+                notes.append(f"{path}:{number}: {problem}; read as O")
+            tag = "O"
+        prefix, label = _parse_tag(tag, path, number)
         yield number, [_Token(columns[0], prefix, label, number)], False
 
 
-def _units(text: str, path: str) -> tuple[list[_Document], bool]:
+def _units(text: str, path: str, strict: bool = False, notes: list[str] | None = None) -> tuple[list[_Document], bool]:
     """The file's documents (all its sentences in one when no ``-DOCSTART-`` delimits them) and
     whether ``-DOCSTART-`` lines delimit them."""
     pipes = is_pipe_layout(text.split("\n")[:200])
@@ -161,7 +174,7 @@ def _units(text: str, path: str) -> tuple[list[_Document], bool]:
             current.sentences.append(sentence)
         sentence = []
 
-    for number, tokens, docstart in _token_lines(text, path, pipes):
+    for number, tokens, docstart in _token_lines(text, path, pipes, strict, notes):
         if docstart:
             close_sentence()
             current = _Document(line=number + 1)
@@ -315,7 +328,8 @@ def _grouped(
 def parse_conll(text: str, name: str, options: ReadOptions = ReadOptions()) -> list[DocumentRecord]:
     if options.conll_scheme not in SCHEMES:
         raise ValueError(f"conll_scheme must be one of {', '.join(SCHEMES)}")
-    documents, uses_docstart = _units(text, name)
+    tag_notes: list[str] = []
+    documents, uses_docstart = _units(text, name, options.strict, tag_notes)
     if not documents:
         raise FormatError(name, 1, "no 'token TAG' lines found")
     scheme = options.conll_scheme
@@ -367,7 +381,7 @@ def parse_conll(text: str, name: str, options: ReadOptions = ReadOptions()) -> l
                 warnings=warnings,
             )
         )
-    records[0].warnings[:0] = file_warnings
+    records[0].warnings[:0] = file_warnings + tag_notes
     if options.language is None:
         # One corpus, one language: detected once over the file (its articles are often single
         # sentences, too short to tell one by one).
