@@ -822,7 +822,13 @@ class AnnotationSession:
     def _travel(self, move: Callable[[], Step | None], verb: str, nothing: str) -> Step | None:
         try:
             step = move()
-        except (HistoryError, CorpusError, sqlite3.Error) as exc:
+        except HistoryError as exc:  # refused, nothing changed: e.g. another window changed the span since
+            if self.doc_id is not None:
+                self._load()  # show what the article holds now
+                self._changed()
+            self.message(str(exc), "warning")
+            return None
+        except (CorpusError, sqlite3.Error) as exc:
             self.message(str(exc), "error")
             return None
         if step is None:

@@ -9,7 +9,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from annotator.cli.options import db_option, open_corpus
+from annotator.cli.options import annotator_name_callback, db_option, open_corpus
 from annotator.formats.importer import ImportSummary, import_paths
 from annotator.formats.selection import SelectionError, parse_label_map
 
@@ -17,7 +17,8 @@ from annotator.formats.selection import SelectionError, parse_label_map
 @click.command(name="import")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @db_option
-@click.option("--annotator", help="Store the spans and quotes the files carry under this name (unless a file names its own).")
+@click.option("--annotator", callback=annotator_name_callback,
+              help="Store the spans and quotes the files carry under this name (unless a file names its own).")
 @click.option("--split-at-source", is_flag=True, help="Plain text: split a file into articles after each 'المصدر:' line.")
 @click.option("--text-field", help="JSON: the field holding the text (default 'text').")
 @click.option("--title-field", help="JSON: the field holding the title (default 'title').")
