@@ -39,6 +39,7 @@ _UNIT_ID = re.compile(r"^(\d+)-(\d+)(?:\.(\d+))?$")
 _OFFSETS = re.compile(r"^(\d+)-(\d+)$")
 _STACK = re.compile(r"(?<!\\)\|")
 _TEXT_ESCAPE = re.compile(r"\\(.)", re.DOTALL)
+_JAVA_ESCAPE = re.compile(r"\\(u[0-9a-fA-F]{4}|.)", re.DOTALL)  # TSV 3.0 and 3.1 escape text as Java does
 _VALUE_ESCAPE = re.compile(r"\\(->|.)", re.DOTALL)
 _TEXT_ESCAPES = {"t": "\t", "n": "\n", "f": "\f", "r": "\r", "b": "\b", "\\": "\\"}
 _VALUE_ESCAPES = {"t": "\t", "n": "\n"}
@@ -74,8 +75,14 @@ class _Sentence:
     units: list[_Unit] = field(default_factory=list)
 
 
-def unescape_text(value: str) -> str:
-    """Sentence and token text (``\\t``, ``\\n``, ``\\r``, ``\\\\``, and ``\\`` before a control character)."""
+def unescape_text(value: str, java: bool = False) -> str:
+    """Sentence and token text (``\\t``, ``\\n``, ``\\r``, ``\\\\``, and ``\\`` before a control character;
+    with ``java`` (TSV 3.0, 3.1) also ``\\uXXXX``)."""
+    if java:
+        return _JAVA_ESCAPE.sub(
+            lambda m: chr(int(m.group(1)[1:], 16)) if len(m.group(1)) == 5 else _TEXT_ESCAPES.get(m.group(1), m.group(1)),
+            value,
+        )
     return _TEXT_ESCAPE.sub(lambda m: _TEXT_ESCAPES.get(m.group(1), m.group(1)), value)
 
 
@@ -88,8 +95,8 @@ def is_webanno_tsv(text: str) -> bool:
     return text.lstrip("\ufeff").startswith(FORMAT_PREFIX)
 
 
-def _header(lines: list[tuple[int, str]], name: str) -> tuple[list[Layer], int]:
-    """The layers and the index of the first body line."""
+def _header(lines: list[tuple[int, str]], name: str) -> tuple[list[Layer], int, int]:
+    """The layers, the index of the first body line and the format's minor version."""
     number, first = lines[0]
     match = _FORMAT.match(first)
     if not match:
@@ -114,10 +121,10 @@ def _header(lines: list[tuple[int, str]], name: str) -> tuple[list[Layer], int]:
         layers.append(Layer(LAYER_KINDS[layer.group(1)], type_name, features, column))
         column += max(1, len(features))
         index += 1
-    return layers, index
+    return layers, index, int(match.group(2))
 
 
-def _body(lines: list[tuple[int, str]], start: int, width: int, name: str) -> list[_Sentence]:
+def _body(lines: list[tuple[int, str]], start: int, width: int, name: str, java: bool = False) -> list[_Sentence]:
     sentences: list[_Sentence] = []
     current: _Sentence | None = None
     for number, line in lines[start:]:
@@ -132,7 +139,7 @@ def _body(lines: list[tuple[int, str]], start: int, width: int, name: str) -> li
                 current = _Sentence(line=number)
                 sentences.append(current)
             if line.startswith("#Text="):
-                current.parts.append(unescape_text(line[len("#Text=") :]))
+                current.parts.append(unescape_text(line[len("#Text=") :], java))
             continue  # #Sentence.id= and other sentence-level comments
         if current is None or not current.parts:
             raise FormatError(name, number, "a token row before any '#Text=' line")
@@ -149,7 +156,7 @@ def _body(lines: list[tuple[int, str]], start: int, width: int, name: str) -> li
         begin, end = int(offsets.group(1)), int(offsets.group(2))
         if end < begin:
             raise FormatError(name, number, f"token offsets {begin}-{end} end before they begin")
-        current.units.append(_Unit(number, begin, end, unescape_text(fields[2]), columns, unit.group(3) is not None))
+        current.units.append(_Unit(number, begin, end, unescape_text(fields[2], java), columns, unit.group(3) is not None))
     for sentence in sentences:
         if not sentence.units:
             raise FormatError(name, sentence.line, "a sentence without token rows")
@@ -227,9 +234,9 @@ def parse_webanno_tsv(text: str, name: str, options: ReadOptions = ReadOptions()
     lines = [(number, line.removesuffix("\r")) for number, _, line in iter_lines(text.lstrip("\ufeff"))]
     if not lines:
         raise FormatError(name, 1, "the file is empty")
-    layers, body_start = _header(lines, name)
+    layers, body_start, minor = _header(lines, name)
     width = sum(layer.width for layer in layers)
-    sentences = _body(lines, body_start, width, name)
+    sentences = _body(lines, body_start, width, name, java=minor <= 1)
     if not sentences:
         raise FormatError(name, lines[-1][0], "no sentences ('#Text=' lines with token rows)")
     document, sentence_bounds = _text(sentences, name)

@@ -263,3 +263,12 @@ def test_damaged_inception_files_fail_with_one_line_or_read(tmp_path, name, edit
         for record in records:
             for span in record.spans:
                 assert 0 <= span.start < span.end <= len(record.text)
+
+
+def test_tsv_3_1_text_is_unescaped_as_java_escapes_it(tmp_path):
+    path = tmp_path / "old.tsv"
+    path.write_text("#FORMAT=WebAnno TSV 3.1\n#T_SP=de.tudarmstadt.ukp.dkpro.core.api.ner.type.NamedEntity|value\n\n\n"
+                    "#Text=Caf\\u00e9 M\\u00fcller\\tLtd\n1-1\t0-4\tCaf\\u00e9\t_\t\n1-2\t5-11\tM\\u00fcller\tORG[1]\t\n"
+                    "1-3\t12-15\tLtd\tORG[1]\t\n", encoding="utf-8")
+    _, [record] = read_records(path)
+    assert record.text == "Café Müller\tLtd" and entities(record) == [("Müller\tLtd", "ORG")]
