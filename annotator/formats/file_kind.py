@@ -8,7 +8,9 @@ is the problem of one ``file: problem`` line: ``this is an HTML page, not annota
 
 from __future__ import annotations
 
+import io
 import re
+import zipfile
 
 NOT_DATA = "not annotation data"
 
@@ -41,8 +43,28 @@ _XML_ROOT = re.compile(r"\A(?:\s|<\?xml[^>]*\?>|<!--.*?-->|<!DOCTYPE[^>]*>)*<([\
 _WEBANNO_TSV2 = re.compile(r"\A\s?# (?:de\.tudarmstadt|webanno)\.|\A#id=\d+\s*\n#text=", re.IGNORECASE)
 
 
+def _zip_kind(data: bytes) -> str | None:
+    """What an INCEpTION ZIP is, from the names inside it."""
+    try:
+        names = zipfile.ZipFile(io.BytesIO(data)).namelist()
+    except (zipfile.BadZipFile, ValueError, OSError):
+        return None
+    if any(n.startswith("exportedproject") and n.endswith(".json") for n in names) or any(
+        n.startswith("annotation/") for n in names
+    ):
+        return ("this is an INCEpTION project export (a ZIP archive); unpack it, and the webanno…export.zip "
+                "files under annotation/, then import the annotation/ folder")
+    if any(n.lower().endswith((".xmi", ".tsv")) for n in names):
+        return "this is a ZIP archive of INCEpTION/WebAnno files; unpack it and import the files inside"
+    return None
+
+
 def binary_kind(data: bytes) -> str | None:
     """``"this is a PDF document, not annotation data"`` for a known binary file, else ``None``."""
+    if data.startswith(b"PK\x03\x04"):
+        inception = _zip_kind(data)
+        if inception:
+            return inception
     for magic, kind in _MAGIC:
         if data.startswith(magic):
             return f"this is {kind}, {NOT_DATA}"

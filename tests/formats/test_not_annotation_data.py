@@ -16,10 +16,11 @@ HTML = """<!DOCTYPE html>
 """
 
 
-def zip_bytes() -> bytes:
+def zip_bytes(*names: str) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("annotation/doc.txt/amira.tsv", "#FORMAT=WebAnno TSV 3.3\n")
+        for name in names:
+            archive.writestr(name, "#FORMAT=WebAnno TSV 3.3\n")
     return buffer.getvalue()
 
 
@@ -27,8 +28,14 @@ CASES = [
     ("eng.train", HTML.encode(), "this is an HTML page, not annotation data"),
     ("page.txt", b"\n  <!-- saved -->\n<HTML><BODY>text</BODY></HTML>", "this is an HTML page, not annotation data"),
     ("paper.pdf", b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n", "this is a PDF document, not annotation data"),
-    ("project.txt", zip_bytes(), "this is a ZIP archive (an Office document or an INCEpTION project export? unpack "
-                                 "it and import the files inside), not annotation data"),
+    ("report.docx", zip_bytes("word/document.xml"), "this is a ZIP archive (an Office document or an INCEpTION "
+                                                    "project export? unpack it and import the files inside), not "
+                                                    "annotation data"),
+    ("project.zip", zip_bytes("exportedproject123.json", "annotation/doc.txt/webanno1export.zip"),
+     "this is an INCEpTION project export (a ZIP archive); unpack it, and the webanno…export.zip files under "
+     "annotation/, then import the annotation/ folder"),
+    ("doc.zip", zip_bytes("amira.xmi", "TypeSystem.xml"),
+     "this is a ZIP archive of INCEpTION/WebAnno files; unpack it and import the files inside"),
     ("corpus.conll", gzip.compress(b"EU B-ORG\n"), "this is a gzip-compressed file (decompress it first), not "
                                                    "annotation data"),
     ("scan.json", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "this is a PNG image, not annotation data"),
