@@ -1,23 +1,21 @@
 """What a file that is not annotation data looks like, so the import can say so instead of storing it.
 
-:func:`binary_kind` names a binary file by its first bytes (PDF, ZIP / Office / an INCEpTION
-project export, gzip, images, ...); :func:`text_kind` names decoded text that is a web page,
+:func:`binary_kind` names a binary file by its first bytes (PDF, a ZIP without annotation
+files such as an Office document, gzip, images, ...; ZIPs of annotation files, an INCEpTION
+project export above all, are unpacked by :mod:`annotator.formats.archives`); :func:`text_kind` names decoded text that is a web page,
 an XML file other than UIMA CAS XMI, a UIMA type system or an older WebAnno TSV. Each answer
 is the problem of one ``file: problem`` line: ``this is an HTML page, not annotation data``.
 """
 
 from __future__ import annotations
 
-import io
 import re
-import zipfile
 
 NOT_DATA = "not annotation data"
 
 _MAGIC: list[tuple[bytes, str]] = [
     (b"%PDF-", "a PDF document"),
-    (b"PK\x03\x04", "a ZIP archive (an Office document or an INCEpTION project export? unpack it and import the "
-                    "files inside)"),
+    (b"PK\x03\x04", "a ZIP archive without annotation files (an Office document?)"),
     (b"PK\x05\x06", "an empty ZIP archive"),
     (b"\x1f\x8b", "a gzip-compressed file (decompress it first)"),
     (b"BZh", "a bzip2-compressed file (decompress it first)"),
@@ -43,28 +41,8 @@ _XML_ROOT = re.compile(r"\A(?:\s|<\?xml[^>]*\?>|<!--.*?-->|<!DOCTYPE[^>]*>)*<([\
 _WEBANNO_TSV2 = re.compile(r"\A\s?# (?:de\.tudarmstadt|webanno)\.|\A#id=\d+\s*\n#text=", re.IGNORECASE)
 
 
-def _zip_kind(data: bytes) -> str | None:
-    """What an INCEpTION ZIP is, from the names inside it."""
-    try:
-        names = zipfile.ZipFile(io.BytesIO(data)).namelist()
-    except (zipfile.BadZipFile, ValueError, OSError):
-        return None
-    if any(n.startswith("exportedproject") and n.endswith(".json") for n in names) or any(
-        n.startswith("annotation/") for n in names
-    ):
-        return ("this is an INCEpTION project export (a ZIP archive); unpack it, and the webanno…export.zip "
-                "files under annotation/, then import the annotation/ folder")
-    if any(n.lower().endswith((".xmi", ".tsv")) for n in names):
-        return "this is a ZIP archive of INCEpTION/WebAnno files; unpack it and import the files inside"
-    return None
-
-
 def binary_kind(data: bytes) -> str | None:
     """``"this is a PDF document, not annotation data"`` for a known binary file, else ``None``."""
-    if data.startswith(b"PK\x03\x04"):
-        inception = _zip_kind(data)
-        if inception:
-            return inception
     for magic, kind in _MAGIC:
         if data.startswith(magic):
             return f"this is {kind}, {NOT_DATA}"

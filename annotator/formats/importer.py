@@ -20,6 +20,7 @@ from pathlib import Path
 
 from annotator.core.spans import DocumentRecord, Span
 from annotator.core.text import content_hash
+from annotator.formats.archives import unpack_archives
 from annotator.formats.common import FormatError, ReadOptions
 from annotator.formats.detect import KNOWN_EXTENSIONS, detect_format, read_records
 from annotator.formats.uima_cas_reader import TYPESYSTEM_NAMES
@@ -131,8 +132,10 @@ def import_paths(
         strict=strict,
         sentences_per_doc=sentences_per_doc,
     )
-    files, errors, skipped = collect_files(paths)
-    summary = ImportSummary(errors=errors, files_failed=len(errors), skipped=[str(p) for p in skipped])
+    unpacked = unpack_archives(paths)  # ZIPs (an INCEpTION project export) -> temporary folders
+    files, errors, skipped = collect_files(unpacked.paths)
+    errors = unpacked.errors + errors
+    summary = ImportSummary(errors=errors, files_failed=len(errors), skipped=[str(p) for p in skipped] + unpacked.left_out)
     databases = [Path(p) for p in from_db]
     total = len(files) + len(databases)
     for done, path in enumerate([*files, *databases]):
@@ -154,6 +157,7 @@ def import_paths(
             summary.files_ok += 1
     if progress:
         progress(total, total, files[-1] if files else Path("."))
+    unpacked.cleanup()
     return summary
 
 

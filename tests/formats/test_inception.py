@@ -3,9 +3,12 @@ in and out again (import -> export -> import gives the same text and spans)."""
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import shutil
+import tempfile
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -272,3 +275,57 @@ def test_tsv_3_1_text_is_unescaped_as_java_escapes_it(tmp_path):
                     "1-3\t12-15\tLtd\tORG[1]\t\n", encoding="utf-8")
     _, [record] = read_records(path)
     assert record.text == "Café Müller\tLtd" and entities(record) == [("Müller\tLtd", "ORG")]
+
+
+# -- an INCEpTION project export, as the ZIP INCEpTION writes --------------------------------------
+
+
+
+def zipped(entries: dict[str, bytes]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, data in entries.items():
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+def test_a_project_export_zip_brings_every_annotators_set(corpus, tmp_path):
+    tsv = (FIXTURES / "serbian-ner.tsv").read_bytes()
+    fewer = tsv.replace(b"\t*\tDEMO\t", b"\t_\t_\t")  # omar labelled only Baji
+    project = tmp_path / "serbian-letters_project_2024.zip"
+    project.write_bytes(zipped({
+        "exportedproject4711.json": b'{"name": "serbian-letters"}',
+        "source/pisma.txt": b"PISMA SRPSKOGA PUTNIKA",
+        "annotation/pisma.txt/webanno101export.zip": zipped({"amira.tsv": tsv}),
+        "annotation/pisma.txt/webanno102export.zip": zipped({"omar.tsv": fewer}),
+        "curation/pisma.txt/webanno103export.zip": zipped({"CURATION_USER.tsv": tsv}),
+        "annotation_ser/pisma.txt/amira.ser": b"\xac\xed\x00\x05binary",
+        "log/project-4711.log": b"exported",
+    }))
+    unpacked_before = set(Path(tempfile.gettempdir()).glob("annotator-unpacked-*"))
+    summary = import_paths(corpus, [project], allow_new_labels=True)
+    assert set(Path(tempfile.gettempdir()).glob("annotator-unpacked-*")) == unpacked_before  # cleaned up
+    assert summary.errors == [] and summary.documents_new == 1 and summary.annotators == {"amira", "omar", "curation"}
+    [doc_id] = corpus.document_ids()
+    assert corpus.document(doc_id).title == "pisma.txt"
+    assert [s.label for s in corpus.spans(doc_id, "amira")] == ["DEMO", "DEMO", "LOC"]
+    assert [s.label for s in corpus.spans(doc_id, "omar")] == ["LOC"]
+    assert [s.label for s in corpus.spans(doc_id, "curation")] == ["DEMO", "DEMO", "LOC"]
+    assert sorted(summary.skipped) == sorted(f"{project}: {n}" for n in (
+        "exportedproject4711.json", "source/pisma.txt", "annotation_ser/pisma.txt/amira.ser", "log/project-4711.log"))
+
+
+def test_a_zip_of_xmi_files_is_imported_as_its_folder(corpus, tmp_path):
+    archive = tmp_path / "export.zip"
+    archive.write_bytes(zipped({"doc/leading-whitespace.xmi": (FIXTURES / "leading-whitespace.xmi").read_bytes(),
+                                "doc/named-entities.json": (FIXTURES / "named-entities.json").read_bytes()}))
+    summary = import_paths(corpus, [archive])
+    assert summary.errors == [] and summary.documents_new == 2
+
+
+def test_a_zip_entry_that_would_leave_the_folder_is_refused(corpus, tmp_path):
+    archive = tmp_path / "evil.zip"
+    archive.write_bytes(zipped({"../../outside.tsv": b"#FORMAT=WebAnno TSV 3.3\n"}))
+    summary = import_paths(corpus, [archive])
+    assert summary.errors == [f"{archive}: the archive entry '../../outside.tsv' would leave the folder; not unpacked"]
+    assert corpus.document_ids() == [] and not (tmp_path.parent / "outside.tsv").exists()

@@ -28,14 +28,8 @@ CASES = [
     ("eng.train", HTML.encode(), "this is an HTML page, not annotation data"),
     ("page.txt", b"\n  <!-- saved -->\n<HTML><BODY>text</BODY></HTML>", "this is an HTML page, not annotation data"),
     ("paper.pdf", b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n", "this is a PDF document, not annotation data"),
-    ("report.docx", zip_bytes("word/document.xml"), "this is a ZIP archive (an Office document or an INCEpTION "
-                                                    "project export? unpack it and import the files inside), not "
-                                                    "annotation data"),
-    ("project.zip", zip_bytes("exportedproject123.json", "annotation/doc.txt/webanno1export.zip"),
-     "this is an INCEpTION project export (a ZIP archive); unpack it, and the webanno…export.zip files under "
-     "annotation/, then import the annotation/ folder"),
-    ("doc.zip", zip_bytes("amira.xmi", "TypeSystem.xml"),
-     "this is a ZIP archive of INCEpTION/WebAnno files; unpack it and import the files inside"),
+    ("report.docx", zip_bytes("[Content_Types].xml", "word/document.xml"),
+     "this is a ZIP archive without annotation files (an Office document?), not annotation data"),
     ("corpus.conll", gzip.compress(b"EU B-ORG\n"), "this is a gzip-compressed file (decompress it first), not "
                                                    "annotation data"),
     ("scan.json", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "this is a PNG image, not annotation data"),
