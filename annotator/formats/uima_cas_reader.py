@@ -59,7 +59,9 @@ def dkpro_typesystem():
     """cassis' DKPro Core type system with the metadata types INCEpTION writes into every CAS."""
     import cassis
 
-    typesystem = cassis.load_dkpro_core_typesystem()
+    with warnings.catch_warnings():  # cassis reads its resource file through a deprecated importlib API
+        warnings.simplefilter("ignore", DeprecationWarning)
+        typesystem = cassis.load_dkpro_core_typesystem()
     if not typesystem.contains_type(DOCUMENT_METADATA):
         metadata = typesystem.create_type(DOCUMENT_METADATA, supertypeName="uima.tcas.DocumentAnnotation")
         for feature in ("documentTitle", "documentId", "documentUri", "collectionId", "documentBaseUri"):
