@@ -88,18 +88,37 @@ def _refuse_doctype(text: str, name: str) -> None:
 
 
 def _typesystem_beside(path: Path, name: str):
-    import cassis
-
+    """The type system of the ``TypeSystem.xml`` next to ``path`` (loaded once per file and version:
+    a folder of INCEpTION XMI files shares one), or ``(None, None)``."""
     for candidate in TYPESYSTEM_NAMES:
         file = path.with_name(candidate)
         if file.is_file():
-            content = decode(file.read_bytes(), file)
-            _refuse_doctype(content, str(file))
-            try:
-                return cassis.load_typesystem(content), file
-            except Exception as exc:  # cassis raises many kinds; one line, never a traceback
-                raise FormatError(file, None, f"not a readable UIMA type system ({_describe(exc)})") from None
+            stat = file.stat()
+            return _load_typesystem(str(file.resolve()), stat.st_mtime_ns, stat.st_size), file
     return None, None
+
+
+@lru_cache(maxsize=8)
+def _load_typesystem(file: str, _mtime_ns: int, _size: int):
+    import cassis
+
+    content = decode(Path(file).read_bytes(), file)
+    _refuse_doctype(content, file)
+    try:
+        return cassis.load_typesystem(content)
+    except Exception as exc:  # cassis raises many kinds; one line, never a traceback
+        raise FormatError(file, None, f"not a readable UIMA type system ({_describe(exc)})") from None
+
+
+@lru_cache(maxsize=8)
+def _declared_typesystem(types_json: str):
+    """A type system holding exactly the types a CAS JSON declares (shared by files declaring the same)."""
+    import cassis
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        empty = json.dumps({"%TYPES": json.loads(types_json), "%FEATURE_STRUCTURES": [], "%VIEWS": {}})
+        return cassis.load_cas_from_json(empty, typesystem=cassis.TypeSystem(), lenient=True).typesystem
 
 
 def _describe(exc: Exception) -> str:
@@ -125,11 +144,15 @@ def _load(text: str, path: Path, fmt: str):
             structures = data.get("%FEATURE_STRUCTURES") if isinstance(data, dict) else None
             used = {fs.get("%TYPE") for fs in structures if isinstance(fs, dict)} if isinstance(structures, list) else set()
             undeclared = {t for t in used - declared if isinstance(t, str) and not t.startswith("uima.")}
-            base, note = (dkpro_typesystem(), "types it uses without declaring them read as DKPro Core's") if undeclared \
-                else (cassis.TypeSystem(), None)
             with warnings.catch_warnings():  # what lenient reading skips is counted and listed by the caller
                 warnings.simplefilter("ignore")
-                return cassis.load_cas_from_json(text, typesystem=base, lenient=True, merge_typesystem=not undeclared), note
+                if undeclared:
+                    note = "types it uses without declaring them read as DKPro Core's"
+                    return cassis.load_cas_from_json(text, typesystem=dkpro_typesystem(), lenient=True), note
+                types = json.dumps(data.get("%TYPES") or {}, sort_keys=True)
+                return cassis.load_cas_from_json(
+                    text, typesystem=_declared_typesystem(types), lenient=True, merge_typesystem=False
+                ), None
         _refuse_doctype(text, name)
         typesystem, source = _typesystem_beside(path, name)
         note = None

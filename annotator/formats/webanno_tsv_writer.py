@@ -18,6 +18,7 @@ how many it left out.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -83,8 +84,14 @@ def _place_entities(document: ExportDocument, units: list[_Unit], report: list[M
     """Attach each entity to the token (or sub-token) units it covers; returns how many were written."""
     reference = 0
     written = 0
+    ends = [u.end for u in units]  # units are sorted and do not overlap
     for span in sorted(document.spans, key=lambda s: s.start):
-        covered = [u for u in units if u.start < span.end and span.start < u.end]
+        first = bisect_right(ends, span.start)
+        covered = []
+        for unit in units[first:]:
+            if unit.start >= span.end:
+                break
+            covered.append(unit)
         if not covered:
             report.append(MisalignedSpan(
                 document.id, document.title, "entity", span.label, span.start, span.end,
