@@ -12,6 +12,8 @@ carries the types it uses. cassis converts offsets to UTF-16. Quotes are not wri
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,6 +24,9 @@ from annotator.formats.inception import DOCUMENT_METADATA, NAMED_ENTITY, SENTENC
 from annotator.formats.selection import ExportDocument
 
 FORMATS = {"xmi": ".xmi", "cas-json": ".json"}
+# Characters XML 1.0 cannot hold (3 of the 1,971 shared articles carry U+001A): such an article is not
+# written as XMI, and the export says so; CAS JSON and WebAnno TSV hold them.
+_NOT_XML10 = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 TYPESYSTEM_FILE = "TypeSystem.xml"
 
 
@@ -33,6 +38,7 @@ class CasExport:
     files: list[Path] = field(default_factory=list)
     entities: int = 0
     quotes_left_out: int = 0
+    notes: list[str] = field(default_factory=list)  # documents not written, one line each
 
 
 def typesystem():
@@ -75,8 +81,25 @@ def document_cas(document: ExportDocument, ts):
     return cas
 
 
-def write_uima_cas(documents: Iterable[ExportDocument], out_dir: str | Path, fmt: str = "xmi") -> CasExport:
-    """One ``<title>.xmi`` (plus ``TypeSystem.xml``) or ``<title>.json`` per document in ``out_dir``."""
+def xml_problem(document: ExportDocument) -> str | None:
+    """Why the document cannot be written as XML 1.0, or ``None``."""
+    for what, value in (("text", document.text), ("title", document.title or "")):
+        found = _NOT_XML10.search(value)
+        if found:
+            ch = found.group(0)
+            name = unicodedata.name(ch, "a control character")
+            return f"its {what} holds U+{ord(ch):04X} ({name}) at offset {found.start()}, which XML 1.0 cannot hold"
+    return None
+
+
+def write_uima_cas(
+    documents: Iterable[ExportDocument], out_dir: str | Path, fmt: str = "xmi", *, strict: bool = False
+) -> CasExport:
+    """One ``<title>.xmi`` (plus ``TypeSystem.xml``) or ``<title>.json`` per document in ``out_dir``.
+
+    A document XML 1.0 cannot hold is not written as XMI and is listed in ``notes``; with
+    ``strict`` that raises :class:`~annotator.formats.spacy_writer.ExportError` and nothing is written.
+    """
     from cassis.typesystem import TypeSystemMode
 
     if fmt not in FORMATS:
@@ -87,6 +110,11 @@ def write_uima_cas(documents: Iterable[ExportDocument], out_dir: str | Path, fmt
     def write(folder: Path) -> None:
         taken: set[str] = {TYPESYSTEM_FILE.lower()}
         for document in documents:
+            problem = xml_problem(document) if fmt == "xmi" else None
+            if problem:
+                result.notes.append(f"document {document.id} ({document.title or 'untitled'}): {problem}; not "
+                                    "written (export cas-json or webanno keeps it)")
+                continue
             cas = document_cas(document, ts)
             path = folder / file_name(document, taken, FORMATS[fmt])
             if fmt == "xmi":
@@ -97,6 +125,10 @@ def write_uima_cas(documents: Iterable[ExportDocument], out_dir: str | Path, fmt
             result.documents += 1
             result.entities += len(document.spans)
             result.quotes_left_out += len(document.quotes)
+        if strict and result.notes:
+            from annotator.formats.spacy_writer import ExportError
+
+            raise ExportError(f"{len(result.notes)} documents cannot be written as XMI; nothing was written (--strict)")
         if fmt == "xmi":
             ts.to_xml(folder / TYPESYSTEM_FILE)
 

@@ -329,3 +329,28 @@ def test_a_zip_entry_that_would_leave_the_folder_is_refused(corpus, tmp_path):
     summary = import_paths(corpus, [archive])
     assert summary.errors == [f"{archive}: the archive entry '../../outside.tsv' would leave the folder; not unpacked"]
     assert corpus.document_ids() == [] and not (tmp_path.parent / "outside.tsv").exists()
+
+
+def test_an_article_xml_cannot_hold_is_listed_by_the_xmi_export_and_kept_by_cas_json(corpus, tmp_path):
+    text = "Weather report\x1a: sunny in Cairo."  # U+001A, as in 3 of the shared SaudiNewsNet articles
+    corpus.add_documents([DocumentRecord(text=text, title="weather", language="en"),
+                          DocumentRecord(text="Rain in Alexandria.", title="rain", language="en")])
+    for doc_id in corpus.document_ids():
+        corpus.set_status(doc_id, "amira", "done")
+    corpus.add_span(corpus.document_ids()[0], "amira", Span(text.index("Cairo"), text.index("Cairo") + 5, "GPE"))
+    documents = list(iter_documents(corpus, Selection()))
+    xmi = write_uima_cas(documents, tmp_path / "xmi", "xmi")
+    assert xmi.documents == 1 and xmi.notes == [
+        "document 1 (weather): its text holds U+001A (a control character) at offset 14, which XML 1.0 cannot hold; "
+        "not written (export cas-json or webanno keeps it)"]
+    with pytest.raises(Exception, match="1 documents cannot be written as XMI"):
+        write_uima_cas(documents, tmp_path / "strict", "xmi", strict=True)
+    assert not (tmp_path / "strict").exists()
+    for fmt, writer in (("cas-json", lambda out: write_uima_cas(documents, out, "cas-json")),
+                        ("webanno", lambda out: write_webanno_tsv(documents, out))):
+        writer(tmp_path / fmt)
+        with Corpus.open(tmp_path / f"{fmt}.db") as copy:
+            assert import_paths(copy, [tmp_path / fmt], annotator="amira").errors == []
+            twin = copy.document_by_hash(content_hash(text))
+            assert twin is not None and [s.key for s in copy.spans(twin.id, "amira")] == [
+                (text.index("Cairo"), text.index("Cairo") + 5, "GPE")]

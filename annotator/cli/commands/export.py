@@ -202,7 +202,7 @@ def _folder_export(kind: str, out_dir: str, db_path: str, selection: Selection, 
         if kind == "webanno":
             result = write_webanno_tsv(documents, out_dir, strict=strict)
         else:
-            result = write_uima_cas(documents, out_dir, "xmi" if kind == "xmi" else "cas-json")
+            result = write_uima_cas(documents, out_dir, "xmi" if kind == "xmi" else "cas-json", strict=strict)
     except (SelectionError, ExportError) as exc:
         if isinstance(exc, ExportError) and exc.misaligned:
             _report_misaligned(exc.misaligned, "strict")
