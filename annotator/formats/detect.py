@@ -24,10 +24,10 @@ from pathlib import Path
 
 from annotator.core.spans import DocumentRecord
 from annotator.formats.brat_reader import read_brat
-from annotator.formats.common import FormatError, ReadOptions, decode
+from annotator.formats.common import FormatError, ReadOptions, RecordStream, decode
 from annotator.formats.conll_reader import looks_like_conll, parse_conll
 from annotator.formats.file_kind import binary_kind, text_kind
-from annotator.formats.jsonl_reader import parse_jsonl
+from annotator.formats.jsonl_reader import parse_jsonl, read_jsonl
 from annotator.formats.txt_reader import parse_txt
 from annotator.formats.uima_cas_reader import is_cas_json, is_xmi, parse_uima_cas
 from annotator.formats.webanno_tsv_reader import is_webanno_tsv, parse_webanno_tsv
@@ -101,14 +101,20 @@ _PARSERS: dict[str, Callable[[str, str, ReadOptions], list[DocumentRecord]]] = {
 }
 
 
-def read_records(path: str | Path, options: ReadOptions = ReadOptions()) -> tuple[str, list[DocumentRecord]]:
-    """``(format, records)`` for a text-format file. Corpus databases are not read here."""
+def read_records(
+    path: str | Path, options: ReadOptions = ReadOptions()
+) -> tuple[str, list[DocumentRecord] | RecordStream]:
+    """``(format, records)`` for a text-format file (JSON files as a lazy :class:`RecordStream`).
+    Corpus databases are not read here."""
     path = Path(path)
     fmt = detect_format(path)
     if fmt == "corpus":
         raise ValueError(f"{path} is a corpus database: merge it with annotator.store.merge.merge_corpus")
     if fmt == "brat":
         return fmt, read_brat(path, options)
+    if fmt == "jsonl" and not _is_cas_json_file(path):
+        # streamed: records are parsed as they are stored, never the whole file at once
+        return fmt, read_jsonl(path, options)
     try:
         data = path.read_bytes()
     except OSError as exc:
@@ -122,6 +128,16 @@ def read_records(path: str | Path, options: ReadOptions = ReadOptions()) -> tupl
         raise exc from None
     fmt = _content_format(fmt, text, path)
     return fmt, _PARSERS[fmt](text, str(path), options)
+
+
+def _is_cas_json_file(path: Path) -> bool:
+    """A ``.json`` file whose root holds ``%TYPES``/``%FEATURE_STRUCTURES`` (UIMA CAS JSON), from its first bytes."""
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(4096)
+    except OSError:
+        return False
+    return is_cas_json(head.decode("utf-8", errors="ignore").lstrip("\ufeff"))
 
 
 def _content_format(fmt: str, text: str, path: Path) -> str:

@@ -38,7 +38,7 @@ from annotator.core.spans import (
     quote_to_dict,
     span_to_dict,
 )
-from annotator.core.text import content_hash, detect_direction, detect_language_and_direction, strip_bom
+from annotator.core.text import content_hash, detect_direction, detect_language_and_direction
 from annotator.store.connection import check_unicode as _check_unicode
 from annotator.store.connection import enable_wal as _enable_wal
 from annotator.store.connection import storage_problem as _storage_problem
@@ -397,7 +397,7 @@ class Corpus:
         stamp = now()
         with self.transaction() as conn:
             for record in records:
-                text = strip_bom(record.text)
+                text = record.text  # exactly as the reader gave it (a file's BOM is already gone)
                 if not text.strip():
                     raise AnnotationError(f"{record.location or 'document'}: the text is empty")
                 where = record.location or "document"
@@ -515,6 +515,11 @@ class Corpus:
     def document_by_hash(self, digest: str) -> Document | None:
         row = self.conn.execute("SELECT * FROM documents WHERE content_hash = ?", (digest,)).fetchone()
         return self._document_from_row(row) if row else None
+
+    def document_id_by_hash(self, digest: str) -> int | None:
+        """The id of the document with this content hash (without reading its text), or None."""
+        row = self.conn.execute("SELECT id FROM documents WHERE content_hash = ?", (digest,)).fetchone()
+        return row[0] if row else None
 
     @staticmethod
     def _document_from_row(row) -> Document:
@@ -931,6 +936,28 @@ class Corpus:
             )
             self._log(conn, annotator, doc_id, "status.set",
                       {"before": {"status": before[0], "note": before[1]}, "after": {"status": status, "note": note}})
+
+    def set_statuses(
+        self, annotator: str, status: str, doc_ids: Iterable[int] | None = None, note: str | None = None
+    ) -> int:
+        """Give ``annotator`` ``status`` (and ``note``) for the documents ``doc_ids`` (every document when
+        None) in one transaction, each change logged as :meth:`set_status` logs it. Returns how many
+        documents changed; an id that is no document raises :class:`AnnotationError` and changes nothing."""
+        if status not in STATUSES:
+            raise AnnotationError(f"status must be one of {', '.join(STATUSES)}")
+        known = set(self.document_ids())
+        wanted = sorted(known) if doc_ids is None else list(dict.fromkeys(doc_ids))
+        missing = [i for i in wanted if i not in known]
+        if missing:
+            shown = ", ".join(map(str, missing[:10])) + (", ..." if len(missing) > 10 else "")
+            raise AnnotationError(f"no document {shown} in {self.path}")
+        changed = 0
+        with self.transaction():
+            for doc_id in wanted:
+                if self.status(doc_id, annotator) != (status, note):
+                    self.set_status(doc_id, annotator, status, note)
+                    changed += 1
+        return changed
 
     def _touch_status(self, conn, doc_id: int, aid: int, stamp: str) -> None:
         """An edit on a new document puts it in progress."""
