@@ -113,6 +113,7 @@ def read_records(
     if fmt == "brat":
         return fmt, read_brat(path, options)
     if fmt == "jsonl" and not _is_cas_json_file(path):
+        _refuse_by_head(path)
         # streamed: records are parsed as they are stored, never the whole file at once
         return fmt, read_jsonl(path, options)
     try:
@@ -128,6 +129,28 @@ def read_records(
         raise exc from None
     fmt = _content_format(fmt, text, path)
     return fmt, _PARSERS[fmt](text, str(path), options)
+
+
+def _refuse_by_head(path: Path) -> None:
+    """What a streamed file is not, from its first bytes: a binary file, a web page, XML."""
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(4096)
+    except OSError:
+        return  # the reader reports it
+    kind = binary_kind(head) if (b"\x00" in head or not _decodes(head)) else None
+    if kind is None:
+        kind = text_kind(head.decode("utf-8", errors="ignore"))
+    if kind:
+        raise FormatError(path, None, kind)
+
+
+def _decodes(head: bytes) -> bool:
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return exc.start >= len(head) - 3  # a character cut by the 4 KB boundary
+    return True
 
 
 def _is_cas_json_file(path: Path) -> bool:

@@ -125,7 +125,7 @@ def test_import_summary_lists_what_was_not_imported(corpus):
     summary = import_paths(corpus, [FIXTURES], allow_new_labels=True)
     # the XMI and the TSV of INCEpTION's "leading whitespace" test hold the same text: one document
     assert summary.errors == [] and summary.files_ok == 7 and summary.documents_new == 6
-    assert summary.documents_duplicate == 1
+    assert summary.documents_repeated_across == 1
     assert sum("not imported" in w for w in summary.warnings) >= 5
     assert summary.skipped == [str(FIXTURES / "README.md")]
 
