@@ -22,6 +22,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, fields
+from pathlib import Path
 
 from annotator.core.spans import Quote, Span
 from annotator.store import Corpus, Document
@@ -43,6 +44,9 @@ class Selection:
     dev: float = 0.2
     seed: int = 0
     group_by_source: bool = False
+    # Documents imported from these files (``meta["file"]``, by path or name) are the dev split, the
+    # rest train: a corpus's own train/dev files (ANERcorp's dev_data.txt) instead of a drawn split.
+    dev_files: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if not 0.0 <= self.dev < 1.0:
@@ -147,8 +151,16 @@ def split_keys(docs: Iterable[ExportDocument], group_by_source: bool) -> dict[in
     return keys
 
 
+def from_files(doc: ExportDocument, files: Iterable[str]) -> bool:
+    """Was ``doc`` imported from one of ``files`` (a path as given on import, or just its name)?"""
+    imported = str((doc.meta or {}).get("file") or "")
+    return bool(imported) and any(imported == f or Path(imported).name == f or
+                                  Path(imported).resolve() == Path(f).resolve() for f in files)
+
+
 def split_documents(
-    docs: list[ExportDocument], dev: float, seed: int, group_by_source: bool = False
+    docs: list[ExportDocument], dev: float, seed: int, group_by_source: bool = False,
+    dev_files: tuple[str, ...] = (),
 ) -> tuple[list[ExportDocument], list[ExportDocument]]:
     """(train, dev), whole groups at a time, reproducible from ``seed``.
 
@@ -158,6 +170,8 @@ def split_documents(
     """
     if not docs:
         return [], []
+    if dev_files:
+        return [d for d in docs if not from_files(d, dev_files)], [d for d in docs if from_files(d, dev_files)]
     keys = split_keys(docs, group_by_source)
     sizes: dict[str, int] = {}
     for doc in docs:

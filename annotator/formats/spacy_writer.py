@@ -311,7 +311,8 @@ def collect(corpus: Corpus, selection: Selection) -> tuple[str, list[ExportDocum
         raise ExportError(
             f"annotator {name!r} has no documents with status {', '.join(selection.statuses)} in {corpus.path}"
         )
-    train, dev = split_documents(docs, selection.dev, selection.seed, selection.group_by_source)
+    train, dev = split_documents(docs, selection.dev, selection.seed, selection.group_by_source,
+                                 selection.dev_files)
     return name, train, dev
 
 

@@ -27,8 +27,10 @@ import annotator.suggest.quotes  # noqa: F401
 from annotator.core.tokenizer import new_nlp
 from annotator.store.corpus import Corpus
 from annotator.suggest.base import TextKeepingTokenizer, suggestions_of
+from annotator.suggest.label_maps import LabelMapError
 from annotator.suggest.learned_state import PreparedLearned, prepare_learned, remember_words
-from annotator.suggest.model import ModelLoadError
+from annotator.suggest.model import ModelLoadError, model_config
+from annotator.suggest.pipelines import applies_to, offered_pipelines
 from annotator.suggest.quote_rules import QuoteRulesError, rules_path
 
 BUILTIN_SUGGESTERS = ("gazetteer", "learned", "quotes")
@@ -72,8 +74,10 @@ class RunSummary:
 
 
 def available_suggesters(corpus: Corpus) -> list[str]:
-    """Built-in suggesters plus ``model:NAME`` for every pipeline registered in the corpus."""
-    return list(BUILTIN_SUGGESTERS) + [MODEL_PREFIX + m["name"] for m in corpus.registered_models()]
+    """Built-in suggesters, ``model:NAME`` for every pipeline registered in the corpus, then the shipped
+    and installed pipelines (each runs by default on the documents of its language only)."""
+    names = list(BUILTIN_SUGGESTERS) + [MODEL_PREFIX + m["name"] for m in corpus.registered_models()]
+    return list(dict.fromkeys(names + [p.suggester for p in offered_pipelines()]))
 
 
 def _model_target(corpus: Corpus, name: str) -> str:
@@ -129,7 +133,7 @@ def build_pipeline(lang: str, names: Sequence[str], corpus: Corpus | None = None
         elif name.startswith(MODEL_PREFIX):
             target = _model_target(corpus, name) if corpus else name[len(MODEL_PREFIX) :]
             try:
-                nlp.add_pipe("annotator_model", name=name, config={"model": target})
+                nlp.add_pipe("annotator_model", name=name, config=model_config(corpus, name, target))
             except ModelLoadError as exc:
                 if strict:
                     raise
@@ -187,11 +191,15 @@ def run_suggesters(
     total = len(ids)
     if progress:
         progress(0, total)
+    offered = offered_pipelines()
     for lang, lang_ids in by_lang.items():
+        # By default a shipped or installed pipeline runs on the documents of its language only.
+        lang_names = names if suggesters else [n for n in names if applies_to(n, lang, offered)]
         try:
             # Named explicitly, every suggester must work; by default a broken registered model is skipped.
-            nlp, notes = build_pipeline(lang, names, corpus, strict=suggesters is not None, learned=learned.get(lang))
-        except (QuoteRulesError, RuntimeError, OSError) as exc:
+            nlp, notes = build_pipeline(lang, lang_names, corpus, strict=suggesters is not None,
+                                        learned=learned.get(lang))
+        except (QuoteRulesError, LabelMapError, RuntimeError, OSError) as exc:
             raise SuggesterError(str(exc)) from None
         summary.skipped.extend(f"{note} ({len(lang_ids)} documents)" for note in notes)
         versions = {name: nlp.get_pipe(name).version for name in nlp.pipe_names}
