@@ -21,6 +21,7 @@ from spacy.tokens import Doc
 from annotator.core.snapping import TokenIndex
 from annotator.core.spans import Quote, Range, Span
 from annotator.suggest.base import fingerprint, put_suggestions
+from annotator.suggest.entity_scores import entity_score, pipe_with_entity_scores
 
 CODE_VERSION = "1"
 QUOTE_ROLES = ("content", "cue", "source")
@@ -58,6 +59,8 @@ class ModelSuggester:
         self.model = load_pipeline(model)
         self.batch_size = batch_size
         self.version = model_version(model, self.model)
+        # Models trained in the loop ask for beam-search entity scores (how sure the model is of each).
+        self.beam_scores = (self.model.meta.get("annotator") or {}).get("entity_scores") == "beam"
 
     def _convert(self, doc: Doc, predicted: Doc) -> None:
         index = TokenIndex([(t.idx, t.idx + len(t.text)) for t in doc])
@@ -71,7 +74,8 @@ class ModelSuggester:
         for ent in predicted.ents:
             found = snap(ent.start_char, ent.end_char)
             if found:
-                spans.append(Span(found[0], found[1], ent.label_, origin="accepted", suggester=self.name, score=None))
+                score = entity_score(predicted, ent.start_char, ent.end_char, ent.label_)
+                spans.append(Span(found[0], found[1], ent.label_, origin="accepted", suggester=self.name, score=score))
                 taken.append(found)
         for group in predicted.spans.values():
             scores = group.attrs.get("scores") if hasattr(group, "attrs") else None
@@ -93,13 +97,18 @@ class ModelSuggester:
         spans.sort(key=lambda s: s.start)
         put_suggestions(doc, self.name, spans, quotes)
 
+    def _predict(self, texts: Iterable[str], batch_size: int) -> Iterator[Doc]:
+        if self.beam_scores:
+            return pipe_with_entity_scores(self.model, texts, batch_size=batch_size)
+        return self.model.pipe(texts, batch_size=batch_size)
+
     def __call__(self, doc: Doc) -> Doc:
-        self._convert(doc, self.model(doc.text))
+        self._convert(doc, next(iter(self._predict([doc.text], 1))))
         return doc
 
     def pipe(self, docs: Iterable[Doc], batch_size: int | None = None) -> Iterator[Doc]:
         mine, texts = tee(docs)
-        predicted = self.model.pipe((d.text for d in texts), batch_size=batch_size or self.batch_size)
+        predicted = self._predict((d.text for d in texts), batch_size or self.batch_size)
         for doc, pred in zip(mine, predicted, strict=True):
             self._convert(doc, pred)
             yield doc
