@@ -40,7 +40,7 @@ def outcome_table(outcome: TrainingOutcome) -> Table:
         table.add_column(column, justify="left" if column == "model" else "right")
     rows = [("new", outcome.score)]
     if outcome.previous_score:
-        rows.append((f"current ({outcome.base})", outcome.previous_score))
+        rows.append((f"current ({outcome.current})", outcome.previous_score))
     for label, data in rows:
         if data:
             s = DevScores.from_dict(data)

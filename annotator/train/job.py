@@ -63,6 +63,8 @@ from annotator.train.scoring import DevArticle, DevScores, score_pipeline, score
 from annotator.train.trainer import StepInfo, TrainingError, train_from_config, training_config
 
 DEFAULT_MAX_STEPS = 1000
+DEFAULT_EVAL_FREQUENCY = 50
+DEFAULT_PATIENCE = 250  # stop once five evaluations in a row found nothing better
 ATTEMPTS_SETTING = "training_loop"
 SUGGEST_BATCH = 16
 CONFIDENT_PRECISION = 0.8
@@ -83,8 +85,8 @@ class TrainingRequest:
     statuses: tuple[str, ...] = ("done",)
     base: str = "current"  # "current", "none" (start cold), or a registered model's name or a pipeline folder
     max_steps: int = DEFAULT_MAX_STEPS
-    eval_frequency: int | None = None
-    patience: int | None = None  # steps without a better dev score before stopping early
+    eval_frequency: int | None = DEFAULT_EVAL_FREQUENCY
+    patience: int | None = DEFAULT_PATIENCE  # steps without a better dev score before stopping early
     dev: float = 0.2
     seed: int = 0
     models_dir: str | None = None  # default: <corpus folder>/models/<corpus name>-loop-<lang>
@@ -111,6 +113,7 @@ class TrainingOutcome:
     score: dict | None = None  # the new model's DevScores.to_dict() on the compared dev articles
     previous_score: dict | None = None  # the current model's, on the same articles (None: there was none)
     base: str | None = None  # what it was fine-tuned from
+    current: str | None = None  # the model it was compared with (the one suggesting until now)
     model_path: str | None = None  # the registered version (None when not registered)
     annotator: str = ""
     language: str = ""
@@ -266,6 +269,7 @@ def run_training_job(
         annotator = resolve_annotator(reader, selection.annotator)
         lang = _language(reader, annotator, selection.statuses)
         base = _choose_base(reader, lang, request.base)
+        incumbent = current_model(reader, lang)  # what suggests now: the one to beat, whatever we start from
         name = loop_name(lang)
         done_at_start = reader.progress(annotator)[0]
         root = Path(request.models_dir) if request.models_dir else models_root(request.corpus, name)
@@ -297,7 +301,9 @@ def run_training_job(
                                             eval_frequency=request.eval_frequency, seed=request.seed)
                 if request.patience is not None:
                     overrides["training.patience"] = request.patience
-                overrides.update(request.settings)
+                # A sourced component keeps the base's architecture: settings of its model do not apply.
+                sourced = ("components.tok2vec.", "components.ner.") if base is not None else ()
+                overrides.update({k: v for k, v in request.settings.items() if not k.startswith(sourced)})
                 start_text = f"fine-tuning {base.name}" if base else "training a new model"
                 phase("train", f"{start_text} on {documents['train']} articles ({documents['dev']} to score on)")
 
@@ -313,7 +319,7 @@ def run_training_job(
 
                 phase("score", "scoring the new model and the current one on the same dev articles")
                 articles = dev_articles(work / "data" / "dev.spacy", summary.language, to_corpus)
-                seen = base.trained_documents if base else set()
+                seen = incumbent.trained_documents if incumbent else set()
                 compared = [a for a in articles if a.content_hash not in seen] or articles
                 new_model = spacy.load(result.model_path)
                 new_scores = score_pipeline(new_model, compared, to_corpus)
@@ -322,9 +328,9 @@ def run_training_job(
                     [a.entities for a in compared], scored_entities(new_model, [a.text for a in compared], to_corpus),
                     CONFIDENT_PRECISION)
                 old_scores = None
-                if base is not None:
-                    old_scores = score_pipeline(spacy.load(base.path), compared,
-                                                model_to_corpus(base.meta, base.labels))
+                if incumbent is not None:
+                    old_scores = score_pipeline(spacy.load(incumbent.path), compared,
+                                                model_to_corpus(incumbent.meta, incumbent.labels))
                 registered = old_scores is None or new_scores.f1 >= old_scores.f1
                 check()
                 target = next_version(root)
@@ -339,11 +345,12 @@ def run_training_job(
     outcome = TrainingOutcome(
         registered=registered, name=name, message="", score=new_scores.to_dict(),
         previous_score=old_scores.to_dict() if old_scores else None, base=base.name if base else None,
+        current=incumbent.name if incumbent else None,
         model_path=str(target) if registered else None, annotator=annotator, language=lang, documents=documents,
         steps=result.steps, train_seconds=round(train_seconds, 2), confident_score=threshold,
     )
     outcome.message = describe(outcome)
-    replaces = _replaced_suggester(reader_models(request.corpus), base)
+    replaces = _replaced_suggester(reader_models(request.corpus), incumbent if base is None else base)
     with Corpus(request.corpus, create=False) as writer, writer.transaction():
         if registered:
             writer.register_model(
@@ -399,8 +406,8 @@ def describe(outcome: TrainingOutcome) -> str:
         return f"new model {Path(outcome.model_path or '').name} registered: dev F {100 * new.f1:.1f} (first model)"
     if outcome.registered:
         return (f"new model {Path(outcome.model_path or '').name} registered: dev F {100 * new.f1:.1f} "
-                f"(was {100 * old.f1:.1f} with {outcome.base})")
-    return (f"kept the current model {outcome.base}: the new one scores dev F {100 * new.f1:.1f}, "
+                f"(was {100 * old.f1:.1f} with {outcome.current})")
+    return (f"kept the current model {outcome.current}: the new one scores dev F {100 * new.f1:.1f}, "
             f"below its {100 * old.f1:.1f}")
 
 

@@ -30,6 +30,7 @@ from typing import IO
 
 EXIT_FAILED = 1
 EXIT_CANCELLED = 3
+NICENESS = 10
 
 
 class Controls:
@@ -65,6 +66,10 @@ def main(argv: list[str] | None = None) -> int:
             events.write(json.dumps(event, ensure_ascii=False) + "\n")
             events.flush()
 
+    try:
+        os.nice(NICENESS)  # the annotator's window (and keys) first, on a machine with few cores
+    except OSError:
+        pass
     controls = Controls()
     signal.signal(signal.SIGTERM, lambda *_: controls.stop.set())
     threading.Thread(target=controls.read, args=(sys.stdin,), daemon=True, name="training-controls").start()

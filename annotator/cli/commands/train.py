@@ -15,7 +15,7 @@ from annotator.formats.alignment import POLICIES
 from annotator.formats.selection import Selection, SelectionError, parse_label_map
 from annotator.formats.spacy_writer import SPANCAT_KEY, ExportError
 from annotator.store import STATUSES
-from annotator.train.job import DEFAULT_MAX_STEPS, TrainingRequest
+from annotator.train.job import DEFAULT_EVAL_FREQUENCY, DEFAULT_MAX_STEPS, TrainingRequest
 from annotator.train.schedule import DEFAULT_EVERY
 from annotator.train.trainer import StepInfo, TrainingError, TrainResult, train_corpus
 
@@ -111,7 +111,8 @@ def command(
 
         request = TrainingRequest(corpus=db_path, annotator=annotator, statuses=tuple(statuses), base=base,
                                   max_steps=max_steps or DEFAULT_MAX_STEPS,
-                                  eval_frequency=eval_frequency, dev=dev, seed=seed, resuggest=not no_suggest)
+                                  eval_frequency=eval_frequency or DEFAULT_EVAL_FREQUENCY, dev=dev, seed=seed,
+                                  resuggest=not no_suggest)
         run_loop(request, watch=watch, every=every or DEFAULT_EVERY, if_new=if_new, interval=interval, as_json=as_json)
         return
     try:
