@@ -201,6 +201,6 @@ class TrainingDialog(QDialog):
             for j, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 if j:
-                    item.setTextAlignment(int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter))
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 self.scores.setItem(i, j, item)
         self.scores.resizeColumnsToContents()

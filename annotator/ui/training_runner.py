@@ -23,6 +23,9 @@ from PySide6.QtCore import QObject, QProcess, QTimer, Signal
 from annotator.train.job import TrainingRequest
 
 CANCEL_GRACE_MS = 8000
+# Closing the window waits this long for the job to stop by itself, then ends it: a killed job
+# changes nothing (the next job removes what it left), and the window should close at once.
+SHUTDOWN_MS = 2000
 STDERR_LINES = 40
 
 
@@ -91,7 +94,7 @@ class TrainingRunner(QObject):
             if not self.process.waitForFinished(2000):
                 self.process.kill()
 
-    def shutdown(self, ms: int = CANCEL_GRACE_MS) -> bool:
+    def shutdown(self, ms: int = SHUTDOWN_MS) -> bool:
         """Stop the job and wait for its process to end (closing the window). True if it ended by itself."""
         process = self.process
         if process is None:
