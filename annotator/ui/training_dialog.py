@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from annotator.core.tokenizer import make_nlp
 from annotator.train.base_model import current_model
 from annotator.train.job import DEFAULT_MAX_STEPS, TrainingOutcome
 from annotator.train.scoring import DevScores
@@ -61,11 +62,9 @@ class TrainingDialog(QDialog):
             self.training_set.addItem(f"The reviewed set ({reviewed})", reviewed)
         self.base = QComboBox(self)
         self.base.setObjectName("trainingBase")
-        lang = window.session.document.language if window.session.document else "ar"
-        current = current_model(corpus, lang)
-        self.base.addItem(f"The current model ({current.name})" if current else "The current model (none yet: a new one)",
-                          "current")
+        self.base.addItem("", "current")
         self.base.addItem("Nothing: a new model from scratch", "none")
+        self._refresh_base()
         self.steps = QSpinBox(self)
         self.steps.setObjectName("trainingSteps")
         self.steps.setRange(1, 100_000)
@@ -141,6 +140,14 @@ class TrainingDialog(QDialog):
         self._update_buttons()
         self.resize(560, 520)
 
+    def _refresh_base(self) -> None:
+        """Name the current model (it changes when a job registers a new one)."""
+        session = self.controller.session
+        lang = make_nlp(session.document.language).lang if session.document else "ar"
+        current = current_model(self.controller.window.corpus, lang)
+        self.base.setItemText(0, f"The current model ({current.name})" if current else
+                              "The current model (none yet: a new one)")
+
     def start(self) -> None:
         request = self.controller.request(annotator=self.training_set.currentData(), base=self.base.currentData(),
                                           max_steps=self.steps.value(), dev=round(self.dev.value(), 2))
@@ -179,11 +186,16 @@ class TrainingDialog(QDialog):
         if result.previous_score:
             rows.append((f"current ({result.current})", result.previous_score))
         self._fill(rows)
+        self._refresh_base()
+        self.what.setText(f"Trained {result.steps} steps on {result.documents.get('train', 0)} articles "
+                          f"({result.documents.get('dev', 0)} held out) in {result.train_seconds:.0f} s; "
+                          f"{result.resuggested} unfinished articles suggested again.")
         self._stopped(result.message[:1].upper() + result.message[1:] + ".")
 
     def _stopped(self, text: str) -> None:
         self.bar.setRange(0, 1)
         self.bar.setValue(1)
+        self.bar.setFormat("finished")
         self.decision.setText(text)
         self._update_buttons()
 
