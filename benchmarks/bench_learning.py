@@ -90,7 +90,9 @@ def suggestion_sets(corpus: Corpus, doc_ids: list[int], suggester: str) -> dict[
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--steps", default=",".join(map(str, STEPS)))
-    parser.add_argument("--base", choices=("none", "current"), default="none")
+    parser.add_argument("--base", choices=("none", "current", "rest"), default="none",
+                        help="none: the first model starts cold; current: from the shipped model; rest: from a model "
+                             "first trained on the train sentences after the last step (another annotator's)")
     parser.add_argument("--max-steps", type=int, default=None, help="training steps per job (default: the job's)")
     parser.add_argument("--dev-file", type=Path, default=DATA / "dev_data.txt")
     parser.add_argument("--png", type=Path, default=None)
@@ -124,6 +126,16 @@ def main() -> int:
     suggester = f"model:{loop_name('ar')}"
     rows = []
     finished = 0
+    if args.base == "rest":  # a model from other data, as a shipped one would be: the sentences no step reaches
+        rest = train_ids[max(steps):]
+        with corpus.transaction():
+            for doc_id in rest:
+                for span in gold[corpus.document(doc_id).content_hash]:
+                    corpus.add_span(doc_id, "other", span.with_(id=None, origin="imported"))
+                corpus.set_status(doc_id, "other", "done")
+        prior = run_training_job(TrainingRequest(corpus=str(work_db), annotator="other", base="none",
+                                                 resuggest=False))
+        print(f"base model trained on the other {len(rest)} sentences in {prior.train_seconds:.0f} s: {prior.message}")
     for target in steps:
         with corpus.transaction():
             for doc_id in train_ids[finished:target]:
@@ -133,7 +145,7 @@ def main() -> int:
         finished = min(target, len(train_ids))
         # The first model starts cold (--base none) or from the shipped one; each later step fine-tunes the
         # model the previous step registered, as the window does.
-        base = "none" if args.base == "none" and not rows else "current"
+        base = "none" if args.base == "none" and not rows else "current"  # "rest": from the other annotator's model
         request = TrainingRequest(corpus=str(work_db), annotator=ANNOTATOR, base=base, resuggest=False,
                                   **({"max_steps": args.max_steps} if args.max_steps else {}))
         job_started = time.perf_counter()
