@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 DB     ?= corpus/corpus.db
 
-.PHONY: run test bench lint clean-venv
+.PHONY: run test bench lint clean-venv learning-curve
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +35,10 @@ bench: $(VENV)/.installed-bench
 	@for script in benchmarks/bench_*.py; do \
 		echo "== $$script"; QT_QPA_PLATFORM=offscreen $(BIN)/python $$script || exit 1; \
 	done
+
+# The model in the loop on ANERcorp (../shared/data): 50 ... 2,000 finished sentences, ~20 min on 2 busy cores.
+learning-curve: $(VENV)/.installed-bench
+	nice $(BIN)/python benchmarks/bench_learning.py --png docs/learning-curve.png
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .
