@@ -38,7 +38,7 @@ from annotator.core.spans import (
     quote_to_dict,
     span_to_dict,
 )
-from annotator.core.text import content_hash, detect_language_and_direction, strip_bom
+from annotator.core.text import content_hash, detect_language_and_direction
 from annotator.store.connection import check_unicode as _check_unicode
 from annotator.store.connection import enable_wal as _enable_wal
 from annotator.store.connection import storage_problem as _storage_problem
@@ -397,7 +397,7 @@ class Corpus:
         stamp = now()
         with self.transaction() as conn:
             for record in records:
-                text = strip_bom(record.text)
+                text = record.text  # exactly as the reader gave it (a file's BOM is already gone)
                 if not text.strip():
                     raise AnnotationError(f"{record.location or 'document'}: the text is empty")
                 where = record.location or "document"
