@@ -157,13 +157,16 @@ def main() -> int:
         systems = suggestion_sets(corpus, dev_ids, suggester)
         row = {"sentences": finished, "train_s": outcome.train_seconds, "job_s": job_seconds,
                "suggest_s": suggest_seconds, "registered": outcome.registered, "steps": outcome.steps,
-               "threshold": outcome.confident_score, "load": load()}
+               "threshold": None, "load": load()}
         for name, found in systems.items():
             row[name] = score_entities(dev_gold, [set(f) for f in found])
-        t = outcome.confident_score
+        # The threshold of the model that suggests now (a model the job did not register never suggested).
+        current = next((m for m in corpus.registered_models() if m["name"] == loop_name("ar")), {})
+        t = current.get("confident_score")
         confident = [{e for e, s in f.items() if t is not None and (s if s is not None else 1.0) >= t}
                      for f in systems["model"]]
         row["model_t"] = score_entities(dev_gold, confident)
+        row["threshold"] = t
         rows.append(row)
         print(format_row(row), flush=True)
     corpus.close()
