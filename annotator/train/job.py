@@ -300,7 +300,11 @@ def run_training_job(
                 overrides = training_config(work / "data", max_steps=request.max_steps,
                                             eval_frequency=request.eval_frequency, seed=request.seed)
                 if request.patience is not None:
-                    overrides["training.patience"] = request.patience
+                    # Never stop before the model has seen every training article once: batches start
+                    # at 100 words, so 250 steps are half an epoch of 2,000 ANERcorp sentences.
+                    overrides["training.patience"] = max(request.patience,
+                                                         steps_for_words(_words(work / "data" / "train.spacy",
+                                                                                summary.language)))
                 # A sourced component keeps the base's architecture: settings of its model do not apply.
                 sourced = ("components.tok2vec.", "components.ner.") if base is not None else ()
                 overrides.update({k: v for k, v in request.settings.items() if not k.startswith(sourced)})
@@ -388,6 +392,22 @@ def _replaced_suggester(models: list[dict], base: BaseModel | None) -> list[str]
         previous = next((m for m in models if f"model:{m.get('name')}" == base.suggester), {})
         return list(previous.get("replaces") or [])
     return [base.suggester]
+
+
+def steps_for_words(words: int, start: float = 100.0, stop: float = 1000.0, compound: float = 1.001) -> int:
+    """Steps the training loop takes to see ``words`` words (its batches follow the config's
+    ``compounding.v1`` schedule: 100 words, growing by 0.1% a step, up to 1,000)."""
+    seen, size, steps = 0.0, start, 0
+    while seen < words:
+        seen += size
+        size = min(stop, size * compound)
+        steps += 1
+    return steps
+
+
+def _words(train_path: Path, lang: str) -> int:
+    with msgpack_extensions_looked_up_once():
+        return sum(len(doc) for doc in DocBin().from_disk(train_path).get_docs(make_nlp(lang).vocab))
 
 
 def _train_hashes(train_path: Path, lang: str) -> list[str]:
