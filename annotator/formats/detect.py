@@ -16,9 +16,9 @@ from pathlib import Path
 
 from annotator.core.spans import DocumentRecord
 from annotator.formats.brat_reader import read_brat
-from annotator.formats.common import FormatError, ReadOptions, decode
+from annotator.formats.common import FormatError, ReadOptions, RecordStream, decode
 from annotator.formats.conll_reader import looks_like_conll, parse_conll
-from annotator.formats.jsonl_reader import parse_jsonl
+from annotator.formats.jsonl_reader import parse_jsonl, read_jsonl
 from annotator.formats.txt_reader import parse_txt
 
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -73,14 +73,19 @@ _PARSERS: dict[str, Callable[[str, str, ReadOptions], list[DocumentRecord]]] = {
 }
 
 
-def read_records(path: str | Path, options: ReadOptions = ReadOptions()) -> tuple[str, list[DocumentRecord]]:
-    """``(format, records)`` for a text-format file. Corpus databases are not read here."""
+def read_records(
+    path: str | Path, options: ReadOptions = ReadOptions()
+) -> tuple[str, list[DocumentRecord] | RecordStream]:
+    """``(format, records)`` for a text-format file (JSON files as a lazy :class:`RecordStream`).
+    Corpus databases are not read here."""
     path = Path(path)
     fmt = detect_format(path)
     if fmt == "corpus":
         raise ValueError(f"{path} is a corpus database: merge it with annotator.store.merge.merge_corpus")
     if fmt == "brat":
         return fmt, read_brat(path, options)
+    if fmt == "jsonl":  # streamed: records are parsed as they are stored, never the whole file at once
+        return fmt, read_jsonl(path, options)
     try:
         data = path.read_bytes()
     except OSError as exc:

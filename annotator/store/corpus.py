@@ -514,6 +514,11 @@ class Corpus:
         row = self.conn.execute("SELECT * FROM documents WHERE content_hash = ?", (digest,)).fetchone()
         return self._document_from_row(row) if row else None
 
+    def document_id_by_hash(self, digest: str) -> int | None:
+        """The id of the document with this content hash (without reading its text), or None."""
+        row = self.conn.execute("SELECT id FROM documents WHERE content_hash = ?", (digest,)).fetchone()
+        return row[0] if row else None
+
     @staticmethod
     def _document_from_row(row) -> Document:
         return Document(
@@ -929,6 +934,28 @@ class Corpus:
             )
             self._log(conn, annotator, doc_id, "status.set",
                       {"before": {"status": before[0], "note": before[1]}, "after": {"status": status, "note": note}})
+
+    def set_statuses(
+        self, annotator: str, status: str, doc_ids: Iterable[int] | None = None, note: str | None = None
+    ) -> int:
+        """Give ``annotator`` ``status`` (and ``note``) for the documents ``doc_ids`` (every document when
+        None) in one transaction, each change logged as :meth:`set_status` logs it. Returns how many
+        documents changed; an id that is no document raises :class:`AnnotationError` and changes nothing."""
+        if status not in STATUSES:
+            raise AnnotationError(f"status must be one of {', '.join(STATUSES)}")
+        known = set(self.document_ids())
+        wanted = sorted(known) if doc_ids is None else list(dict.fromkeys(doc_ids))
+        missing = [i for i in wanted if i not in known]
+        if missing:
+            shown = ", ".join(map(str, missing[:10])) + (", ..." if len(missing) > 10 else "")
+            raise AnnotationError(f"no document {shown} in {self.path}")
+        changed = 0
+        with self.transaction():
+            for doc_id in wanted:
+                if self.status(doc_id, annotator) != (status, note):
+                    self.set_status(doc_id, annotator, status, note)
+                    changed += 1
+        return changed
 
     def _touch_status(self, conn, doc_id: int, aid: int, stamp: str) -> None:
         """An edit on a new document puts it in progress."""

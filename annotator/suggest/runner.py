@@ -27,6 +27,7 @@ import annotator.suggest.quotes  # noqa: F401
 from annotator.core.tokenizer import new_nlp
 from annotator.store.corpus import Corpus
 from annotator.suggest.base import TextKeepingTokenizer, suggestions_of
+from annotator.suggest.learned_state import PreparedLearned, prepare_learned, remember_words
 from annotator.suggest.model import ModelLoadError
 from annotator.suggest.quote_rules import QuoteRulesError, rules_path
 
@@ -101,12 +102,15 @@ def _check_names(corpus: Corpus, names: Sequence[str]) -> None:
 
 
 def build_pipeline(lang: str, names: Sequence[str], corpus: Corpus | None = None,
-                   learned_names: list | None = None, strict: bool = True) -> tuple[Language, list[str]]:
+                   learned_names: list | None = None, strict: bool = True,
+                   learned: PreparedLearned | None = None) -> tuple[Language, list[str]]:
     """A pipeline for ``lang`` holding the suggesters ``names`` (in a working order).
 
     Returns the pipeline and the notes about suggesters left out (e.g. no quote rules for the
     language). A model that can't be loaded raises :class:`ModelLoadError`, or with
-    ``strict=False`` is left out with a note.
+    ``strict=False`` is left out with a note. ``learned``: the learned names as
+    :func:`~annotator.suggest.learned_state.prepare_learned` made them (else they are prepared
+    from ``corpus``, or taken from ``learned_names`` rows without evidence).
     """
     nlp = new_nlp(lang)
     nlp.tokenizer = TextKeepingTokenizer(nlp.tokenizer)
@@ -117,8 +121,12 @@ def build_pipeline(lang: str, names: Sequence[str], corpus: Corpus | None = None
         if name == "gazetteer":
             nlp.add_pipe("annotator_gazetteer", name=name)
         elif name == "learned":
-            rows = learned_names if learned_names is not None else (corpus.entity_names() if corpus else [])
-            nlp.add_pipe("annotator_learned", name=name, config={"names": [list(r) for r in rows]})
+            if learned is None and learned_names is None and corpus is not None:
+                learned = prepare_learned(corpus, lang)
+            rows = [list(r) for r in learned_names] if learned is None and learned_names is not None else []
+            component = nlp.add_pipe("annotator_learned", name=name, config={"names": rows})
+            if learned is not None:
+                component.use(learned.lexicon, learned.version)
         elif name == "quotes":
             if not rules_path(nlp.lang).exists():
                 notes.append(f"quotes: no quote rules for language {lang!r} (add resources/quotes/{lang}.json)")
@@ -133,6 +141,20 @@ def build_pipeline(lang: str, names: Sequence[str], corpus: Corpus | None = None
                     raise
                 notes.append(f"{name}: {exc}")
     return nlp, notes
+
+
+def _by_needed_pipes(nlp: Language, batch: list[tuple[int, list[str]]]) -> list[tuple[list[str], list]]:
+    """``batch`` grouped by the components each document needs: the stale ones, and for a stale
+    ``quotes`` every entity suggester before it (its speakers are linked to their entities)."""
+    groups: dict[tuple[str, ...], list] = {}
+    order = nlp.pipe_names
+    for doc_id, todo in batch:
+        if "quotes" in todo:
+            needed = tuple(order[: order.index("quotes") + 1])
+        else:
+            needed = tuple(n for n in order if n in todo)
+        groups.setdefault(needed, []).append((doc_id, todo))
+    return [(list(needed), group) for needed, group in groups.items()]
 
 
 def run_suggesters(
@@ -156,10 +178,12 @@ def run_suggesters(
     ids = list(doc_ids) if doc_ids is not None else corpus.document_ids()
     summary = RunSummary(documents=len(ids), per_suggester={n: {"documents": 0, "spans": 0, "quotes": 0}
                                                              for n in names})
-    learned_names = corpus.entity_names() if "learned" in names else None
     by_lang: dict[str, list[int]] = {}
     for doc_id in ids:
         by_lang.setdefault(corpus.document(doc_id).language, []).append(doc_id)
+    # The learned names of each language, brought up to date first: documents their change cannot
+    # touch are marked up to date, so only the others re-run (see suggest.learned_state).
+    learned = {lang: prepare_learned(corpus, lang) for lang in by_lang} if "learned" in names else {}
     done = 0
     total = len(ids)
     if progress:
@@ -167,7 +191,7 @@ def run_suggesters(
     for lang, lang_ids in by_lang.items():
         try:
             # Named explicitly, every suggester must work; by default a broken registered model is skipped.
-            nlp, notes = build_pipeline(lang, names, corpus, learned_names, strict=suggesters is not None)
+            nlp, notes = build_pipeline(lang, names, corpus, strict=suggesters is not None, learned=learned.get(lang))
         except (QuoteRulesError, RuntimeError, OSError) as exc:
             raise SuggesterError(str(exc)) from None
         summary.skipped.extend(f"{note} ({len(lang_ids)} documents)" for note in notes)
@@ -189,17 +213,20 @@ def run_suggesters(
                 summary.stopped = True
                 break
             batch = stale[start : start + batch_size]
-            texts = [(corpus.document(doc_id).text, (doc_id, todo)) for doc_id, todo in batch]
             results = []
-            for doc, (doc_id, todo) in nlp.pipe(texts, as_tuples=True, batch_size=batch_size):
-                found = suggestions_of(doc)
-                results.append((doc_id, [(n, found.get(n)) for n in todo]))
+            for needed, group in _by_needed_pipes(nlp, batch):
+                texts = [(corpus.document(doc_id).text, (doc_id, todo)) for doc_id, todo in group]
+                with nlp.select_pipes(enable=needed):
+                    for doc, (doc_id, todo) in nlp.pipe(texts, as_tuples=True, batch_size=batch_size):
+                        found = suggestions_of(doc)
+                        results.append((doc_id, [(n, found.get(n)) for n in todo]))
             with corpus.transaction():
                 for doc_id, per_name in results:
                     for name, result in per_name:
                         spans = result.spans if result else []
                         quotes = result.quotes if result else []
                         corpus.store_suggestions(doc_id, name, versions[name], spans, quotes)
+                        remember_words(corpus, doc_id, result.index_terms if result else None)
                         stats = summary.per_suggester[name]
                         stats["documents"] += 1
                         stats["spans"] += len(spans)

@@ -180,7 +180,7 @@ def test_malformed_and_truncated_json(hostile, records, cut: float, garbage: boo
 @SETTINGS
 @given(text=hostile_text, spans=st.lists(st.tuples(offsets, offsets, st.sampled_from(LABELS)), max_size=5))
 def test_spans_off_the_end_fail_the_whole_file(hostile, text: str, spans):
-    assume(text.strip())
+    assume(strip_bom(text).strip())  # stored() looks a text up without its leading BOM
     corpus, folder = hostile
     good = {"text": f"Good article {next(_names)}: Barack Obama.", "spans": [{"start": 13, "end": 25, "label": "PER"}]}
     hostile_record = {"text": text, "spans": [{"start": s, "end": e, "label": lab} for s, e, lab in spans]}

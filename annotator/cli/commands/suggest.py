@@ -33,8 +33,9 @@ def command(db_path: str, suggesters: tuple[str, ...], docs: str | None, force: 
     """Pre-compute suggestions (entities and quotes) for the corpus's documents.
 
     Results are cached per document and suggester version: a second run only processes
-    documents that are new or whose suggester changed (for `learned`, whenever annotators
-    added or changed entities). Suggestions never count as an annotator's labels.
+    documents that are new or whose suggester changed. When annotators add or change entities,
+    `learned` alone re-runs, on the articles where a changed name can occur. Suggestions never
+    count as an annotator's labels.
     """
     from annotator.suggest.runner import SuggesterError, run_suggesters
 
