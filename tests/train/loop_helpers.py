@@ -30,10 +30,20 @@ def request(path: Path, **changes) -> TrainingRequest:
 
 
 def dump(path: Path) -> list[str]:
-    """Everything the corpus file holds, as SQL (to show a job left it exactly as it was)."""
+    """Every row of every table the corpus file holds, as text (to show a job left it exactly as it was).
+
+    Virtual tables (full-text indexes) are read through their shadow tables, which hold their data.
+    """
     conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     try:
-        return list(conn.iterdump())
+        tables = [name for name, sql in conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'table' "
+                                                     "ORDER BY name")
+                  if not (sql or "").upper().startswith("CREATE VIRTUAL")]
+        lines = []
+        for table in tables:
+            lines.append(f"table {table}")
+            lines.extend(f"{table}: {row!r}" for row in conn.execute(f'SELECT * FROM "{table}" ORDER BY 1'))
+        return lines
     finally:
         conn.close()
 
