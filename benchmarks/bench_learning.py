@@ -35,6 +35,7 @@ printed with the load of the machine; ``--png`` draws the curve (matplotlib, ``p
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import resource
 import subprocess
@@ -94,6 +95,8 @@ def main() -> int:
                         help="none: the first model starts cold; current: from the shipped model; rest: from a model "
                              "first trained on the train sentences after the last step (another annotator's)")
     parser.add_argument("--max-steps", type=int, default=None, help="training steps per job (default: the job's)")
+    parser.add_argument("--set", dest="settings", action="append", default=[], metavar="KEY=VALUE",
+                        help="a spaCy config setting for every job, e.g. training.optimizer.learn_rate=0.0002")
     parser.add_argument("--dev-file", type=Path, default=DATA / "dev_data.txt")
     parser.add_argument("--png", type=Path, default=None)
     parser.add_argument("--work", type=Path, default=None, help="keep the corpora in this folder")
@@ -103,6 +106,7 @@ def main() -> int:
         print(f"bench_learning: skipped — {DATA} (ANERcorp train/dev) is absent")
         return 0
     steps = [int(s) for s in args.steps.split(",")]
+    settings = {key: json.loads(value) for key, _, value in (item.partition("=") for item in args.settings)}
     folder = args.work or Path(tempfile.mkdtemp(prefix="bench-learning-"))
     folder.mkdir(parents=True, exist_ok=True)
     work_db, gold_db = folder / "work.db", folder / "gold.db"
@@ -147,7 +151,7 @@ def main() -> int:
         # model the previous step registered, as the window does.
         base = "none" if args.base == "none" and not rows else "current"  # "rest": from the other annotator's model
         request = TrainingRequest(corpus=str(work_db), annotator=ANNOTATOR, base=base, resuggest=False,
-                                  **({"max_steps": args.max_steps} if args.max_steps else {}))
+                                  settings=settings, **({"max_steps": args.max_steps} if args.max_steps else {}))
         job_started = time.perf_counter()
         outcome = run_training_job(request)
         job_seconds = time.perf_counter() - job_started
@@ -156,6 +160,7 @@ def main() -> int:
         suggest_seconds = time.perf_counter() - suggest_started
         systems = suggestion_sets(corpus, dev_ids, suggester)
         row = {"sentences": finished, "train_s": outcome.train_seconds, "job_s": job_seconds,
+               "best_step": outcome.best_step,
                "suggest_s": suggest_seconds, "registered": outcome.registered, "steps": outcome.steps,
                "threshold": None, "load": load()}
         for name, found in systems.items():
@@ -187,7 +192,7 @@ def main() -> int:
 
 def format_row(row: dict) -> str:
     parts = [f"{row['sentences']:>5} sentences", f"train {row['train_s']:6.1f} s", f"job {row['job_s']:6.1f} s",
-             f"{'registered' if row['registered'] else 'kept old  '}"]
+             f"{'registered' if row['registered'] else 'kept old  '} (best step {row['best_step']}/{row['steps']})"]
     for name in ("model", "learned", "both", "model_t"):
         s = row[name]
         parts.append(f"{name} P {s.precision:.2f} R {s.recall:.2f} F {s.f1:.2f}")

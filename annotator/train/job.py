@@ -119,6 +119,7 @@ class TrainingOutcome:
     language: str = ""
     documents: dict[str, int] = field(default_factory=dict)
     steps: int = 0
+    best_step: int = 0  # the step whose checkpoint became the model (0: the starting weights)
     train_seconds: float = 0.0
     seconds: float = 0.0
     resuggested: int = 0
@@ -311,8 +312,12 @@ def run_training_job(
                 start_text = f"fine-tuning {base.name}" if base else "training a new model"
                 phase("train", f"{start_text} on {documents['train']} articles ({documents['dev']} to score on)")
 
+                best_step = [0]
+
                 def on_step(info: StepInfo) -> None:
                     check()
+                    if info.score is not None and info.best_score is not None and info.score >= info.best_score:
+                        best_step[0] = info.step  # where model-best was saved
                     emit({"event": "step", "step": info.step, "max_steps": info.max_steps, "score": info.score,
                           "best": info.best_score})
 
@@ -351,7 +356,8 @@ def run_training_job(
         previous_score=old_scores.to_dict() if old_scores else None, base=base.name if base else None,
         current=incumbent.name if incumbent else None,
         model_path=str(target) if registered else None, annotator=annotator, language=lang, documents=documents,
-        steps=result.steps, train_seconds=round(train_seconds, 2), confident_score=threshold,
+        steps=result.steps, best_step=best_step[0], train_seconds=round(train_seconds, 2),
+        confident_score=threshold,
     )
     outcome.message = describe(outcome)
     replaces = _replaced_suggester(reader_models(request.corpus), incumbent if base is None else base)
