@@ -51,7 +51,7 @@ def outcome_table(outcome: TrainingOutcome) -> Table:
 def run_once(request: TrainingRequest, console: Console, stop: threading.Event) -> TrainingOutcome:
     with Progress(TextColumn("[progress.description]{task.description}"), BarColumn(), MofNCompleteColumn(),
                   TextColumn("{task.fields[status]}"), TimeElapsedColumn(), console=console) as progress:
-        task = progress.add_task("training", total=request.max_steps, status="")
+        task = progress.add_task("training", total=request.max_steps, status="")  # None: known at the first step
 
         def report(event: dict) -> None:
             kind = event.get("event")

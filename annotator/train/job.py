@@ -62,7 +62,10 @@ from annotator.train.model_folders import JobLock, models_root, next_version, pr
 from annotator.train.scoring import DevArticle, DevScores, score_pipeline, scored_entities, threshold_for_precision
 from annotator.train.trainer import StepInfo, TrainingError, train_from_config, training_config
 
-DEFAULT_MAX_STEPS = 1000
+DEFAULT_MAX_STEPS = None  # automatic: EPOCHS passes over the training words, within STEP_LIMITS
+EPOCHS = 5
+FINE_TUNE_LEARN_RATE = 0.0002
+STEP_LIMITS = (300, 5000)
 DEFAULT_EVAL_FREQUENCY = 50
 DEFAULT_PATIENCE = 250  # stop once five evaluations in a row found nothing better
 ATTEMPTS_SETTING = "training_loop"
@@ -84,7 +87,7 @@ class TrainingRequest:
     annotator: str | None = None  # whose finished articles (None: the reviewed set, else the only annotator)
     statuses: tuple[str, ...] = ("done",)
     base: str = "current"  # "current", "none" (start cold), or a registered model's name or a pipeline folder
-    max_steps: int = DEFAULT_MAX_STEPS
+    max_steps: int | None = DEFAULT_MAX_STEPS  # None: EPOCHS epochs of the training words (early stopping ends sooner)
     eval_frequency: int | None = DEFAULT_EVAL_FREQUENCY
     patience: int | None = DEFAULT_PATIENCE  # steps without a better dev score before stopping early
     dev: float = 0.2
@@ -298,14 +301,19 @@ def run_training_job(
                     raise TrainingError(f"the finished articles of {annotator!r} hold no entities to learn from yet")
                 config_path = work / "config.cfg"
                 write_loop_config(config_path, summary.language, base)
-                overrides = training_config(work / "data", max_steps=request.max_steps,
+                words = _words(work / "data" / "train.spacy", summary.language)
+                low, high = STEP_LIMITS
+                max_steps = request.max_steps or min(high, max(low, steps_for_words(EPOCHS * words)))
+                overrides = training_config(work / "data", max_steps=max_steps,
                                             eval_frequency=request.eval_frequency, seed=request.seed)
                 if request.patience is not None:
                     # Never stop before the model has seen every training article once: batches start
                     # at 100 words, so 250 steps are half an epoch of 2,000 ANERcorp sentences.
-                    overrides["training.patience"] = max(request.patience,
-                                                         steps_for_words(_words(work / "data" / "train.spacy",
-                                                                                summary.language)))
+                    overrides["training.patience"] = max(request.patience, steps_for_words(words))
+                if base is not None:
+                    # Resumed weights with a cold start's rate (0.001) lose what they knew before the best
+                    # checkpoint can beat the base (bench_learning --base rest: best step 0 at 250 sentences).
+                    overrides["training.optimizer.learn_rate"] = FINE_TUNE_LEARN_RATE
                 # A sourced component keeps the base's architecture: settings of its model do not apply.
                 sourced = ("components.tok2vec.", "components.ner.") if base is not None else ()
                 overrides.update({k: v for k, v in request.settings.items() if not k.startswith(sourced)})

@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 
 from annotator.core.tokenizer import make_nlp
 from annotator.train.base_model import current_model
-from annotator.train.job import DEFAULT_MAX_STEPS, TrainingOutcome
+from annotator.train.job import EPOCHS, TrainingOutcome
 from annotator.train.scoring import DevScores
 
 
@@ -67,8 +67,9 @@ class TrainingDialog(QDialog):
         self._refresh_base()
         self.steps = QSpinBox(self)
         self.steps.setObjectName("trainingSteps")
-        self.steps.setRange(1, 100_000)
-        self.steps.setValue(int(controller.request_overrides.get("max_steps", DEFAULT_MAX_STEPS)))
+        self.steps.setRange(0, 100_000)
+        self.steps.setSpecialValueText(f"automatic ({EPOCHS} epochs, stopping early)")
+        self.steps.setValue(int(controller.request_overrides.get("max_steps") or 0))
         self.dev = QDoubleSpinBox(self)
         self.dev.setObjectName("trainingDev")
         self.dev.setRange(0.05, 0.5)
@@ -150,7 +151,7 @@ class TrainingDialog(QDialog):
 
     def start(self) -> None:
         request = self.controller.request(annotator=self.training_set.currentData(), base=self.base.currentData(),
-                                          max_steps=self.steps.value(), dev=round(self.dev.value(), 2))
+                                          max_steps=self.steps.value() or None, dev=round(self.dev.value(), 2))
         if self.controller.train_now(request):
             self.bar.setRange(0, 0)
             self.what.setText("Starting the training process…")

@@ -15,7 +15,7 @@ from annotator.formats.alignment import POLICIES
 from annotator.formats.selection import Selection, SelectionError, parse_label_map
 from annotator.formats.spacy_writer import SPANCAT_KEY, ExportError
 from annotator.store import STATUSES
-from annotator.train.job import DEFAULT_EVAL_FREQUENCY, DEFAULT_MAX_STEPS, TrainingRequest
+from annotator.train.job import DEFAULT_EVAL_FREQUENCY, EPOCHS, TrainingRequest
 from annotator.train.schedule import DEFAULT_EVERY
 from annotator.train.trainer import StepInfo, TrainingError, TrainResult, train_corpus
 
@@ -51,7 +51,7 @@ def scores_table(result: TrainResult) -> Table:
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed of the split and of training.")
 @click.option("--group-by-source", is_flag=True, help="Keep articles from one source in the same split.")
 @click.option("--max-steps", type=click.IntRange(1), default=None,
-              help=f"Optimisation steps [default: 2000; with --continue: {DEFAULT_MAX_STEPS}, stopping early].")
+              help=f"Optimisation steps [default: 2000; with --continue: {EPOCHS} epochs, stopping early].")
 @click.option("--eval-frequency", type=click.IntRange(1), default=None, help="Score on dev every N steps.")
 @click.option("--quotes/--no-quotes", default=True, show_default=True,
               help="Also learn quote parts with spancat (when the export has quotes).")
@@ -110,7 +110,7 @@ def command(
         from annotator.cli.train_loop import run_loop
 
         request = TrainingRequest(corpus=db_path, annotator=annotator, statuses=tuple(statuses), base=base,
-                                  max_steps=max_steps or DEFAULT_MAX_STEPS,
+                                  max_steps=max_steps,
                                   eval_frequency=eval_frequency or DEFAULT_EVAL_FREQUENCY, dev=dev, seed=seed,
                                   resuggest=not no_suggest)
         run_loop(request, watch=watch, every=every or DEFAULT_EVERY, if_new=if_new, interval=interval, as_json=as_json)
