@@ -63,6 +63,15 @@ class BaseModel:
         return bool((self.meta.get("vectors") or {}).get("width"))
 
     @property
+    def documents_seen(self) -> int | None:
+        """Articles behind this model, its bases' included (None: unknown, e.g. a shipped model)."""
+        record = _read_json(self.path / TRAINING_RECORD)
+        if not record:
+            return None
+        seen = record.get("documents_seen", len(record.get("train_content_hashes") or []))
+        return int(seen) if isinstance(seen, int) else None
+
+    @property
     def trained_documents(self) -> set[str]:
         """Content hashes of the articles it was trained on (written by the job; empty for others)."""
         return set(_read_json(self.path / TRAINING_RECORD).get("train_content_hashes") or [])
