@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 DB     ?= corpus/corpus.db
 
-.PHONY: run test bench lint clean-venv learning-curve
+.PHONY: run test bench lint clean-venv model-ar learning-curve
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,12 @@ bench: $(VENV)/.installed-bench
 # The model in the loop on ANERcorp (../shared/data): 50 ... 2,000 finished sentences, ~20 min on 2 busy cores.
 learning-curve: $(VENV)/.installed-bench
 	nice $(BIN)/python benchmarks/bench_learning.py --png docs/learning-curve.png
+
+# Rebuild the shipped Arabic news NER model (resources/models/ar_news_ner) from ANERcorp and the shared
+# articles in ../shared/data: the recipe is annotator/train/ar_ner_recipe.py (CPU, ~30-60 min).
+model-ar: $(VENV)/.installed-test
+	$(BIN)/python -m pip install --quiet -e '.[test,model]'
+	nice $(BIN)/python -m annotator.train.ar_ner_recipe ../shared/data
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .

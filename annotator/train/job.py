@@ -41,14 +41,20 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 import spacy
-from spacy.tokens import DocBin
 from spacy.util import load_config
 
 from annotator.core.tokenizer import make_nlp
 from annotator.formats.selection import Selection, resolve_annotator
-from annotator.formats.spacy_writer import ExportError, export_spacy, msgpack_extensions_looked_up_once, write_config
+from annotator.formats.spacy_writer import (
+    ExportError,
+    export_spacy,
+    msgpack_extensions_looked_up_once,
+    read_split,
+    write_config,
+)
 from annotator.store import Corpus
 from annotator.train.base_model import (
+    SHIPPED_MODELS,
     TRAINING_RECORD,
     BaseModel,
     current_model,
@@ -96,6 +102,7 @@ class TrainingRequest:
     models_dir: str | None = None  # default: <corpus folder>/models/<corpus name>-loop-<lang>
     resuggest: bool = True
     settings: dict = field(default_factory=dict)  # more spaCy config settings by dotted key
+    shipped_models: str | None = None  # where shipped pipelines are (None: resources/models; tests use none)
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), ensure_ascii=False)
@@ -147,11 +154,11 @@ def _language(corpus: Corpus, annotator: str, statuses: tuple[str, ...]) -> str:
     return make_nlp(counts.most_common(1)[0][0]).lang
 
 
-def _choose_base(corpus: Corpus, lang: str, wanted: str) -> BaseModel | None:
+def _choose_base(corpus: Corpus, lang: str, wanted: str, shipped: Path = SHIPPED_MODELS) -> BaseModel | None:
     if wanted == "none":
         return None
     if wanted == "current":
-        return current_model(corpus, lang)
+        return current_model(corpus, lang, shipped)
     try:
         return given_model(corpus, wanted)
     except FileNotFoundError as exc:
@@ -182,7 +189,7 @@ def dev_articles(dev_path: Path, lang: str, to_corpus: Mapping[str, str | None])
     """The dev split's articles with their gold entities in corpus labels."""
     vocab = make_nlp(lang).vocab
     with msgpack_extensions_looked_up_once():
-        docs = list(DocBin().from_disk(dev_path).get_docs(vocab))
+        docs = list(read_split(dev_path, "dev", vocab))
     articles = []
     for doc in docs:
         info = doc.user_data.get("annotator") or {}
@@ -277,8 +284,9 @@ def run_training_job(
                               seed=request.seed)
         annotator = resolve_annotator(reader, selection.annotator)
         lang = _language(reader, annotator, selection.statuses)
-        base = _choose_base(reader, lang, request.base)
-        incumbent = current_model(reader, lang)  # what suggests now: the one to beat, whatever we start from
+        shipped = Path(request.shipped_models) if request.shipped_models else SHIPPED_MODELS
+        base = _choose_base(reader, lang, request.base, shipped)
+        incumbent = current_model(reader, lang, shipped)  # what suggests now: the one to beat, whatever we start from
         name = loop_name(lang)
         done_at_start = reader.progress(annotator)[0]
         root = Path(request.models_dir) if request.models_dir else models_root(request.corpus, name)
@@ -306,7 +314,7 @@ def run_training_job(
                     raise TrainingError(f"the finished articles of {annotator!r} hold no entities to learn from yet")
                 config_path = work / "config.cfg"
                 write_loop_config(config_path, summary.language, base)
-                words = _words(work / "data" / "train.spacy", summary.language)
+                words = _words(work / "data", summary.language)
                 low, high = STEP_LIMITS
                 max_steps = request.max_steps or min(high, max(low, steps_for_words(EPOCHS * words)))
                 overrides = training_config(work / "data", max_steps=max_steps,
@@ -338,7 +346,7 @@ def run_training_job(
                 train_seconds = time.perf_counter() - train_started
 
                 phase("score", "scoring the new model and the current one on the same dev articles")
-                articles = dev_articles(work / "data" / "dev.spacy", summary.language, to_corpus)
+                articles = dev_articles(work / "data", summary.language, to_corpus)
                 seen = incumbent.trained_documents if incumbent else set()
                 compared = [a for a in articles if a.content_hash not in seen] or articles
                 new_model = spacy.load(result.model_path)
@@ -355,7 +363,7 @@ def run_training_job(
                 check()
                 target = next_version(root)
                 if registered:
-                    train_hashes = _train_hashes(work / "data" / "train.spacy", summary.language)
+                    train_hashes = _train_hashes(work / "data", summary.language)
                     _finish_model(result.model_path, target, name=name, to_corpus=to_corpus, base=base,
                                   scores=new_scores, train_hashes=train_hashes, annotator=annotator,
                                   confident_score=threshold)
@@ -439,12 +447,12 @@ def steps_for_words(words: int, start: float = 100.0, stop: float = 1000.0, comp
 
 def _words(train_path: Path, lang: str) -> int:
     with msgpack_extensions_looked_up_once():
-        return sum(len(doc) for doc in DocBin().from_disk(train_path).get_docs(make_nlp(lang).vocab))
+        return sum(len(doc) for doc in read_split(train_path, "train", make_nlp(lang).vocab))
 
 
 def _train_hashes(train_path: Path, lang: str) -> list[str]:
     with msgpack_extensions_looked_up_once():
-        docs = DocBin().from_disk(train_path).get_docs(make_nlp(lang).vocab)
+        docs = read_split(train_path, "train", make_nlp(lang).vocab)
         return [str((d.user_data.get("annotator") or {}).get("content_hash") or "") for d in docs]
 
 

@@ -13,6 +13,8 @@ from annotator.train.job import TrainingRequest
 from tests.export.builders import add_synthetic, synthetic_records
 
 # A network small enough to train in a few seconds on a busy machine.
+# The corpus's own first model, not a fine-tuned shipped one (which would be slower and score differently).
+NO_SHIPPED_MODELS = Path(__file__).resolve().parent / "no-shipped-models"
 TINY = {"components.tok2vec.model.encode.width": 32, "components.tok2vec.model.encode.depth": 1}
 
 
@@ -25,7 +27,8 @@ def loop_corpus(path: Path, done: int = 12, todo: int = 4) -> tuple[list[int], l
 
 
 def request(path: Path, **changes) -> TrainingRequest:
-    values = {"corpus": str(path), "annotator": "amira", "max_steps": 30, "eval_frequency": 10, "settings": TINY}
+    values = {"corpus": str(path), "annotator": "amira", "max_steps": 30, "eval_frequency": 10, "settings": TINY,
+              "shipped_models": str(NO_SHIPPED_MODELS)}
     return TrainingRequest(**{**values, **changes})
 
 

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QMenu
 from annotator.core.spans import Span
 from annotator.store import Corpus
 from annotator.ui.main_window import MainWindow
-from tests.train.loop_helpers import TINY, dump, loop_corpus
+from tests.train.loop_helpers import NO_SHIPPED_MODELS, TINY, dump, loop_corpus
 
 pytestmark = pytest.mark.slow
 WHO = "amira"
@@ -26,7 +26,8 @@ def window(qtbot, tmp_path: Path):
     finished, unfinished = loop_corpus(path)
     window = MainWindow(path, WHO, run_suggesters=False)
     window.training.store = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-    window.training.request_overrides = {"max_steps": 40, "eval_frequency": 10, "settings": TINY}
+    window.training.request_overrides = {"max_steps": 40, "eval_frequency": 10, "settings": TINY,
+                                         "shipped_models": str(NO_SHIPPED_MODELS)}
     qtbot.addWidget(window)
     with qtbot.waitActive(window):
         window.show()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -40,6 +41,20 @@ def scores_table(result: TrainResult) -> Table:
     return table
 
 
+def parse_settings(items: tuple[str, ...]) -> dict[str, object]:
+    """``("a.b=128", "c.d=true", "e.f=adam")`` -> ``{"a.b": 128, "c.d": True, "e.f": "adam"}``."""
+    found: dict[str, object] = {}
+    for item in items:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip() or "." not in key:
+            raise click.BadParameter(f"expected SECTION.KEY=VALUE, not {item!r}", param_hint="--set")
+        try:
+            found[key.strip()] = json.loads(value)
+        except ValueError:
+            found[key.strip()] = value
+    return found
+
+
 @click.command(name="train")
 @click.argument("out_dir", required=False, type=click.Path(file_okay=False))
 @db_option
@@ -73,6 +88,14 @@ def scores_table(result: TrainResult) -> Table:
               help="With --continue: start from 'current', 'none' (cold), a registered model or a pipeline folder.")
 @click.option("--no-suggest", is_flag=True, help="With --continue: do not run the new model's suggestions.")
 @click.option("--json", "as_json", is_flag=True, help="With --continue: print the outcome as JSON.")
+@click.option("--dev-file", "dev_files", multiple=True, metavar="FILE",
+              help="Score on the documents imported from FILE (path or name, e.g. dev_data.txt) instead of a "
+                   "drawn --dev fraction; the rest is trained on (repeatable).")
+@click.option("--vectors", type=click.Path(exists=True, file_okay=False), default=None,
+              help="Static vectors for tok2vec: a folder made by `spacy init vectors` (e.g. floret).")
+@click.option("--set", "settings", multiple=True, metavar="KEY=VALUE",
+              help="Any spaCy config setting by dotted key, e.g. --set components.tok2vec.model.encode.width=128 "
+                   "(VALUE read as JSON when it is JSON; repeatable).")
 def command(
     out_dir: str | None,
     db_path: str,
@@ -96,6 +119,9 @@ def command(
     base: str = "current",
     no_suggest: bool = False,
     as_json: bool = False,
+    dev_files: tuple[str, ...] = (),
+    vectors: str | None = None,
+    settings: tuple[str, ...] = (),
 ) -> None:
     """Train a spaCy pipeline (ner, + spancat for quotes) on the corpus and register it as a suggester.
 
@@ -117,10 +143,11 @@ def command(
         return
     try:
         selection = Selection(annotator=annotator, statuses=tuple(statuses), label_map=parse_label_map(label_map),
-                              dev=dev, seed=seed, group_by_source=group_by_source)
+                              dev=dev, seed=seed, group_by_source=group_by_source, dev_files=tuple(dev_files))
     except SelectionError as exc:
         raise click.UsageError(str(exc)) from None
     max_steps = max_steps or 2000
+    overrides = parse_settings(settings)
     target = Path(out_dir) if out_dir else default_output(db_path)
     corpus = open_corpus(db_path)
     console = Console(stderr=True)
@@ -148,6 +175,7 @@ def command(
             result = train_corpus(
                 corpus, target, selection, max_steps=max_steps, eval_frequency=eval_frequency, quotes=quotes,
                 policy=policy, strict=strict, name=name, progress=on_step, export_progress=on_export,
+                vectors=vectors, overrides=overrides,
             )
     except (SelectionError, ExportError, TrainingError) as exc:
         raise click.ClickException(str(exc)) from None
