@@ -8,7 +8,7 @@ good enough is not retrained at every next article, and a second window or ``ann
 Default N (:data:`DEFAULT_EVERY`), from ``benchmarks/bench_learning.py`` (README, "The model in the
 loop"): a SaudiNewsNet article has ~285 words (median 203), about 7-10 ANERcorp sentences (~30 tokens
 each), so 20 articles are ~150-200 sentences; on the curve each doubling of the finished sentences
-adds 0.07-0.15 F1, and a retraining costs 1.5-5 minutes of one busy core. Every 20 articles (about
+adds 0.07-0.1 F1 (both), and a retraining costs 10 s to 2 minutes of one core. Every 20 articles (about
 an hour of annotating) retrains while a round still brings a visible gain and keeps the job off the
 machine most of the time; every 5 would retrain on changes smaller than the noise of scoring on a
 few dev articles.
