@@ -37,7 +37,7 @@ bench: $(VENV)/.installed-bench
 		echo "== $$script"; QT_QPA_PLATFORM=offscreen $(BIN)/python $$script || exit 1; \
 	done
 
-# The model in the loop on ANERcorp (../shared/data): 50 ... 2,000 finished sentences, ~20 min on 2 busy cores.
+# The model in the loop on ANERcorp (../shared/data): 50 ... 2,000 finished sentences, ~10-20 min on 2 shared cores.
 learning-curve: $(VENV)/.installed-bench
 	nice $(BIN)/python benchmarks/bench_learning.py --png docs/learning-curve.png
 
