@@ -16,6 +16,7 @@ from click.testing import CliRunner
 
 from annotator.cli.main import main
 from annotator.store import Corpus
+from annotator.suggest.runner import available_suggesters
 from annotator.train.job import run_training_job
 from annotator.train.model_folders import LOCK, versions
 from annotator.train.worker import EXIT_CANCELLED, EXIT_FAILED
@@ -110,3 +111,21 @@ def test_a_model_scoring_worse_than_the_current_one_is_not_registered(corpus_pat
     result = CliRunner().invoke(main, ["train", "--continue", "--db", str(corpus_path), "--if-new", "5"])
     assert result.exit_code == 0 and "nothing to do: 0 article(s) of amira finished since the last training" in \
         result.output
+
+
+def test_fine_tuning_the_shipped_arabic_model_keeps_its_labels_and_takes_over_its_suggestions(corpus_path):
+    _, unfinished = loop_corpus(corpus_path, done=12, todo=2)
+    outcome = run_training_job(request(corpus_path, shipped_models=None, settings={}, max_steps=20))
+    assert outcome.base == "ar_news_ner" and outcome.current == "ar_news_ner" and outcome.previous_score
+    assert outcome.registered, outcome.message  # these articles are regular enough to beat it after 20 steps
+    with Corpus(corpus_path) as corpus:
+        [model] = corpus.registered_models()
+        assert model["replaces"] == ["model:ar_news_ner"]
+        offered = available_suggesters(corpus)
+        assert "model:ar_news_ner" not in offered and "model:loop-ar" in offered
+        # its suggestions come back in the corpus's labels, beam-scored
+        spans = corpus.suggestions(unfinished[0], "model:loop-ar")[0]
+        assert spans and {s.label for s in spans} <= {"PER", "GPE", "ORG", "LOC", "NORP", "MISC"}
+        assert all(s.score is not None for s in spans)
+    meta = json.loads((corpus_path.parent / "models" / "corpus-loop-ar" / "v0001" / "meta.json").read_text())
+    assert meta["annotator"]["label_map"]["PERS"] == "PER" and meta["annotator"]["label_map"]["LOC"] == "GPE"
