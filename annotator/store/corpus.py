@@ -1057,6 +1057,13 @@ class Corpus:
                 (doc_id, suggester, version, now()),
             )
 
+    def clear_suggestions(self, doc_ids: Iterable[int], suggester: str) -> None:
+        """Forget one suggester's cached results (and run) for these documents (e.g. a model replaced by another)."""
+        ids = [(int(doc_id), suggester) for doc_id in doc_ids]
+        with self.transaction() as conn:
+            conn.executemany("DELETE FROM suggestions WHERE document_id = ? AND suggester = ?", ids)
+            conn.executemany("DELETE FROM suggestion_runs WHERE document_id = ? AND suggester = ?", ids)
+
     def suggestions(self, doc_id: int, suggester: str | None = None) -> tuple[list[Span], list[Quote]]:
         """Cached suggestions for a document: entity spans and quotes (ids are suggestion ids)."""
         where, params = "document_id = ?", [doc_id]

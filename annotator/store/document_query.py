@@ -30,7 +30,7 @@ from annotator.store.corpus import STATUSES, Corpus
 #: Status filter values: one of :data:`STATUSES`, or ``"todo"`` (new or in progress).
 STATUS_FILTERS = ("todo",) + STATUSES
 #: Sort keys understood by :class:`DocumentFilter`.
-SORT_KEYS = ("id", "title", "status", "entities", "quotes", "length")
+SORT_KEYS = ("id", "title", "status", "entities", "quotes", "length", "confidence")
 
 _STATUS_ORDER = "CASE COALESCE(st.status, 'new') WHEN 'new' THEN 0 WHEN 'in_progress' THEN 1 WHEN 'done' THEN 2 ELSE 3 END"
 # Sorting by counts: the annotator's spans (quotes) are counted once, grouped by document,
@@ -44,6 +44,17 @@ _JOINS = {
     "quotes": "LEFT JOIN (SELECT document_id, COUNT(*) AS n FROM quotes WHERE annotator_id = :aid "
     "GROUP BY document_id) qc ON qc.document_id = d.id",
 }
+# "Least confident first" (active learning): a document's confidence is the mean of the LOWEST_SCORES
+# lowest scores of the entity suggestions a model made there (suggester model:...); documents where
+# no model proposed a scored entity come after every scored one.
+LOWEST_SCORES = 3
+_NO_CONFIDENCE = 2.0
+_CONFIDENCE = f"COALESCE(cf.c, {_NO_CONFIDENCE})"
+_JOINS["confidence"] = (
+    "LEFT JOIN (SELECT document_id, AVG(score) AS c FROM (SELECT document_id, score, ROW_NUMBER() OVER "
+    "(PARTITION BY document_id ORDER BY score) AS n FROM suggestions WHERE kind = 'entity' AND score IS NOT NULL "
+    f"AND suggester LIKE 'model:%') WHERE n <= {LOWEST_SCORES} GROUP BY document_id) cf ON cf.document_id = d.id"
+)
 _SORT_SQL = {
     "id": "d.id",
     "title": "d.title",
@@ -51,6 +62,7 @@ _SORT_SQL = {
     "entities": _ENTITY_COUNT,
     "quotes": _QUOTE_COUNT,
     "length": "d.length",
+    "confidence": _CONFIDENCE,
 }
 # Only the last word is searched as a prefix, and only once it is long enough for
 # the prefix to be selective (a one-letter prefix expands to thousands of terms).

@@ -30,6 +30,7 @@ from spacy.tokens import Doc
 from annotator.core.snapping import TokenIndex
 from annotator.core.spans import Quote, Range, Span
 from annotator.suggest.base import fingerprint, put_suggestions
+from annotator.suggest.entity_scores import entity_score, pipe_with_entity_scores
 from annotator.suggest.label_maps import (
     CORPUS_SETTING,
     LabelMap,
@@ -173,6 +174,8 @@ class ModelSuggester:
         self.label_map = suggester_label_map(self.model, schema, label_overrides)
         self.precision = label_precision(self.model.meta)
         self.version = model_version(model, self.model, self.label_map)
+        # Models trained in the loop ask for beam-search entity scores (how sure the model is of each).
+        self.beam_scores = (self.model.meta.get("annotator") or {}).get("entity_scores") == "beam"
 
     def _label(self, label: str) -> str | None:
         return self.label_map.get(label, label)
@@ -193,7 +196,8 @@ class ModelSuggester:
             label = self._label(ent.label_)
             found = snap(ent.start_char, ent.end_char) if label else None
             if found and not any(found[0] < e and s < found[1] for s, e in taken):
-                score = self.precision.get(ent.label_)
+                beam = entity_score(predicted, ent.start_char, ent.end_char, ent.label_)
+                score = beam if beam is not None else self.precision.get(ent.label_)
                 spans.append(Span(found[0], found[1], label, origin="accepted", suggester=self.name, score=score))
                 taken.append(found)
         for group in predicted.spans.values():
@@ -219,13 +223,18 @@ class ModelSuggester:
         spans.sort(key=lambda s: s.start)
         put_suggestions(doc, self.name, spans, quotes)
 
+    def _predict(self, texts: Iterable[str], batch_size: int) -> Iterator[Doc]:
+        if self.beam_scores:
+            return pipe_with_entity_scores(self.model, texts, batch_size=batch_size)
+        return self.model.pipe(texts, batch_size=batch_size)
+
     def __call__(self, doc: Doc) -> Doc:
-        self._convert(doc, self.model(doc.text))
+        self._convert(doc, next(iter(self._predict([doc.text], 1))))
         return doc
 
     def pipe(self, docs: Iterable[Doc], batch_size: int | None = None) -> Iterator[Doc]:
         mine, texts = tee(docs)
-        predicted = self.model.pipe((d.text for d in texts), batch_size=batch_size or self.batch_size)
+        predicted = self._predict((d.text for d in texts), batch_size or self.batch_size)
         for doc, pred in zip(mine, predicted, strict=True):
             self._convert(doc, pred)
             yield doc

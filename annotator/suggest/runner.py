@@ -87,9 +87,15 @@ class RunSummary:
 
 def available_suggesters(corpus: Corpus) -> list[str]:
     """Built-in suggesters, ``model:NAME`` for every pipeline registered in the corpus, then the shipped
-    and installed pipelines (each runs by default on the documents of its language only)."""
-    names = list(BUILTIN_SUGGESTERS) + [MODEL_PREFIX + m["name"] for m in corpus.registered_models()]
-    return list(dict.fromkeys(names + [p.suggester for p in offered_pipelines()]))
+    and installed pipelines (each runs by default on the documents of its language only).
+
+    A model in the loop names the suggesters it took over (``replaces``: the shipped model it
+    was fine-tuned from); those are left out, so its suggestions replace theirs."""
+    models = corpus.registered_models()
+    replaced = {name for m in models for name in (m.get("replaces") or [])}
+    names = list(BUILTIN_SUGGESTERS) + [MODEL_PREFIX + m["name"] for m in models]
+    names = list(dict.fromkeys(names + [p.suggester for p in offered_pipelines()]))
+    return [name for name in names if name not in replaced]
 
 
 def _model_target(corpus: Corpus, name: str) -> str:

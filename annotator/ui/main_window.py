@@ -47,6 +47,7 @@ from annotator.ui.search_index_job import SearchIndexJob
 from annotator.ui.session import AnnotationSession, Message
 from annotator.ui.side_panel import SidePanel
 from annotator.ui.suggest_worker import SuggestionJob, load_runner, suggestion_pool
+from annotator.ui.training_controller import attach_training
 
 MESSAGE_COLORS = {"info": "palette(text)", "warning": "#b35900", "error": "#c0392b"}
 MESSAGE_MS = {"info": 6000, "warning": 12000}  # errors stay until the next action
@@ -181,6 +182,7 @@ class MainWindow(QMainWindow):
         self._indexing = False
         if self.corpus.search_index_pending():
             self._start_search_indexing()
+        self.training = attach_training(self)  # Model menu, background training, least-confident order
 
     # -- construction helpers --------------------------------------------------------------------
 

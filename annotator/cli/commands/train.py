@@ -16,6 +16,8 @@ from annotator.formats.alignment import POLICIES
 from annotator.formats.selection import Selection, SelectionError, parse_label_map
 from annotator.formats.spacy_writer import SPANCAT_KEY, ExportError
 from annotator.store import STATUSES
+from annotator.train.job import DEFAULT_EVAL_FREQUENCY, EPOCHS, TrainingRequest
+from annotator.train.schedule import DEFAULT_EVERY
 from annotator.train.trainer import StepInfo, TrainingError, TrainResult, train_corpus
 
 
@@ -63,7 +65,8 @@ def parse_settings(items: tuple[str, ...]) -> dict[str, object]:
 @click.option("--dev", type=float, default=0.2, show_default=True, help="Fraction of articles held out for scoring.")
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed of the split and of training.")
 @click.option("--group-by-source", is_flag=True, help="Keep articles from one source in the same split.")
-@click.option("--max-steps", type=click.IntRange(1), default=2000, show_default=True, help="Optimisation steps.")
+@click.option("--max-steps", type=click.IntRange(1), default=None,
+              help=f"Optimisation steps [default: 2000; with --continue: {EPOCHS} epochs, stopping early].")
 @click.option("--eval-frequency", type=click.IntRange(1), default=None, help="Score on dev every N steps.")
 @click.option("--quotes/--no-quotes", default=True, show_default=True,
               help="Also learn quote parts with spancat (when the export has quotes).")
@@ -71,6 +74,20 @@ def parse_settings(items: tuple[str, ...]) -> dict[str, object]:
               help="What to do with spans that do not align with tokens (listed either way).")
 @click.option("--strict", is_flag=True, help="Refuse to train if any span does not align with tokens.")
 @click.option("--name", default=None, help="Suggester name to register (default: trained:<OUT_DIR name>).")
+@click.option("--continue", "continue_", is_flag=True,
+              help="Fine-tune the current model (the corpus's loop model, else the shipped one) on the finished "
+                   "articles, register it only if it scores no worse on dev, then suggest with it where work is left.")
+@click.option("--watch", is_flag=True, help="Keep running: --continue after every --every newly finished articles.")
+@click.option("--every", type=click.IntRange(1), default=None,
+              help=f"With --watch: articles to finish between trainings [default: {DEFAULT_EVERY}].")
+@click.option("--if-new", "if_new", type=click.IntRange(1), default=None, metavar="N",
+              help="With --continue: train only if N articles were finished since the last training (for cron).")
+@click.option("--interval", type=click.FloatRange(0.1), default=30.0, show_default=True,
+              help="With --watch: seconds between looks at the corpus.")
+@click.option("--base", default="current", show_default=True,
+              help="With --continue: start from 'current', 'none' (cold), a registered model or a pipeline folder.")
+@click.option("--no-suggest", is_flag=True, help="With --continue: do not run the new model's suggestions.")
+@click.option("--json", "as_json", is_flag=True, help="With --continue: print the outcome as JSON.")
 @click.option("--dev-file", "dev_files", multiple=True, metavar="FILE",
               help="Score on the documents imported from FILE (path or name, e.g. dev_data.txt) instead of a "
                    "drawn --dev fraction; the rest is trained on (repeatable).")
@@ -88,12 +105,20 @@ def command(
     dev: float,
     seed: int,
     group_by_source: bool,
-    max_steps: int,
+    max_steps: int | None,
     eval_frequency: int | None,
     quotes: bool,
     policy: str,
     strict: bool,
     name: str | None,
+    continue_: bool = False,
+    watch: bool = False,
+    every: int | None = None,
+    if_new: int | None = None,
+    interval: float = 30.0,
+    base: str = "current",
+    no_suggest: bool = False,
+    as_json: bool = False,
     dev_files: tuple[str, ...] = (),
     vectors: str | None = None,
     settings: tuple[str, ...] = (),
@@ -102,12 +127,26 @@ def command(
 
     Saves OUT_DIR/model-best and OUT_DIR/model-last (the export goes to OUT_DIR/data),
     prints the dev scores and registers model-best in the corpus.
+
+    With --continue (or --watch): the model in the loop, as the window trains it.
     """
+    if continue_ or watch:
+        if out_dir or label_map or name:
+            raise click.UsageError("--continue/--watch keep the corpus's own model folder: no OUT_DIR, --map or --name")
+        from annotator.cli.train_loop import run_loop
+
+        request = TrainingRequest(corpus=db_path, annotator=annotator, statuses=tuple(statuses), base=base,
+                                  max_steps=max_steps,
+                                  eval_frequency=eval_frequency or DEFAULT_EVAL_FREQUENCY, dev=dev, seed=seed,
+                                  resuggest=not no_suggest)
+        run_loop(request, watch=watch, every=every or DEFAULT_EVERY, if_new=if_new, interval=interval, as_json=as_json)
+        return
     try:
         selection = Selection(annotator=annotator, statuses=tuple(statuses), label_map=parse_label_map(label_map),
                               dev=dev, seed=seed, group_by_source=group_by_source, dev_files=tuple(dev_files))
     except SelectionError as exc:
         raise click.UsageError(str(exc)) from None
+    max_steps = max_steps or 2000
     overrides = parse_settings(settings)
     target = Path(out_dir) if out_dir else default_output(db_path)
     corpus = open_corpus(db_path)
