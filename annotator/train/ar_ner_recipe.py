@@ -56,7 +56,7 @@ ARCHITECTURE: dict[str, object] = {
     # NORM, PREFIX, SUFFIX, SHAPE; Arabic words have few shapes, so SHAPE gets fewer rows.
     "components.tok2vec.model.embed.rows": [5000, 1000, 2500, 500],
 }
-MAX_STEPS = 3000
+MAX_STEPS = 6000
 EVAL_FREQUENCY = 250
 
 LICENCE = "CC BY-SA 4.0"
