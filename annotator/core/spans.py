@@ -135,6 +135,9 @@ class DocumentRecord:
     # Pre-annotations the file carries (e.g. Label Studio predictions), each with its
     # ``suggester`` set: stored as suggestions, never as anyone's labels.
     suggestions: list[Span] = field(default_factory=list)
+    # What the reader could not hold and left out of the record (one "file:line: problem" each):
+    # the import summary lists them.
+    warnings: list[str] = field(default_factory=list)
 
 
 # -- JSON forms (the event log, undo history and fixtures use them) ----------------------------

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from annotator.core.spans import DocumentRecord
-from annotator.formats.brat_reader import read_brat
+from annotator.formats.brat_reader import is_brat_text, read_brat
 from annotator.formats.common import FormatError, ReadOptions, decode
 from annotator.formats.conll_reader import parse_conll
 from annotator.formats.jsonl_reader import parse_jsonl
@@ -58,7 +58,7 @@ def sniff(text: str) -> str:
 def detect_format(path: Path) -> str:
     """The format of ``path`` (one of :data:`FORMATS`) from its extension or its content."""
     suffix = path.suffix.lower()
-    if suffix in BRAT_EXTENSIONS or (suffix in TEXT_EXTENSIONS and path.with_suffix(".ann").exists()):
+    if suffix in BRAT_EXTENSIONS or (suffix in TEXT_EXTENSIONS and is_brat_text(path)):
         return "brat"
     if is_sqlite(path):
         return "corpus"

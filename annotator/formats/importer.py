@@ -19,6 +19,7 @@ from pathlib import Path
 
 from annotator.core.spans import DocumentRecord, Span
 from annotator.core.text import content_hash
+from annotator.formats.brat_reader import text_of
 from annotator.formats.common import FormatError, ReadOptions
 from annotator.formats.detect import KNOWN_EXTENSIONS, detect_format, read_records
 from annotator.store import STATUSES, Corpus, CorpusError
@@ -75,8 +76,8 @@ def collect_files(paths: Iterable[str | os.PathLike]) -> tuple[list[Path], list[
             for p in found:
                 if p.suffix.lower() not in KNOWN_EXTENSIONS:
                     skipped.append(p)
-                elif p.suffix.lower() == ".ann" and p.with_suffix(".txt").exists():
-                    continue  # read together with its .txt
+                elif p.suffix.lower() == ".ann" and text_of(p) is not None:
+                    continue  # read together with its .txt (TEXT.ann, TEXT_ANNOTATOR.ann)
                 else:
                     files.append(p)
         elif path.is_file():
@@ -150,7 +151,9 @@ def import_paths(
 
 def _one_line(exc: Exception, path: Path) -> str:
     message = " ".join(str(exc).split("\n"))
-    return message if message.startswith(str(path)) else f"{path}: {message}"
+    if isinstance(exc, FormatError) or message.startswith(str(path)):
+        return message  # it names its file already (a brat error names the .ann of the .txt imported)
+    return f"{path}: {message}"
 
 
 def _merge_file(corpus: Corpus, path: Path, allow_new_labels: bool, summary: ImportSummary) -> None:
@@ -192,6 +195,7 @@ def _import_file(
             summary.documents_skipped += 1
             summary.warnings.append(f"{record.location}: skipped: the record's text is empty")
             continue
+        summary.warnings.extend(record.warnings)
         answer = record.meta.get("answer")
         if answer in ("reject", "ignore") and (record.spans or record.quotes):
             # Prodigy: the annotator rejected (or skipped) this annotation; its spans are not labels.
