@@ -50,6 +50,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from annotator.core.labels import RESOURCES
+from annotator.core.quote_type import infer_quote_type
 from annotator.core.spans import QUOTE_TYPES, DocumentRecord, Quote, Range, Span
 from annotator.formats.common import (
     FormatError,
@@ -62,11 +63,6 @@ SCHEME_FILE = RESOURCES / "brat" / "attribution.json"
 QUOTE_TYPE_ATTRIBUTES = {"type", "quotetype", "quote_type"}
 _FRAGMENT = re.compile(r"^(\d+) (\d+)$")
 _IDENT = re.compile(r"^(?:[TREAMN]\d+|#\d*|\*)$")
-# Quotation marks of every style, for reading a quote's type from its text.
-OPENING_MARKS = "\"'«“„‘‹"
-CLOSING_MARKS = "\"'»”“’›"
-_EDGE_PUNCTUATION = " \t\n\u00a0.,،;؛:!?؟—–-…()[]"
-_DOUBLE_MARKS = "\"«»“”„"
 
 
 @dataclass(frozen=True)
@@ -300,27 +296,6 @@ def _textbound(ident: str, rest: str, text: str, path: str, line: int, lines: li
             path, line, f"{ident} {label}: the .ann text {stated!r} does not match the document's {found!r} there"
         )
     return _TextBound(ident, label, ranges, line)
-
-
-def infer_quote_type(text: str, contents: list[Range]) -> str:
-    """``direct`` when every content part is one quoted stretch (the marks inside the part or
-    around it), ``mixed`` when the content holds double quote marks, else ``indirect`` (brat files
-    rarely say; PolNeAR never does)."""
-    whole = True
-    marks = False
-    for part in contents:
-        piece = text[part.start : part.end]
-        core = piece.strip(_EDGE_PUNCTUATION)
-        inner_marks = any(ch in _DOUBLE_MARKS for ch in core[1:-1])
-        inside = len(core) >= 2 and core[0] in OPENING_MARKS and core[-1] in CLOSING_MARKS
-        before = text[: part.start].rstrip(_EDGE_PUNCTUATION)[-1:]
-        after = text[part.end :].lstrip(_EDGE_PUNCTUATION)[:1]
-        around = before in OPENING_MARKS and after in CLOSING_MARKS and before != "" and after != ""
-        whole = whole and (inside or around) and not inner_marks
-        marks = marks or any(ch in _DOUBLE_MARKS for ch in core)
-    if whole:
-        return "direct"
-    return "mixed" if marks else "indirect"
 
 
 class _Quotes:

@@ -15,6 +15,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 
 from annotator.core.spans import ORIGINS, Quote, Span
+from annotator.review.quote_metrics import AttributionScores
 from annotator.review.span_metrics import match_counts, prf_from_counts
 from annotator.store.corpus import Corpus
 
@@ -57,7 +58,8 @@ def evaluate(
 
     Returns ``{"gold", "pred", "documents", "entities": {system: {"exact": prf, "overlap": prf}},
     "quotes": {system: {"content_exact", "content_overlap", "cue_exact", "cue_overlap",
-    "source_exact", "source_overlap"}}, "changes": {...}}`` where each prf is
+    "source_exact", "source_overlap"}}, "quote_attribution": {system: whole-quote scores (see
+    :class:`~annotator.review.quote_metrics.AttributionScores`)}, "changes": {...}}`` where each prf is
     ``{label: {tp, fp, fn, precision, recall, f1}, "__all__": {...}}``.
     """
     if corpus.annotator_id(gold, create=False) is None:
@@ -68,6 +70,7 @@ def evaluate(
     entity_counts: dict[str, dict[str, dict[str, Counter]]] = defaultdict(
         lambda: {"exact": defaultdict(Counter), "overlap": defaultdict(Counter)})
     quote_counts: dict[str, dict[str, Counter]] = defaultdict(lambda: defaultdict(Counter))
+    attribution: dict[str, AttributionScores] = defaultdict(AttributionScores)  # whole quotes
     changes = {"entities": Counter(), "quotes": Counter()}
     labels: set[str] = set()
     for doc_id in ids:
@@ -95,6 +98,8 @@ def evaluate(
                 for label, c in match_counts(gold_tuples, pred_tuples, mode).items():
                     entity_counts[name][mode][label].update(c)
             pred_parts = quote_part_tuples(quotes)
+            if gold_quotes or quotes:
+                attribution[name].add(gold_quotes, quotes, corpus.document(doc_id).text)
             for role in QUOTE_PARTS:
                 for mode in ("exact", "overlap"):
                     for _, c in match_counts(gold_parts[role], pred_parts[role], mode).items():
@@ -125,6 +130,7 @@ def evaluate(
             name: {key: prf_from_counts({key: c}, [key])[key] for key, c in sorted(parts.items())}
             for name, parts in quote_counts.items()
         },
+        "quote_attribution": {name: attribution[name].as_dict() for name in quote_counts if name in attribution},
         "changes": {kind: {origin: c.get(origin, 0) for origin in (*ORIGINS, "rejected")}
                     for kind, c in changes.items()},
     }

@@ -9,6 +9,7 @@ from rich.console import Console
 from rich.table import Table
 
 from annotator.cli.options import db_option, open_corpus
+from annotator.cli.quote_table import attribution_table
 
 
 def _pct(value: float) -> str:
@@ -65,6 +66,8 @@ def command(db_path: str, gold: str, pred: str | None, suggestions: bool, sugges
             table.add_row(role, mode, str(s["tp"] + s["fn"]), str(s["tp"] + s["fp"]), _pct(s["precision"]),
                           _pct(s["recall"]), _pct(s["f1"]))
         out.print(table)
+    for system, whole in result.get("quote_attribution", {}).items():
+        out.print(attribution_table(system, whole))
     table = Table(title=f"what {gold} did with suggestions")
     table.add_column("kind")
     origins = list(next(iter(result["changes"].values())).keys())
