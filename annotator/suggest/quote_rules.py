@@ -57,6 +57,11 @@ class QuoteRules:
     cue_blockers: frozenset[str]
     cue_exclusions: tuple[tuple[str, ...], ...]
     max_name_quote_tokens: int
+    max_title_quote_tokens: int  # quoted names and titles are at most this long (see naming_words)
+    max_circumstance_tokens: int  # words allowed between a cue (and speaker) and a short quote: خلال مؤتمر صحافي
+    naming_words: frozenset[str]  # nouns that introduce a name or title: مؤشر, صحيفة, شعار, show, slogan
+    name_prepositions: frozenset[str]  # a quoted stretch right after one of these names something
+    cue_prepositions: frozenset[str]  # prepositions a cue governs: أشار إلى «…», أعرب عن «…»
     clause_connectives: frozenset[str]
     auxiliaries: frozenset[str]
     colon_headline_exclude: frozenset[str]
@@ -111,6 +116,11 @@ class QuoteRules:
             cue_blockers=_norm_set(data.get("cue_blockers", [])),
             cue_exclusions=_norm_seqs(data.get("cue_exclusions", [])),
             max_name_quote_tokens=int(data.get("max_name_quote_tokens", 3)),
+            max_title_quote_tokens=int(data.get("max_title_quote_tokens", 6)),
+            max_circumstance_tokens=int(data.get("max_circumstance_tokens", 8)),
+            naming_words=_norm_set(data.get("naming_words", [])),
+            name_prepositions=_norm_set(data.get("name_prepositions", [])),
+            cue_prepositions=_norm_set(data.get("cue_prepositions", [])),
             clause_connectives=_norm_set(data.get("clause_connectives", [])),
             auxiliaries=_norm_set(data.get("auxiliaries", [])),
             colon_headline_exclude=_norm_set(data.get("colon_headline_exclude", [])),

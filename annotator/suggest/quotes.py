@@ -29,9 +29,14 @@ from dataclasses import dataclass
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from annotator.core.clitics import analyses
+from annotator.core.snapping import TokenIndex
 from annotator.core.spans import Quote, Range, Span
-from annotator.suggest.base import entity_candidates, put_suggestions, token_table
+from annotator.suggest.base import entity_candidates, fingerprint, put_suggestions, token_table
+from annotator.suggest.model import load_pipeline, model_version
 from annotator.suggest.quote_marks import QuotePair, find_quote_pairs
+from annotator.suggest.quote_merge import merge_quotes
+from annotator.suggest.quote_model import group_roles, model_scores, predicted_roles
 from annotator.suggest.quote_rules import QuoteRules, load_quote_rules
 
 CODE_VERSION = "1"
@@ -61,6 +66,7 @@ class QuoteDetector:
         self.rules = rules
         self._name_open: dict[int, QuotePair] = {}
         self._name_close: dict[int, QuotePair] = {}
+        self._titles: set[int] = set()  # opening marks of quoted titles (see _is_name_quote)
         self._cue_cache: dict[str, str | None] = {}
         self._seq_index: dict[int, dict[str, list[tuple[str, ...]]]] = {}
         self._phrase_length: dict[int, int] = {}
@@ -130,20 +136,6 @@ class QuoteDetector:
 
         pairs = [p for p in find_quote_pairs(doc, r) if not p.nested]
         pair_at_open = {p.open: p for p in pairs}
-        # Short quoted names inside a clause: صحيفة "بيلد" الألمانية أن …, وتابع لصحيفة "بيلد": "…"
-        self._name_open = {}
-        self._name_close = {}
-        for p in pairs:
-            words = sum(1 for k in p.inner if not is_space[k])
-            after = p.close + 1
-            while after < n and is_space[after] and not is_break[after]:
-                after += 1
-            continues = after < n and not is_break[after] and (
-                texts[after] == ":" or (texts[after] not in r.sentence_ends and texts[after] not in r.clause_commas
-                                        and texts[after] not in r.all_marks))
-            if words <= r.max_name_quote_tokens and continues:
-                self._name_open[p.open] = p
-                self._name_close[p.close] = p
         in_pair = [False] * n
         for p in pairs:
             for k in range(p.open, p.close + 1):
@@ -166,6 +158,15 @@ class QuoteDetector:
         for i in range(n):
             if cues[i] and self._match_seq(norms, i, r.cue_exclusions):  # "يذكر أن": "it is worth noting that"
                 cues[i] = None
+        # Quoted names, titles and slogans are not quotes (صحيفة "بيلد" الألمانية, مؤشر «جي بي مورجان…»,
+        # لـ«الشرق الأوسط», تحت شعار «…»): they stay inside the clause around them.
+        self._name_open = {}
+        self._name_close = {}
+        self._titles = set()
+        for p in pairs:
+            if self._is_name_quote(p, norms, texts, is_space, is_break, cues):
+                self._name_open[p.open] = p
+                self._name_close[p.close] = p
         found: list[_Found] = []
         taken = [False] * n  # tokens already inside a found quote's content
 
@@ -212,7 +213,8 @@ class QuoteDetector:
             if len(inside) == 1 and inside[0].open == start and inside[0].close == end - 1:
                 p = inside[0]
                 return [self._inner(p, texts)], "direct", inside
-            return [(start, end)], ("mixed" if inside else "indirect"), inside
+            quoted = [p for p in inside if p.open not in self._titles]  # a quoted title does not make it mixed
+            return [(start, end)], ("mixed" if quoted else "indirect"), inside
 
         # 1. cue … complementiser … clause (indirect, mixed, or direct when the clause is quoted)
         claimed: set[int] = set()
@@ -304,9 +306,11 @@ class QuoteDetector:
                     for t in range(s, e):
                         taken[t] = True
 
-        # 7. long quoted stretches with no cue
+        # 7. long quoted stretches with no cue, starting or ending their sentence (not words quoted
+        # in the middle of narration: أمضى «نحو سبعة أشهر خلال العام الماضي» في الأردن)
         for p in pairs:
-            if p.open in used_pairs or taken[p.open + 1]:
+            if p.open in used_pairs or taken[p.open + 1] or p.open in self._name_open or (
+                    not self._starts_clause(p, texts, is_break) and self._continues(p, texts, is_break)):
                 continue
             words = sum(1 for k in p.inner if not is_space[k])
             if words >= r.min_bare_quote_tokens:
@@ -323,6 +327,81 @@ class QuoteDetector:
         while end > p.open + 2 and (texts[end - 1] in self.rules.clause_commas or texts[end - 1].isspace()):
             end -= 1
         return p.open + 1, end
+
+    def _is_name_quote(self, p: QuotePair, norms, texts, is_space, is_break, cues) -> bool:
+        """A short quoted stretch that names something (a title, a paper, a product, a slogan).
+
+        Short (at most ``max_title_quote_tokens`` words), not introduced by a cue, a colon or a
+        complementiser, and governed by a preposition (لـ«الشرق الأوسط», in "Shark Tank") or after
+        a naming word (مؤشر, صحيفة, شعار, the show …). Those are *titles*: a clause holding one is
+        not mixed for it. Very short stretches followed by more of their clause are kept inside it
+        too, even after a cue (وتابع لصحيفة "بيلد": "…", the talks were "very useful" for …), but
+        they may be quoted words (a mixed quote).
+        """
+        r = self.rules
+        n = len(norms)
+        words = sum(1 for k in p.inner if not is_space[k])
+        after = p.close + 1
+        while after < n and is_space[after] and not is_break[after]:
+            after += 1
+        continues = after < n and not is_break[after] and (
+            texts[after] == ":" or (texts[after] not in r.sentence_ends and texts[after] not in r.clause_commas
+                                    and texts[after] not in r.all_marks))
+        if self._is_title(p, norms, texts, is_space, is_break, cues, words):
+            return True
+        return words <= r.max_name_quote_tokens and continues
+
+    def _is_title(self, p: QuotePair, norms, texts, is_space, is_break, cues, words: int) -> bool:
+        r = self.rules
+        if words > r.max_title_quote_tokens:
+            return False
+        before = p.open - 1
+        while before >= 0 and is_space[before] and not is_break[before]:
+            before -= 1
+        if before < 0 or is_break[before] or texts[before] in r.sentence_ends or texts[before] in (":", "-", "—"):
+            return False
+        if self._introduces(norms, texts, cues, before):
+            return False
+        if norms[before] in r.name_prepositions:
+            self._titles.add(p.open)
+            return True
+        if any(reading in r.naming_words for reading in analyses(norms[before], strip_article=True,
+                                                                     normalized=True)):
+            self._titles.add(p.open)
+            return True
+        return False
+
+    def _introduces(self, norms, texts, cues, k: int) -> bool:
+        """Token ``k`` opens what follows as reported speech: a cue, a complementiser, or a
+        preposition a cue governs (أشار إلى «…», أعرب عن «…»)."""
+        r = self.rules
+        if cues[k] is not None or norms[k] in r.complementisers_with_subject or self._match_seq(norms, k,
+                                                                                           r.complementisers):
+            return True
+        if norms[k] in r.cue_prepositions:
+            prev = k - 1
+            while prev >= 0 and texts[prev].isspace():
+                prev -= 1
+            return prev >= 0 and cues[prev] is not None
+        return False
+
+    def _continues(self, p: QuotePair, texts, is_break) -> bool:
+        """Words of the same clause follow the closing mark (not punctuation, not a line break)."""
+        r = self.rules
+        k = p.close + 1
+        while k < len(texts) and texts[k].isspace() and not is_break[k]:
+            k += 1
+        return k < len(texts) and not is_break[k] and any(ch.isalnum() for ch in texts[k]) and \
+            texts[k] not in r.all_marks
+
+    def _starts_clause(self, p: QuotePair, texts, is_break) -> bool:
+        """Nothing of the sentence comes before the opening mark but a colon, a comma or a dash."""
+        r = self.rules
+        k = p.open - 1
+        while k >= 0 and texts[k].isspace() and not is_break[k]:
+            k -= 1
+        return k < 0 or is_break[k] or texts[k] in r.sentence_ends or texts[k] in r.clause_commas or \
+            texts[k] in (":", "-", "—", "(") or texts[k] in r.close_marks
 
     def _attribution_at(self, norms: list[str], i: int) -> int:
         r = self.rules
@@ -493,6 +572,10 @@ class QuoteDetector:
                 if source and words <= r.max_name_quote_tokens and all(texts[t].isspace()
                                                                         for t in range(source[1], p.open)):
                     return None  # عضو مجلس إدارة "نقابة المهن التمثيلية": a name inside the speaker's phrase
+                attached = max(cue[1], source[1] if source else 0)
+                gap = sum(1 for t in range(attached, p.open) if any(ch.isalnum() for ch in texts[t]))
+                if words <= r.max_title_quote_tokens and gap > r.max_circumstance_tokens:
+                    return None  # a short stretch far from its cue: أعلنت الشركة … حصول مركبتها على … «Euro NCAP»
                 return _Found([self._inner(p, texts)], cue, source, "direct", r.score("direct"), first_token=k)
             k -= 1
         return None
@@ -501,6 +584,8 @@ class QuoteDetector:
                                used_pairs):
         r = self.rules
         n = len(norms)
+        if p.open in self._name_open or not self._starts_clause(p, texts, is_break):
+            return None  # ووفقاً لمقابلة مع موقع «زاوية» العام الماضي، كشف …: a name, not a quote
         k = p.close + 1
         words = 0
         while k < n and words <= r.max_postposed_gap:
@@ -657,23 +742,36 @@ def _entity_inside(entities: list[Span], source: Range) -> Range | None:
 
 
 class QuoteSuggester:
-    """spaCy component: rule-based quote suggestions for the document's language."""
+    """spaCy component: quote suggestions for the document's language, by rules and, when the
+    corpus has one, a trained quote model (:mod:`annotator.suggest.quote_model`); where both
+    propose a quote, one quote (:mod:`annotator.suggest.quote_merge`)."""
 
-    def __init__(self, nlp: Language, name: str, rules: str):
+    def __init__(self, nlp: Language, name: str, rules: str, models: list[str] | None = None):
         self.name = name
         self.rules = load_quote_rules(rules or nlp.lang)
         self.detector = QuoteDetector(self.rules)
+        self.models = [(path, load_pipeline(path)) for path in models or []]
         self.version = f"quotes-{CODE_VERSION}.{self.rules.version}+{self.rules.fingerprint}"
+        if self.models:
+            self.version += "+" + fingerprint(*(model_version(path, nlp) for path, nlp in self.models))
 
     def __call__(self, doc: Doc) -> Doc:
-        put_suggestions(doc, self.name, [], self.detector.detect(doc))
+        quotes = self.detector.detect(doc)
+        if self.models:
+            table = token_table(doc)
+            index = TokenIndex(list(zip(table.starts, table.ends, strict=True)))
+            for _, model in self.models:
+                roles = predicted_roles(model, table.text, index)
+                quotes = merge_quotes(table.text, quotes, group_roles(table.text, roles, model_scores(model)))
+        put_suggestions(doc, self.name, [], quotes)
         return doc
 
 
-@Language.factory("annotator_quotes", default_config={"rules": ""})
-def make_quote_suggester(nlp: Language, name: str, rules: str) -> QuoteSuggester:
-    """``rules``: a language code or a rules file; empty means the pipeline's language."""
-    return QuoteSuggester(nlp, name, rules)
+@Language.factory("annotator_quotes", default_config={"rules": "", "models": []})
+def make_quote_suggester(nlp: Language, name: str, rules: str, models: list[str]) -> QuoteSuggester:
+    """``rules``: a language code or a rules file (empty: the pipeline's language); ``models``:
+    quote models (paths) to combine with the rules."""
+    return QuoteSuggester(nlp, name, rules, models)
 
 
 def suggest_quotes(text: str, lang: str) -> list[Quote]:
