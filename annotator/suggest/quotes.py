@@ -34,6 +34,7 @@ from annotator.core.snapping import TokenIndex
 from annotator.core.spans import Quote, Range, Span
 from annotator.suggest.base import entity_candidates, fingerprint, put_suggestions, token_table
 from annotator.suggest.model import load_pipeline, model_version
+from annotator.suggest.quote_links import link_speakers
 from annotator.suggest.quote_marks import QuotePair, find_quote_pairs
 from annotator.suggest.quote_merge import merge_quotes
 from annotator.suggest.quote_model import group_roles, model_scores, predicted_roles
@@ -128,11 +129,16 @@ class QuoteDetector:
         is_end = [t in r.sentence_ends for t in texts]
         # Sentence id of each token (breaks and sentence-final punctuation end sentences).
         sentence = [0] * n
-        sid = 0
+        paragraph = [0] * n
+        sid = pid = 0
         for i in range(n):
             sentence[i] = sid
+            paragraph[i] = pid
             if is_break[i] or is_end[i]:
                 sid += 1
+            if is_break[i]:
+                pid += 1
+        self._time = [norms[i] in r.time_words for i in range(n)]
 
         pairs = [p for p in find_quote_pairs(doc, r) if not p.nested]
         pair_at_open = {p.open: p for p in pairs}
@@ -147,6 +153,8 @@ class QuoteDetector:
             prev = i - 1 if not is_space[i - 1] else i - 2
             if cues[i] and prev >= 0 and norms[prev] in r.cue_blockers:
                 cues[i] = None
+        if r.cue_lowercase_only or r.cue_not_after:
+            self._drop_noun_cues(cues, texts, norms, is_space, is_break)
         phrase_length: dict[int, int] = {}
         phrase_starters = self._phrase_starters
         for i in range(n):
@@ -215,6 +223,16 @@ class QuoteDetector:
                 return [self._inner(p, texts)], "direct", inside
             quoted = [p for p in inside if p.open not in self._titles]  # a quoted title does not make it mixed
             return [(start, end)], ("mixed" if quoted else "indirect"), inside
+
+        # 0. the attribution after an unquoted content: "…, sources said.", "…, said Trump." (English)
+        if r.postposed_attribution:
+            for made in self._postposed(norms, texts, cues, sentence, is_end, is_break, in_pair, taken,
+                                        content_parts):
+                found.append(made)
+                for s, e in made.contents:
+                    for t in range(s, e):
+                        taken[t] = True
+                    used_pairs.update(p.open for p in pairs if s <= p.open and p.close < e)
 
         # 1. cue … complementiser … clause (indirect, mixed, or direct when the clause is quoted)
         claimed: set[int] = set()
@@ -312,12 +330,16 @@ class QuoteDetector:
             if p.open in used_pairs or taken[p.open + 1] or p.open in self._name_open or (
                     not self._starts_clause(p, texts, is_break) and self._continues(p, texts, is_break)):
                 continue
+            if r.continuation_joins and self._join_previous(p, found, texts, is_break, cues):
+                used_pairs.add(p.open)  # "'…,' Caddell said. '…'": one quote in two parts
+                continue
             words = sum(1 for k in p.inner if not is_space[k])
             if words >= r.min_bare_quote_tokens:
                 found.append(_Found([self._inner(p, texts)], None, None, "direct", r.score("bare_quote"),
                                     first_token=p.open))
 
-        return self._finish(doc, found, sentence)
+        topics = [i for i in range(n) if norms[i] in r.topic_markers]
+        return self._finish(doc, found, sentence, paragraph, topics)
 
     # -- pattern helpers --------------------------------------------------------------------
 
@@ -327,6 +349,110 @@ class QuoteDetector:
         while end > p.open + 2 and (texts[end - 1] in self.rules.clause_commas or texts[end - 1].isspace()):
             end -= 1
         return p.open + 1, end
+
+    def _postposed(self, norms, texts, cues, sentence, is_end, is_break, in_pair, taken, content_parts):
+        """``Content, SPEAKER CUE [date].`` and ``Content, CUE SPEAKER.``: the whole sentence before
+        the comma is the content (quoted or not)."""
+        r = self.rules
+        n = len(norms)
+        first_of: dict[int, int] = {}
+        for i in range(n):
+            first_of.setdefault(sentence[i], i)
+        out = []
+        for c in range(n):
+            if cues[c] != "verb" or in_pair[c] or taken[c]:
+                continue
+            end = self._sentence_tail_end(norms, texts, c, sentence, is_end, is_break)
+            if end is None:
+                continue
+            source = self._speaker_before(norms, texts, c)
+            comma = (source[0] if source else c) - 1
+            while comma >= 0 and texts[comma].isspace() and not is_break[comma]:
+                comma -= 1
+            if comma < 0 or texts[comma] not in r.clause_commas:
+                continue
+            if source is None:
+                source = self._speaker_np(norms, texts, c + 1, end)
+                if source is None or self._time[source[0]]:
+                    continue
+            elif any(any(ch.isalnum() for ch in texts[k]) and not self._time[k] and
+                     norms[k] not in r.time_prepositions for k in range(c + 1, end)):
+                continue  # words after "SPEAKER said" other than a date: not the end of an attribution
+            start = first_of[sentence[c]]
+            if any(taken[k] for k in range(start, comma)):
+                continue
+            parts, qtype, _ = content_parts(start, comma)
+            if not parts or sum(1 for k in range(parts[0][0], parts[-1][1]) if any(ch.isalnum() for ch in texts[k])) < 4:
+                continue
+            out.append(_Found(parts, (c, c + 1), source, qtype, r.score(qtype), first_token=start))
+        return out
+
+    def _sentence_tail_end(self, norms, texts, c: int, sentence, is_end, is_break) -> int | None:
+        """Index of the sentence end after the cue at ``c`` if only a few words (a speaker, a date) follow."""
+        r = self.rules
+        k = c + 1
+        words = 0
+        while k < len(texts) and sentence[k] == sentence[c]:
+            if is_end[k] or is_break[k]:
+                return k
+            if texts[k] in r.all_marks or texts[k] in r.clause_commas or texts[k] == ":":
+                return None
+            words += any(ch.isalnum() for ch in texts[k])
+            if words > r.max_speaker_tokens:
+                return None
+            k += 1
+        return k if k >= len(texts) else None
+
+    def _join_previous(self, p: QuotePair, found: list[_Found], texts, is_break, cues) -> bool:
+        """A quoted stretch right after a direct quote's attribution becomes that quote's next content
+        part: same paragraph, the attribution after the first part, and between them only the rest
+        of the attribution's sentence (``"…," Flynn said Thursday on Fox News's "Fox and Friends." "…"``)."""
+        r = self.rules
+        for f in found:
+            if f.cue is None or f.type != "direct" or f.cue[0] < max(e for _, e in f.contents):
+                continue
+            last = max([e for _, e in f.contents] + [f.cue[1]] + ([f.source[1]] if f.source else []))
+            if last > p.open:
+                continue
+            gap = range(last, p.open)
+            words = sum(1 for k in gap if any(ch.isalnum() for ch in texts[k]) and not self._in_title(k))
+            if words <= r.max_circumstance_tokens + 4 and not any(is_break[k] or cues[k] for k in gap):
+                f.contents.append(self._inner(p, texts))
+                return True
+        return False
+
+    def _in_title(self, k: int) -> bool:
+        return any(o < k < q.close for o, q in self._name_open.items() if o in self._titles)
+
+    def _drop_noun_cues(self, cues, texts, norms, is_space, is_break) -> None:
+        """English cue forms that are nouns or names here: "20 states", "the claims", "United States"
+        (a capitalised form inside a sentence, unless the line is a title-case headline)."""
+        r = self.rules
+        n = len(texts)
+        title_case: dict[int, bool] = {}
+        line = 0
+        line_of = [0] * n
+        words: dict[int, list[bool]] = {}
+        for i in range(n):
+            line_of[i] = line
+            if texts[i][:1].isalpha():
+                words.setdefault(line, []).append(texts[i][:1].isupper())
+            if is_break[i]:
+                line += 1
+        for key, caps in words.items():
+            title_case[key] = len(caps) >= 3 and sum(caps) >= 0.7 * len(caps)
+        for i in range(n):
+            if not cues[i]:
+                continue
+            prev = i - 1
+            while prev >= 0 and is_space[prev] and not is_break[prev]:
+                prev -= 1
+            starts = prev < 0 or is_break[prev] or texts[prev] in r.sentence_ends or texts[prev] in r.all_marks \
+                or texts[prev] in (":", "(", "-", "—")
+            if r.cue_lowercase_only and texts[i][:1].isupper() and not starts and not title_case.get(line_of[i]):
+                cues[i] = None
+            elif prev >= 0 and (norms[prev] in r.cue_not_after or texts[prev][:1].isdigit()):
+                cues[i] = None
 
     def _is_name_quote(self, p: QuotePair, norms, texts, is_space, is_break, cues) -> bool:
         """A short quoted stretch that names something (a title, a paper, a product, a slogan).
@@ -362,7 +488,8 @@ class QuoteDetector:
             return False
         if self._introduces(norms, texts, cues, before):
             return False
-        if norms[before] in r.name_prepositions:
+        if norms[before] in r.name_prepositions or norms[before] in ("’s", "'s") or \
+                texts[before].endswith(("’s", "'s")):  # Fox News's "Fox and Friends"
             self._titles.add(p.open)
             return True
         if any(reading in r.naming_words for reading in analyses(norms[before], strip_article=True,
@@ -378,12 +505,26 @@ class QuoteDetector:
         if cues[k] is not None or norms[k] in r.complementisers_with_subject or self._match_seq(norms, k,
                                                                                            r.complementisers):
             return True
-        if norms[k] in r.cue_prepositions:
-            prev = k - 1
-            while prev >= 0 and texts[prev].isspace():
+        if norms[k] in r.cue_prepositions:  # أشار إلى «…», يدعو تركيا إلى «…» (the addressee between)
+            prev, words = k - 1, 0
+            while prev >= 0 and words < 4:
+                if texts[prev].isspace():
+                    prev -= 1
+                    continue
+                if not any(ch.isalnum() for ch in texts[prev]):
+                    return False
+                if cues[prev] is not None:
+                    return True
+                words += 1
                 prev -= 1
-            return prev >= 0 and cues[prev] is not None
         return False
+
+    def _colon_before(self, k: int, texts, is_break) -> bool:
+        """The line before the break at ``k`` ends with a colon."""
+        j = k - 1
+        while j >= 0 and texts[j].isspace() and not is_break[j]:
+            j -= 1
+        return j >= 0 and texts[j] == ":"
 
     def _continues(self, p: QuotePair, texts, is_break) -> bool:
         """Words of the same clause follow the closing mark (not punctuation, not a line break)."""
@@ -435,12 +576,24 @@ class QuoteDetector:
                 return k, length, False
             k += 1
         if norms[c] in r.bare_complement and r.speaker_position == "before":
-            # "Obama said the talks failed": the clause follows the cue directly.
+            # "Obama said the talks failed", "Trump wants to build a wall": the clause follows the cue
+            # directly, after any date or adverb ("said Friday the …"); a cue with nothing after it
+            # but a date ("She said on Fox News Sunday.") reports nothing.
             nxt = c + 1
-            while nxt < n and texts[nxt].isspace() and "\n" not in texts[nxt]:
+            while nxt < n and sentence[nxt] == sentence[c] and (
+                    (texts[nxt].isspace() and "\n" not in texts[nxt]) or self._time[nxt]
+                    or self._skippable_before_cue(norms, texts, nxt) and norms[nxt] not in r.skip_before_cue
+                    or self._is_adverb(texts[nxt], norms[nxt])):
                 nxt += 1
+            infinitive = nxt < n and norms[c] in r.infinitive_cues and norms[nxt] == "to"
+            words = 0
+            k = nxt
+            while k < n and sentence[k] == sentence[c] and "\n" not in texts[k] and words < 3:
+                words += any(ch.isalnum() for ch in texts[k])
+                k += 1
             if (nxt < n and sentence[nxt] == sentence[c] and not in_pair[nxt] and texts[nxt][:1].isalpha()
-                    and norms[nxt] not in r.speaker_boundaries and self._speaker_before(norms, texts, c) is not None):
+                    and words >= 3 and (infinitive or norms[nxt] not in r.speaker_boundaries)
+                    and not self._time[nxt] and self._speaker_before(norms, texts, c) is not None):
                 return nxt, 0, True
         return None
 
@@ -466,8 +619,8 @@ class QuoteDetector:
                 continue
             if word in r.speaker_boundaries or word in r.complementisers_with_subject:
                 break
-            if any(word.startswith(p) for p in r.speaker_boundary_prefixes):
-                break
+            if any(word.startswith(p) for p in r.speaker_boundary_prefixes) and norms[k - 1] not in r.affiliation_words:
+                break  # لل… opens an addressee, except after التابعة: منظمة الصحة العالمية التابعة للأمم المتحدة
             if self._match_seq(norms, k, r.complementisers) or self.cue_kind(word):
                 break
             if head is None:
@@ -475,12 +628,40 @@ class QuoteDetector:
             k += 1
         return (start, k) if k > start else None
 
+    def _skippable_before_cue(self, norms, texts, k: int) -> bool:
+        """Words between a speaker and the cue: adverbs, auxiliaries, dates (Obama on Friday said)."""
+        r = self.rules
+        word = norms[k]
+        if word in r.skip_before_cue or self._time[k]:
+            return True
+        if word in r.time_prepositions:
+            nxt = k + 1
+            while nxt < len(texts) and texts[nxt].isspace():
+                nxt += 1
+            return nxt < len(texts) and self._time[nxt]
+        return self._is_adverb(texts[k], word)
+
+    def _is_adverb(self, text: str, word: str) -> bool:
+        return text.islower() and len(word) > 4 and any(word.endswith(suffix) for suffix in self.rules.adverb_suffixes)
+
     def _speaker_before(self, norms, texts, c: int) -> tuple[int, int] | None:
-        """English-style speaker: the noun phrase ending just before the cue at ``c``."""
+        """English-style speaker: the noun phrase ending just before the cue at ``c``.
+
+        Adverbs and dates between it and the cue are skipped (``Trump already said``, ``Obama on
+        Friday said``); an apposition between commas is part of it (``Flynn, a top Trump
+        surrogate, said``); a relative clause between commas is not (``The senator, who spoke on
+        Fox News Sunday, said``).
+        """
         r = self.rules
         end = c
-        while end > 0 and (texts[end - 1].isspace() or norms[end - 1] in r.skip_before_cue):
+        while end > 0 and (texts[end - 1].isspace() or self._skippable_before_cue(norms, texts, end - 1)):
             end -= 1
+        if end > 0 and texts[end - 1] in r.clause_commas:
+            return self._speaker_before_aside(norms, texts, end - 1)
+        return self._noun_phrase_before(norms, texts, end)
+
+    def _noun_phrase_before(self, norms, texts, end: int) -> tuple[int, int] | None:
+        r = self.rules
         k = end
         while k > 0 and end - k < r.max_speaker_tokens:
             word = norms[k - 1]
@@ -490,10 +671,39 @@ class QuoteDetector:
             if word in r.speaker_joiners and k - 1 > 0 and k < end:
                 k -= 1
                 continue
-            if word in r.speaker_boundaries or self.cue_kind(word):
+            is_cue = self.cue_kind(word) and not (r.cue_lowercase_only and tok[:1].isupper())  # United States
+            if word in r.speaker_boundaries or is_cue or self._time[k - 1] or self._is_adverb(tok, word):
                 break
             k -= 1
+        while k < end and texts[k].isspace():
+            k += 1
         return (k, end) if k < end else None
+
+    def _speaker_before_aside(self, norms, texts, comma: int) -> tuple[int, int] | None:
+        """The speaker before ``X, <aside>, said``: X with an apposition, or X alone before a relative clause."""
+        r = self.rules
+        k = comma - 1
+        while k >= 0 and comma - k <= 2 * r.max_speaker_tokens:
+            if texts[k] in r.clause_commas:
+                break
+            if "\n" in texts[k] or texts[k] in r.sentence_ends or texts[k] in r.all_marks:
+                return None
+            k -= 1
+        else:
+            return None
+        if k < 0 or texts[k] not in r.clause_commas:
+            return None
+        first = k + 1
+        while first < comma and texts[first].isspace():
+            first += 1
+        head = self._noun_phrase_before(norms, texts, k)
+        if head is None or first >= comma:
+            return None
+        if norms[first] in r.relative_pronouns:
+            return head
+        if norms[first] in r.apposition_starters or texts[first][:1].isupper():
+            return (head[0], comma)
+        return None
 
     def _speaker_via_auxiliary(self, norms, texts, c: int, sentence) -> tuple[int, int] | None:
         """``وكان أوباما قد صرح``: the speaker between an auxiliary and the cue."""
@@ -520,6 +730,8 @@ class QuoteDetector:
         cue = (c, c + self._phrase_length.get(c, 1))
         source: tuple[int, int] | None = None
         kind = cues[c]
+        if kind == "phrase" and r.speaker_position == "before":
+            return cue, self._speaker_before(norms, texts, c)  # Trump called for a ban …
         if kind in ("speech_noun", "phrase"):
             # إقرار المفاوضين الأميركيين بأن …, وجاء في رسالة أن …: the source follows the cue.
             return cue, self._speaker_np(norms, texts, cue[1], stop)
@@ -544,23 +756,75 @@ class QuoteDetector:
         if kind == "participle":
             return cue, None  # a participle's subject is the main clause's: inherited
         if r.speaker_position == "after":
-            source = self._speaker_np(norms, texts, c + 1, stop)
+            source = self._speaker_after_topic(norms, texts, c, sentence)
+            if source is None:
+                source = self._subject_before(norms, texts, c, sentence)
+            if source is None:
+                source = self._speaker_np(norms, texts, c + 1, stop)
             if source is None:
                 source = self._speaker_via_auxiliary(norms, texts, c, sentence)
         else:
+            # The speaker precedes the cue; the words after it are the addressee (told the BBC) or
+            # a date (said Friday), never the speaker.
             source = self._speaker_before(norms, texts, c)
-            if source is None:
-                source = self._speaker_np(norms, texts, c + 1, stop)
         return cue, source
+
+    def _subject_before(self, norms, texts, c: int, sentence) -> tuple[int, int] | None:
+        """Verb-first languages put the subject after the cue, unless the cue (without و/ف) follows a
+        noun phrase of its clause: ``مقال افتتاحي يوم السبت يدعو تركيا إلى …`` (the editorial calls
+        on Turkey: تركيا is the addressee), ``وزير الخارجية قال إن …``."""
+        r = self.rules
+        if any(norms[c].startswith(clitic) for clitic in r.cue_proclitics):
+            return None
+        k = c - 1
+        while k >= 0 and texts[k].isspace() and "\n" not in texts[k]:
+            k -= 1
+        while k >= 0 and (self._time[k] or norms[k] in r.time_prepositions):
+            k -= 1
+            while k >= 0 and texts[k].isspace() and "\n" not in texts[k]:
+                k -= 1
+        if k < 0 or sentence[k] != sentence[c] or not any(ch.isalpha() for ch in texts[k]):
+            return None
+        word = norms[k]
+        if (word in r.speaker_boundaries or word in r.clause_connectives or word in r.auxiliaries or word in r.cue_blockers
+                or word in r.complementisers_with_subject or self._match_seq(norms, k, r.complementisers)
+                or word in r.relative_pronouns or word in r.particles or self.cue_kind(word)):
+            return None
+        found = self._noun_phrase_before(norms, texts, k + 1)
+        if found is None or any(norms[t] in r.particles for t in range(*found)):
+            return None
+        before = found[0] - 1
+        while before >= 0 and texts[before].isspace() and "\n" not in texts[before]:
+            before -= 1
+        at_clause_start = before < 0 or "\n" in texts[before] or texts[before] in r.clause_commas or \
+            texts[before] in r.sentence_ends or texts[before] == ":"
+        return found if at_clause_start else None
+
+    def _speaker_after_topic(self, norms, texts, c: int, sentence) -> tuple[int, int] | None:
+        """``أما الوزير فقال إن …``: the topic after أما is the speaker of the cue that carries ف."""
+        r = self.rules
+        if not r.topic_markers or not r.topic_cue_prefix or not norms[c].startswith(r.topic_cue_prefix):
+            return None
+        k = c - 1
+        while k >= 0 and sentence[k] == sentence[c] and c - k <= r.max_speaker_tokens + 2:
+            if norms[k] in r.topic_markers:
+                return self._speaker_np(norms, texts, k + 1, c)
+            k -= 1
+        return None
 
     def _direct_with_cue_before(self, p: QuotePair, norms, texts, cues, sentence, is_end, is_break, taken):
         r = self.rules
         if p.open in self._name_open:
             return None
         k = p.open - 1
+        crossed = False
         while k >= 0 and p.open - k <= r.max_gap_tokens:
             if k in self._name_close:
                 k = self._name_close[k].open - 1
+                continue
+            if is_break[k] and self._colon_before(k, texts, is_break) and not crossed:
+                crossed = True  # "Cruz continued:" then the quote as the next paragraph
+                k -= 1
                 continue
             if is_break[k] or is_end[k] or taken[k]:
                 return None
@@ -629,7 +893,8 @@ class QuoteDetector:
                 j += 1
             words = [k for k in range(i, j) if not is_space[k]]
             colon = next((k for k in words if texts[k] == ":"), None)
-            if colon is not None and 2 <= len(words) <= 20:
+            transcript = colon is not None and all(texts[k].isupper() for k in words if k < colon)
+            if colon is not None and 2 <= len(words) and (len(words) <= 20 or transcript):
                 before = [k for k in words if k < colon]
                 after = [k for k in words if k > colon]
                 if (1 <= len(before) <= 4 and len(after) >= 2 and not any(taken[k] for k in after)
@@ -650,7 +915,8 @@ class QuoteDetector:
                         s, e = s + 1, e - 1
                         used_pairs.add(inside[0].open)
                     if e > s:
-                        out.append(_Found([(s, e)], None, (before[0], before[-1] + 1), qtype,
+                        cue = (colon, colon + 1) if r.colon_is_cue else None  # PolNeAR: "Pence:" cues
+                        out.append(_Found([(s, e)], cue, (before[0], before[-1] + 1), qtype,
                                           r.score("colon_headline"), first_token=i))
                         for k in range(s, e):
                             taken[k] = True
@@ -692,13 +958,17 @@ class QuoteDetector:
 
     # -- speakers, entities, ranges -------------------------------------------------------------
 
-    def _finish(self, doc: Doc, found: list[_Found], sentence: list[int]) -> list[Quote]:
+    def _finish(self, doc: Doc, found: list[_Found], sentence: list[int], paragraph: list[int],
+                topics: list[int]) -> list[Quote]:
+        """Quotes in characters; a quote without a speaker of its own takes the previous quote's
+        speaker (at a lower score) within its paragraph, or further back when its cue says it goes
+        on (وأضاف, وتابع:, continued); never across a new topic (أما X فـ…)."""
         r = self.rules
         entities = sorted(entity_candidates(doc), key=lambda s: (ENTITY_PREFERENCE.get(s.label, 9), s.start - s.end))
         table = token_table(doc)
         found.sort(key=lambda f: f.first_token)
         quotes: list[Quote] = []
-        previous: tuple[Range, Range | None, int] | None = None  # (source, entity, sentence id)
+        previous: tuple[Range, Range | None, int, int, int] | None = None  # source, entity, paragraph, token, sentence
 
         def char_range(span: tuple[int, int]) -> Range:
             s, e = span
@@ -713,13 +983,16 @@ class QuoteDetector:
             score = f.score
             source: Range | None = char_range(f.source) if f.source else None
             entity: Range | None = None
+            here = paragraph[f.first_token]
+            if previous is not None and any(previous[3] < t < f.first_token for t in topics):
+                previous = None  # أما الوزير فـ…: a new topic, a new speaker
             if source is not None:
                 entity = _entity_inside(entities, source)
-                previous = (source, entity, sentence[f.first_token])
-            elif previous is not None:
-                source, entity, prev_sentence = previous
-                same_sentence = prev_sentence == sentence[f.first_token]
-                score = score if same_sentence else score * r.score("floating_factor")
+                previous = (source, entity, here, f.first_token, sentence[f.first_token])
+            elif previous is not None and (previous[2] == here or f.cue is not None):
+                source, entity = previous[0], previous[1]
+                if previous[4] != sentence[f.first_token]:  # مشيرا إلى أن … in the same sentence: as sure
+                    score *= r.score("floating_factor")
             else:
                 score *= r.score("floating_factor")
             quote = Quote(contents=contents, cue=cue, sources=(source,) if source else (), entity=entity,
@@ -757,12 +1030,13 @@ class QuoteSuggester:
 
     def __call__(self, doc: Doc) -> Doc:
         quotes = self.detector.detect(doc)
+        table = token_table(doc)
         if self.models:
-            table = token_table(doc)
             index = TokenIndex(list(zip(table.starts, table.ends, strict=True)))
             for _, model in self.models:
                 roles = predicted_roles(model, table.text, index)
                 quotes = merge_quotes(table.text, quotes, group_roles(table.text, roles, model_scores(model)))
+        quotes = link_speakers(table.text, quotes, entity_candidates(doc), self.rules.pronoun_speakers)
         put_suggestions(doc, self.name, [], quotes)
         return doc
 

@@ -45,4 +45,5 @@ def test_no_title_or_quoted_fragment_is_a_quote_of_its_own(verdict):
 def test_the_quotes_among_them_are_still_proposed():
     found = [item["sentence"][item["start"] : item["end"]] for item in ITEMS
              if item["verdict"] == "quote" and standalone(item)]
-    assert found == ["اذهبوا فأنتم الطلقاء", "هذه العصا لها تاريخ", "فرضيات قوية جدا", "الله أكبر"]
+    assert found == ["اذهبوا فأنتم الطلقاء", "هذه العصا لها تاريخ", "فرضيات قوية جدا", "الله أكبر",
+                     "الانضمام إلى جبهة المقاومة"]
