@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 DB     ?= corpus/corpus.db
 
-.PHONY: run test bench lint clean-venv
+.PHONY: run test bench lint clean-venv quote-model
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,13 @@ bench: $(VENV)/.installed-test
 	@for script in benchmarks/bench_*.py; do \
 		echo "== $$script"; QT_QPA_PLATFORM=offscreen $(BIN)/python $$script || exit 1; \
 	done
+
+# The English quote model, trained from PolNeAR's train split where the data is (not shipped:
+# PolNeAR states no licence for its articles). Registered in build/quotes-en/corpus.db; measure it with
+# `python benchmarks/bench_quotes.py --model build/quotes-en/model-best`.
+POLNEAR ?= ../shared/data/polnear
+quote-model: $(VENV)/.installed-app
+	nice $(BIN)/python -m annotator.train.quote_recipe $(POLNEAR)/train build/quotes-en
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .

@@ -67,7 +67,7 @@ def measure(name: str, records: list[DocumentRecord], suggesters: list[str], mod
         corpus = Corpus.open(Path(tmp) / "corpus.db")
         corpus.add_documents(records, allow_new_labels=True)
         if model:
-            corpus.register_model("quotes-model", model, scores={}, kind="quotes")
+            corpus.register_model("quotes-model", model, scores={}, kind="quotes", lang=records[0].language)
         started = time.perf_counter()
         run_suggesters(corpus, suggesters)
         seconds = time.perf_counter() - started

@@ -21,6 +21,7 @@ from spacy.tokens import Doc
 from annotator.core.snapping import TokenIndex
 from annotator.core.spans import Quote, Range, Span
 from annotator.suggest.base import fingerprint, put_suggestions
+from annotator.suggest.quote_model import is_quote_model, quotes_from_prediction
 
 CODE_VERSION = "1"
 QUOTE_ROLES = ("content", "cue", "source")
@@ -61,6 +62,9 @@ class ModelSuggester:
 
     def _convert(self, doc: Doc, predicted: Doc) -> None:
         index = TokenIndex([(t.idx, t.idx + len(t.text)) for t in doc])
+        if is_quote_model(self.model):  # its entities are quote roles: quotes, not entity suggestions
+            put_suggestions(doc, self.name, [], quotes_from_prediction(doc.text, predicted, index, self.model))
+            return
         spans: list[Span] = []
         quotes: list[Quote] = []
         taken: list[tuple[int, int]] = []

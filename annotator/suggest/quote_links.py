@@ -3,6 +3,8 @@
 - A source that holds an entity links to it; of several, the speaker is the last person named
   (``Hillary Clinton's campaign manager Robby Mook`` → Robby Mook; ``المتحدث باسم الكرملين ديمتري
   بيسكوف`` → بيسكوف), else the first organisation, state or group.
+- A source that starts with a name directly followed by another name stops after the first: the
+  second is the addressee or the object (``ودعا بوتين الولايات المتحدة إلى …``).
 - A pronoun source (``he``, ``they``, ``هو``) links to the nearest earlier speaker entity that fits
   the pronoun (``he`` → a person; ``they`` → a person, an organisation, a group), else to the
   nearest earlier entity mention that fits, within the paragraph and the one before.
@@ -33,6 +35,7 @@ def link_speakers(text: str, quotes: Sequence[Quote], entities: Sequence[Span],
     speakers: list[Span] = []  # entities earlier quotes' speakers were linked to, in text order
     out: list[Quote] = []
     for quote in sorted(quotes, key=lambda q: (q.start, q.end)):
+        quote = _without_object(text, quote, ordered)
         entity = _named_in(text, quote.sources, ordered)
         if entity is None and quote.sources:
             labels = pronouns.get(normalize(text[quote.sources[0].start : quote.sources[0].end]).strip())
@@ -47,6 +50,22 @@ def link_speakers(text: str, quotes: Sequence[Quote], entities: Sequence[Span],
             speakers.append(entity)
         out.append(quote.with_(entity=Range(entity.start, entity.end) if entity else None))
     return out
+
+
+def _without_object(text: str, quote: Quote, entities: Sequence[Span]) -> Quote:
+    """A source that starts with a name directly followed by another name ends after the first:
+    ``ودعا بوتين الولايات المتحدة إلى …`` (Putin called on the United States), ``وتتهم أنقرة غولن``."""
+    if len(quote.sources) != 1:
+        return quote
+    source = quote.sources[0]
+    first = next((e for e in entities if e.start == source.start and e.end < source.end), None)
+    if first is None:
+        return quote
+    rest = text[first.end : source.end]
+    gap = len(rest) - len(rest.lstrip())
+    if gap and any(e.start == first.end + gap for e in entities):
+        return quote.with_(sources=(Range(first.start, first.end),))
+    return quote
 
 
 def _named_in(text: str, sources: Sequence[Range], entities: Sequence[Span]) -> Span | None:

@@ -72,7 +72,15 @@ class RunSummary:
 
 def available_suggesters(corpus: Corpus) -> list[str]:
     """Built-in suggesters plus ``model:NAME`` for every pipeline registered in the corpus."""
-    return list(BUILTIN_SUGGESTERS) + [MODEL_PREFIX + m["name"] for m in corpus.registered_models()]
+    return list(BUILTIN_SUGGESTERS) + [MODEL_PREFIX + m["name"] for m in corpus.registered_models()
+                                        if m.get("kind") != "quotes"]  # quote models serve `quotes`
+
+
+def quote_models(corpus: Corpus | None, lang: str) -> list[str]:
+    """Paths of the quote models registered for ``lang`` (the ``quotes`` suggester combines them)."""
+    if corpus is None:
+        return []
+    return [m["path"] for m in corpus.registered_models() if m.get("kind") == "quotes" and m.get("lang") == lang]
 
 
 def _model_target(corpus: Corpus, name: str) -> str:
@@ -117,7 +125,13 @@ def build_pipeline(lang: str, names: Sequence[str], corpus: Corpus | None = None
             if not rules_path(nlp.lang).exists():
                 notes.append(f"quotes: no quote rules for language {lang!r} (add resources/quotes/{lang}.json)")
                 continue
-            nlp.add_pipe("annotator_quotes", name=name)
+            try:
+                nlp.add_pipe("annotator_quotes", name=name, config={"models": quote_models(corpus, nlp.lang)})
+            except ModelLoadError as exc:
+                if strict:
+                    raise
+                notes.append(f"{name}: {exc}; rules only")
+                nlp.add_pipe("annotator_quotes", name=name)
         elif name.startswith(MODEL_PREFIX):
             target = _model_target(corpus, name) if corpus else name[len(MODEL_PREFIX) :]
             try:
