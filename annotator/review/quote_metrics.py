@@ -154,9 +154,10 @@ class AttributionScores:
     """Whole-quote figures of predicted quotes against gold quotes, summed over documents.
 
     Quotes are paired one-to-one by shared content (:func:`match_quotes`). ``content_overlap``
-    counts a pair as found; ``content_exact`` needs the same content parts (ignoring quote marks,
-    punctuation and spaces at their edges). ``cue`` and ``source`` score the ranges of every
-    quote (each distinct range once per document), exact and by overlap. On the pairs: ``type``
+    counts a pair as found; ``content_exact`` needs the same content parts. ``cue`` and ``source``
+    score the ranges of every quote (each distinct range once per document), exact and by overlap.
+    Exact comparisons ignore quote marks, punctuation and spaces at the edges of a range
+    (``says:`` is the cue ``says``; ``Flynn, a surrogate,`` the source ``Flynn, a surrogate``). On the pairs: ``type``
     agreement, and *source accuracy*: of the pairs whose gold quote has a source, the share whose
     predicted source overlaps it (``exact``: is the same range).
     """
@@ -184,11 +185,12 @@ class AttributionScores:
             self.same_type += g.type == p.type
             if g.sources:
                 self.with_source += 1
-                self.source_exact += _ranges(g.sources) == _ranges(p.sources)
+                self.source_exact += sorted(_trim(r, text) for r in g.sources) == sorted(_trim(r, text)
+                                                                                         for r in p.sources)
                 self.source_overlap += _shared(g.sources, p.sources) > 0
         for role in ("cue", "source"):
             def spans(quotes: Sequence[Quote], role: str = role) -> list[tuple[int, int, str]]:
-                return sorted({(r.start, r.end, role) for q in quotes for name, r in q.parts() if name == role})
+                return sorted({(*_trim(r, text), role) for q in quotes for name, r in q.parts() if name == role})
             for mode in ("exact", "overlap"):
                 for counts in match_counts(spans(gold), spans(pred), mode).values():
                     self.ranges[f"{role}_{mode}"].update(counts)
