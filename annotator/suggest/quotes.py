@@ -138,7 +138,8 @@ class QuoteDetector:
                 sid += 1
             if is_break[i]:
                 pid += 1
-        self._time = [norms[i] in r.time_words for i in range(n)]
+        time_words = r.time_words
+        self._time = [w in time_words for w in norms]
 
         pairs = [p for p in find_quote_pairs(doc, r) if not p.nested]
         pair_at_open = {p.open: p for p in pairs}
@@ -147,24 +148,27 @@ class QuoteDetector:
             for k in range(p.open, p.close + 1):
                 in_pair[k] = True
         used_pairs: set[int] = set()
-        cues = [self.cue_kind(norms[i]) if not in_pair[i] else None for i in range(n)]
-        for i in range(1, n):
+        cue_kind, known = self.cue_kind, self._cue_cache
+        cues = [None if inside else known[w] if w in known else cue_kind(w)
+                for w, inside in zip(norms, in_pair, strict=True)]
+        blockers = r.cue_blockers
+        for i in [i for i, kind in enumerate(cues) if kind and i > 0]:
             # "الذي لم يكشف عن هويته": a negated verb, or one opening a relative clause, reports nothing.
             prev = i - 1 if not is_space[i - 1] else i - 2
-            if cues[i] and prev >= 0 and norms[prev] in r.cue_blockers:
+            if prev >= 0 and norms[prev] in blockers:
                 cues[i] = None
         if r.cue_lowercase_only or r.cue_not_after:
             self._drop_noun_cues(cues, texts, norms, is_space, is_break)
         phrase_length: dict[int, int] = {}
         phrase_starters = self._phrase_starters
-        for i in range(n):
-            length = self._match_seq(norms, i, r.cue_phrases) if norms[i] in phrase_starters and not in_pair[i] else 0
+        for i in [i for i, w in enumerate(norms) if w in phrase_starters and not in_pair[i]]:
+            length = self._match_seq(norms, i, r.cue_phrases)
             if length:
                 cues[i] = "phrase"
                 phrase_length[i] = length
         self._phrase_length = phrase_length
-        for i in range(n):
-            if cues[i] and self._match_seq(norms, i, r.cue_exclusions):  # "يذكر أن": "it is worth noting that"
+        for i in [i for i, kind in enumerate(cues) if kind]:
+            if self._match_seq(norms, i, r.cue_exclusions):  # "يذكر أن": "it is worth noting that"
                 cues[i] = None
         # Quoted names, titles and slogans are not quotes (صحيفة "بيلد" الألمانية, مؤشر «جي بي مورجان…»,
         # لـ«الشرق الأوسط», تحت شعار «…»): they stay inside the clause around them.
@@ -338,7 +342,8 @@ class QuoteDetector:
                 found.append(_Found([self._inner(p, texts)], None, None, "direct", r.score("bare_quote"),
                                     first_token=p.open))
 
-        topics = [i for i in range(n) if norms[i] in r.topic_markers]
+        markers = r.topic_markers
+        topics = [i for i, w in enumerate(norms) if w in markers] if markers else []
         return self._finish(doc, found, sentence, paragraph, topics)
 
     # -- pattern helpers --------------------------------------------------------------------
