@@ -21,6 +21,7 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	@touch $@ $(VENV)/.installed-app
 
 run: $(VENV)/.installed-app
+	@$(BIN)/python -m annotator.ui.qt_platform  # the X11 libraries Qt needs, with the apt-get line if some are missing
 	@test -f $(DB) || $(BIN)/annotator import seeds/ --db $(DB) --split-at-source
 	$(BIN)/annotator open $(DB)
 

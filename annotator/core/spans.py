@@ -135,9 +135,16 @@ class DocumentRecord:
     # Pre-annotations the file carries (e.g. Label Studio predictions), each with its
     # ``suggester`` set: stored as suggestions, never as anyone's labels.
     suggestions: list[Span] = field(default_factory=list)
-    # What the reader could not hold and left out of the record (one "file:line: problem" each):
-    # the import summary lists them.
+    # ``"file:line: problem"`` lines the reader read leniently (e.g. a stray CoNLL ``I-`` tag read
+    # as the start of an entity): the import lists them in its summary.
     warnings: list[str] = field(default_factory=list)
+    # The annotator's status for the document as the file states it (Prodigy's answer, a submitted
+    # Label Studio annotation, annotator's own export), with its note; None when the file says nothing.
+    status: str | None = None
+    status_note: str | None = None
+    # What the reader could not keep or had to convert, for the import summary:
+    # ``(kind, message)``; ``kind`` is counted, ``message`` (when not None) is listed as a warning.
+    notes: list[tuple[str, str | None]] = field(default_factory=list)
 
 
 # -- JSON forms (the event log, undo history and fixtures use them) ----------------------------

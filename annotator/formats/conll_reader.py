@@ -1,30 +1,61 @@
-"""CoNLL / IOB files: one ``token TAG`` per line (the tag is the last column).
+"""CoNLL / IOB files as corpora ship them: ``token … TAG`` lines, or ``word|POS|TAG`` items.
 
-Units are separated by blank lines. Without ``-DOCSTART-`` lines every unit (sentence)
-is one document; with them, ``-DOCSTART-`` starts a new document and its sentences are
-joined by newlines. Tokens are joined by single spaces; each token's offsets are known,
-so tags become entity spans ``[start, end)`` on the rebuilt text.
+Two layouts are read, whatever the file's extension (``detect.py`` sniffs the content):
 
-Tag schemes: BIO (IOB2), IOB1 (``I-`` starts an entity, ``B-`` only separates two
-adjacent entities of the same type), BILUO / BIOES (``L-``/``E-`` last, ``U-``/``S-``
-single), and bare labels (IO: ``PER PER O``). ``auto`` picks BILUO when ``L-``/``E-``/
-``U-``/``S-`` tags appear, IOB1 when entities start with ``I-`` and ``B-`` only ever
-follows ``I-`` of the same type, BIO otherwise. An invalid transition (``I-PER`` after
-``O`` in a BIO file, ``B-PER`` not closed by ``L-PER`` in BILUO) is an error naming its
-line: no repair is guessed.
+* **columns**: one token per line, the tag in the last column (``EU NNP B-NP B-ORG``,
+  ``وبوتين B-PERS``, tab- or space-separated); a blank line ends a sentence;
+* **pipes** (spaCy's ``ner-sent-per-line.iob``): one sentence per line, tokens separated by
+  spaces, each ``word|TAG`` or ``word|POS|TAG``.
+
+``-DOCSTART-`` lines (with any number of columns) start a new document. A document is an
+article: its sentences are joined by newlines, its tokens by single spaces, and each token's
+offsets are kept in ``meta["tokens"]`` (``[start, end]`` code points) so that exports give the
+corpus's own tokens back unchanged (``1996-08-22`` stays one token). Without ``-DOCSTART-``
+every sentence is a document. A ``-DOCSTART-`` document of more than
+:data:`MAX_SENTENCES_PER_DOCUMENT` sentences is not an article but a whole corpus under one
+header (ANERcorp ships that way): each of its sentences becomes a document, and a warning says
+so. ``ReadOptions.sentences_per_doc = N`` groups every N sentences of a document instead.
+
+Tag schemes: BIO (IOB2), IOB1 (``I-`` starts an entity, ``B-`` only separates two adjacent
+entities of the same type), BILUO / BIOES (``L-``/``E-`` last, ``U-``/``S-`` single), and bare
+labels (IO: ``PER PER O``). ``auto`` picks BILUO when ``L-``/``E-``/``U-``/``S-`` tags appear,
+IOB1 when entities start with ``I-`` and ``B-`` only ever follows ``I-`` of the same type, BIO
+otherwise.
+
+Invalid transitions are read the way conlleval and spaCy read them, and each is listed as a
+warning naming its line: an ``I-X`` after ``O`` or after another type starts an ``X`` entity;
+a BILUO entity not closed by ``L-`` ends where the next tag starts; an ``L-X`` without its
+``B-X`` is a one-token entity. With ``ReadOptions.strict`` each of them is an error instead.
+A line holding only invisible characters (a stray byte-order mark) is a blank line.
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from annotator.core.spans import DocumentRecord, Span
-from annotator.formats.common import FormatError, ReadOptions, check_label_name, iter_lines, read_text
+from annotator.formats.common import (
+    FormatError,
+    ReadOptions,
+    check_label_name,
+    invisible_characters,
+    iter_lines,
+    read_text,
+)
 
 SCHEMES = ("auto", "bio", "iob1", "biluo")
 DOCSTART = "-DOCSTART-"
+# More sentences than any news article: a -DOCSTART- "document" this long is a whole corpus.
+MAX_SENTENCES_PER_DOCUMENT = 200
 _PREFIXES = {"B": "B", "I": "I", "L": "L", "E": "L", "U": "U", "S": "U"}
+# A tag as the last field: O, a prefixed label, or a bare label (IO) of word characters.
+TAG_PATTERN = re.compile(r"^(?:O|[BIELUS]-\S+)$")
+_PIPE_ITEM = re.compile(r"^[^|]+(?:\|[^|]*)*\|(?:O|[BIELUS]-[^|\s]+)$")
+
+Warn = Callable[[int, str], None]
 
 
 @dataclass
@@ -50,9 +81,71 @@ def _parse_tag(tag: str, path: str, line: int) -> tuple[str, str | None]:
     return "", check_label_name(tag, path, line, what="tag")
 
 
-def _units(text: str, path: str) -> list[_Document]:
+def _is_blank(line: str) -> bool:
+    """Whitespace, or only invisible characters (a byte-order mark left on a line of its own)."""
+    stripped = line.strip()
+    return not stripped or len(invisible_characters(stripped)) == len(stripped)
+
+
+def is_pipe_layout(lines: list[str]) -> bool:
+    """Most non-blank lines are sentences of ``word|…|TAG`` items (spaCy's ``.iob`` layout)."""
+    content = [line.split() for line in lines if not _is_blank(line) and line.split()[0] != DOCSTART]
+    if not content:
+        return False
+    piped = sum(1 for items in content if all(_PIPE_ITEM.match(item) for item in items))
+    return piped / len(content) >= 0.9
+
+
+def looks_like_conll(text: str, sample_lines: int = 200) -> bool:
+    """The first lines of ``text`` are CoNLL: ``token … TAG`` lines or ``word|POS|TAG`` sentences."""
+    lines = [line for line in text.split("\n")[:sample_lines] if not _is_blank(line)]
+    if not lines:
+        return False
+    if is_pipe_layout(lines):
+        return True
+    tagged = 0
+    for line in lines:
+        columns = line.split()
+        if columns[0] == DOCSTART or (len(columns) >= 2 and TAG_PATTERN.match(columns[-1])):
+            tagged += 1
+    return tagged / len(lines) >= 0.9
+
+
+def _token_lines(text: str, path: str, pipes: bool) -> Iterator[tuple[int, list[_Token] | None, bool]]:
+    """``(line, tokens, docstart)``: tokens of one line (columns: one token; pipes: a sentence);
+    ``None`` for a sentence break; ``docstart`` for a ``-DOCSTART-`` line."""
+    for number, _, raw in iter_lines(text):
+        if _is_blank(raw):
+            yield number, None, False
+            continue
+        columns = raw.split()
+        if columns[0] == DOCSTART:
+            yield number, None, True
+            continue
+        if pipes:
+            tokens = []
+            for item in columns:
+                word, _, tag = item.rpartition("|")
+                word = word.split("|", 1)[0]
+                if not word:
+                    raise FormatError(path, number, f"expected 'word|TAG' or 'word|POS|TAG' items, got {item!r}")
+                prefix, label = _parse_tag(tag, path, number)
+                tokens.append(_Token(word, prefix, label, number))
+            yield number, tokens, False
+            yield number, None, False
+            continue
+        if len(columns) < 2:
+            raise FormatError(path, number, f"expected 'token TAG' (at least two columns), got {raw.strip()!r}")
+        prefix, label = _parse_tag(columns[-1], path, number)
+        yield number, [_Token(columns[0], prefix, label, number)], False
+
+
+def _units(text: str, path: str) -> tuple[list[_Document], bool]:
+    """The file's documents (all its sentences in one when no ``-DOCSTART-`` delimits them) and
+    whether ``-DOCSTART-`` lines delimit them."""
+    pipes = is_pipe_layout(text.split("\n")[:200])
     documents: list[_Document] = []
-    uses_docstart = any(line.split()[:1] == [DOCSTART] for _, _, line in iter_lines(text))
+    uses_docstart = any(_first_column(line) == DOCSTART for _, _, line in iter_lines(text))
     current: _Document | None = None
     sentence: list[_Token] = []
 
@@ -63,26 +156,24 @@ def _units(text: str, path: str) -> list[_Document]:
                 current = _Document(line=sentence[0].line)
                 documents.append(current)
             current.sentences.append(sentence)
-            if not uses_docstart:
-                current = None
         sentence = []
 
-    for number, _, raw in iter_lines(text):
-        columns = raw.split()
-        if not columns:
-            close_sentence()
-            continue
-        if columns[0] == DOCSTART:
+    for number, tokens, docstart in _token_lines(text, path, pipes):
+        if docstart:
             close_sentence()
             current = _Document(line=number + 1)
             documents.append(current)
-            continue
-        if len(columns) < 2:
-            raise FormatError(path, number, f"expected 'token TAG' (at least two columns), got {raw.strip()!r}")
-        prefix, label = _parse_tag(columns[-1], path, number)
-        sentence.append(_Token(columns[0], prefix, label, number))
+        elif tokens is None:
+            close_sentence()
+        else:
+            sentence.extend(tokens)
     close_sentence()
-    return [doc for doc in documents if doc.sentences]
+    return [doc for doc in documents if doc.sentences], uses_docstart
+
+
+def _first_column(line: str) -> str | None:
+    columns = line.split(maxsplit=1)
+    return columns[0] if columns else None
 
 
 def _detect_scheme(tokens: list[_Token]) -> str:
@@ -102,8 +193,12 @@ def _detect_scheme(tokens: list[_Token]) -> str:
     return "iob1" if starts_with_i and not b_after_other else "bio"
 
 
-def _entities(sentence: list[_Token], scheme: str, path: str) -> list[tuple[int, int, str]]:
-    """(first token, last token, label) for each entity of one sentence."""
+def _entities(sentence: list[_Token], scheme: str, path: str, strict: bool, warn: Warn) -> list[tuple[int, int, str]]:
+    """(first token, last token, label) for each entity of one sentence.
+
+    An invalid transition raises with ``strict``; otherwise it is read as conlleval reads it and
+    reported through ``warn(line, problem)``.
+    """
     entities: list[tuple[int, int, str]] = []
     open_start: int | None = None
     open_label: str | None = None
@@ -114,50 +209,70 @@ def _entities(sentence: list[_Token], scheme: str, path: str) -> list[tuple[int,
             entities.append((open_start, end, open_label or ""))
         open_start, open_label = None, None
 
+    def invalid(line: int, problem: str, reading: str) -> None:
+        if strict:
+            raise FormatError(path, line, problem)
+        warn(line, f"{problem}; read as {reading}")
+
+    def unclosed(i: int) -> None:
+        if scheme == "biluo" and open_start is not None:
+            invalid(
+                sentence[i - 1].line,
+                f"{open_label} entity is not closed by L-{open_label} (BILUO)",
+                "an entity ending at this token",
+            )
+
     for i, token in enumerate(sentence):
         where = f"{token.prefix}-{token.label}" if token.prefix not in ("O", "") else (token.label or "O")
         inside = open_start is not None and open_label == token.label
         if token.prefix == "O":
-            if scheme == "biluo" and open_start is not None:
-                raise FormatError(path, sentence[i - 1].line, f"{open_label} entity is not closed by L-{open_label} (BILUO)")
+            unclosed(i)
             close(i - 1)
         elif token.prefix == "":  # bare label (IO): consecutive equal labels form one entity
             if not inside:
                 close(i - 1)
                 open_start, open_label = i, token.label
         elif token.prefix == "B":
-            if scheme == "biluo" and open_start is not None:
-                raise FormatError(path, sentence[i - 1].line, f"{open_label} entity is not closed by L-{open_label} (BILUO)")
+            unclosed(i)
             if scheme == "iob1" and not inside:
-                raise FormatError(
-                    path, token.line, f"{where} does not follow I-{token.label}; in IOB1 an entity starts with I-"
+                invalid(
+                    token.line,
+                    f"{where} does not follow I-{token.label}; in IOB1 an entity starts with I-",
+                    f"the start of a {token.label} entity",
                 )
             close(i - 1)
             open_start, open_label = i, token.label
         elif token.prefix == "I":
             if not inside:
-                if scheme == "iob1":
-                    close(i - 1)
-                    open_start, open_label = i, token.label
-                    continue
-                previous = sentence[i - 1] if i else None
-                after = f"after {_tag(previous)}" if previous else "at the start of a sentence"
-                begin = "B-" if scheme == "bio" else "B- (BILUO)"
-                raise FormatError(
-                    path, token.line, f"{where} {after}: an entity must start with {begin}{token.label} ({scheme.upper()})"
-                )
+                if scheme != "iob1":
+                    previous = sentence[i - 1] if i else None
+                    after = f"after {_tag(previous)}" if previous else "at the start of a sentence"
+                    begin = "B-" if scheme == "bio" else "B- (BILUO)"
+                    invalid(
+                        token.line,
+                        f"{where} {after}: an entity must start with {begin}{token.label} ({scheme.upper()})",
+                        f"the start of a {token.label} entity, as conlleval and spaCy read it",
+                    )
+                unclosed(i)
+                close(i - 1)
+                open_start, open_label = i, token.label
         elif token.prefix == "L":
             if not inside:
-                raise FormatError(path, token.line, f"{where} ends an entity that was never started with B-{token.label}")
+                invalid(
+                    token.line,
+                    f"{where} ends an entity that was never started with B-{token.label}",
+                    f"a one-token {token.label} entity",
+                )
+                unclosed(i)
+                close(i - 1)
+                open_start, open_label = i, token.label
             close(i)
         elif token.prefix == "U":
-            if open_start is not None and scheme == "biluo":
-                raise FormatError(path, sentence[i - 1].line, f"{open_label} entity is not closed by L-{open_label} (BILUO)")
+            unclosed(i)
             close(i - 1)
             entities.append((i, i, token.label or ""))
     if open_start is not None:
-        if scheme == "biluo":
-            raise FormatError(path, sentence[-1].line, f"{open_label} entity is not closed by L-{open_label} (BILUO)")
+        unclosed(len(sentence))
         close(len(sentence) - 1)
     return entities
 
@@ -166,20 +281,56 @@ def _tag(token: _Token) -> str:
     return "O" if token.prefix == "O" else (token.label or "") if token.prefix == "" else f"{token.prefix}-{token.label}"
 
 
+def _grouped(
+    documents: list[_Document], uses_docstart: bool, options: ReadOptions, name: str, warnings: list[str]
+) -> list[_Document]:
+    """Documents of a sensible size: ``sentences_per_doc`` sentences each when asked; a
+    ``-DOCSTART-`` document longer than any article split into its sentences."""
+    per_doc = options.sentences_per_doc
+    if per_doc is not None and per_doc < 1:
+        raise FormatError(name, None, f"--sentences-per-doc must be at least 1, not {per_doc}")
+    grouped: list[_Document] = []
+    for doc in documents:
+        size = per_doc
+        if size is None and not uses_docstart:
+            size = 1  # no document boundaries: every sentence is a document
+        elif size is None and len(doc.sentences) > MAX_SENTENCES_PER_DOCUMENT:
+            size = 1
+            warnings.append(
+                f"{name}:{doc.line}: {len(doc.sentences):,} sentences under one {DOCSTART}, more than any article: "
+                "each sentence is imported as a document (--sentences-per-doc N groups N sentences)"
+            )
+        if size is None:
+            grouped.append(doc)
+            continue
+        for first in range(0, len(doc.sentences), size):
+            chunk = doc.sentences[first : first + size]
+            grouped.append(_Document(line=chunk[0][0].line, sentences=chunk))
+    return grouped
+
+
 def parse_conll(text: str, name: str, options: ReadOptions = ReadOptions()) -> list[DocumentRecord]:
     if options.conll_scheme not in SCHEMES:
         raise ValueError(f"conll_scheme must be one of {', '.join(SCHEMES)}")
-    documents = _units(text, name)
+    documents, uses_docstart = _units(text, name)
     if not documents:
         raise FormatError(name, 1, "no 'token TAG' lines found")
     scheme = options.conll_scheme
     if scheme == "auto":
         scheme = _detect_scheme([t for doc in documents for sentence in doc.sentences for t in sentence])
+    file_warnings: list[str] = []
+    documents = _grouped(documents, uses_docstart, options, name, file_warnings)
     records = []
     for doc in documents:
         pieces: list[str] = []
         spans: list[Span] = []
+        tokens: list[list[int]] = []
+        warnings: list[str] = []
         offset = 0
+
+        def warn(line: int, problem: str, warnings: list[str] = warnings) -> None:
+            warnings.append(f"{name}:{line}: {problem}")
+
         for s, sentence in enumerate(doc.sentences):
             if s:
                 pieces.append("\n")
@@ -192,17 +343,26 @@ def parse_conll(text: str, name: str, options: ReadOptions = ReadOptions()) -> l
                 bounds.append((offset, offset + len(token.text)))
                 pieces.append(token.text)
                 offset += len(token.text)
-            for first, last, label in _entities(sentence, scheme, name):
+            tokens.extend([start, end] for start, end in bounds)
+            for first, last, label in _entities(sentence, scheme, name, options.strict, warn):
                 spans.append(Span(bounds[first][0], bounds[last][1], label, origin="imported"))
         records.append(
             DocumentRecord(
                 text="".join(pieces),
                 language=options.language,
-                meta={"file": name, "format": "conll", "scheme": scheme, "sentences": len(doc.sentences)},
+                meta={
+                    "file": name,
+                    "format": "conll",
+                    "scheme": scheme,
+                    "sentences": len(doc.sentences),
+                    "tokens": tokens,
+                },
                 spans=spans,
                 location=f"{name}:{doc.line}",
+                warnings=warnings,
             )
         )
+    records[0].warnings[:0] = file_warnings
     return records
 
 

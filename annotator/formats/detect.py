@@ -1,7 +1,8 @@
 """Which reader a file needs: by extension first, by content when the extension says nothing.
 
 * ``.txt`` with a ``.ann`` beside it: brat; ``.ann``: brat (read with its ``.txt``);
-* ``.txt``: plain article; ``.jsonl``/``.ndjson``/``.json``: JSON records;
+* ``.txt``: CoNLL when its lines are ``token TAG`` (corpora such as ANERcorp ship CoNLL as
+  ``.txt``), else a plain article; ``.jsonl``/``.ndjson``/``.json``: JSON records;
 * ``.conll``/``.iob``/``.bio``/``.bilou``/``.biluo``/``.bioes``: CoNLL;
 * an SQLite file (``SQLite format 3`` header): another corpus database;
 * anything else is sniffed: ``{`` or ``[`` first means JSON, lines of ``token TAG`` mean
@@ -10,15 +11,14 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from pathlib import Path
 
 from annotator.core.spans import DocumentRecord
 from annotator.formats.brat_reader import is_brat_text, read_brat
-from annotator.formats.common import FormatError, ReadOptions, decode
-from annotator.formats.conll_reader import parse_conll
-from annotator.formats.jsonl_reader import parse_jsonl
+from annotator.formats.common import FormatError, ReadOptions, RecordStream, decode
+from annotator.formats.conll_reader import looks_like_conll, parse_conll
+from annotator.formats.jsonl_reader import parse_jsonl, read_jsonl
 from annotator.formats.txt_reader import parse_txt
 
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -30,8 +30,6 @@ DATABASE_EXTENSIONS = {".db", ".sqlite", ".sqlite3"}
 # Extensions collected when a folder is imported (other files in a folder are skipped).
 KNOWN_EXTENSIONS = JSON_EXTENSIONS | CONLL_EXTENSIONS | TEXT_EXTENSIONS | BRAT_EXTENSIONS | DATABASE_EXTENSIONS
 FORMATS = ("txt", "jsonl", "conll", "brat", "corpus")
-
-_TAG = re.compile(r"^(?:O|[BIELUS]-\S+)$")
 
 
 def is_sqlite(path: Path) -> bool:
@@ -47,12 +45,7 @@ def sniff(text: str) -> str:
     stripped = text.lstrip()
     if stripped[:1] in ("{", "["):
         return "jsonl"
-    lines = [line.split() for line in text.split("\n")[:200] if line.strip()]
-    if lines:
-        tagged = sum(1 for cols in lines if cols[0] == "-DOCSTART-" or (len(cols) >= 2 and _TAG.match(cols[-1])))
-        if tagged / len(lines) >= 0.9:
-            return "conll"
-    return "txt"
+    return "conll" if looks_like_conll(text) else "txt"
 
 
 def detect_format(path: Path) -> str:
@@ -80,14 +73,19 @@ _PARSERS: dict[str, Callable[[str, str, ReadOptions], list[DocumentRecord]]] = {
 }
 
 
-def read_records(path: str | Path, options: ReadOptions = ReadOptions()) -> tuple[str, list[DocumentRecord]]:
-    """``(format, records)`` for a text-format file. Corpus databases are not read here."""
+def read_records(
+    path: str | Path, options: ReadOptions = ReadOptions()
+) -> tuple[str, list[DocumentRecord] | RecordStream]:
+    """``(format, records)`` for a text-format file (JSON files as a lazy :class:`RecordStream`).
+    Corpus databases are not read here."""
     path = Path(path)
     fmt = detect_format(path)
     if fmt == "corpus":
         raise ValueError(f"{path} is a corpus database: merge it with annotator.store.merge.merge_corpus")
     if fmt == "brat":
         return fmt, read_brat(path, options)
+    if fmt == "jsonl":  # streamed: records are parsed as they are stored, never the whole file at once
+        return fmt, read_jsonl(path, options)
     try:
         data = path.read_bytes()
     except OSError as exc:
@@ -95,4 +93,6 @@ def read_records(path: str | Path, options: ReadOptions = ReadOptions()) -> tupl
     text = decode(data, path)
     if fmt == "sniff":
         fmt = sniff(text)
+    elif fmt == "txt" and looks_like_conll(text):
+        fmt = "conll"  # corpora ship CoNLL as .txt (ANERcorp, doccano's sample)
     return fmt, _PARSERS[fmt](text, str(path), options)

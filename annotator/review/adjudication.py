@@ -38,7 +38,7 @@ from annotator.core.spans import Quote, Span
 from annotator.review.agreement import AnnotationSet, annotated
 from annotator.review.quote_metrics import match_quotes
 from annotator.review.span_metrics import KIND_NAMES, classify_disagreements
-from annotator.store.errors import AnnotationError
+from annotator.store.errors import AnnotationError, NotInSetError, StaleEditError
 
 if TYPE_CHECKING:  # the store imports nothing from here; a runtime import is not needed
     from annotator.store.corpus import Corpus
@@ -428,18 +428,18 @@ class Adjudication:
         previous = self._decisions(doc_id).get(item.key)
         if not previous:
             return
+        # Only the reviewer's own rows in this article are ever removed (the store checks both);
+        # one deleted since (e.g. in the annotation window) has nothing left to remove.
         for span_id in previous.get("spans", []):
             try:
-                self.corpus.span(span_id)
-            except KeyError:
-                continue  # deleted since (e.g. in the annotation window)
-            self.corpus.delete_span(span_id, self.reviewer)
+                self.corpus.delete_span(span_id, self.reviewer, doc_id=doc_id)
+            except (StaleEditError, NotInSetError):
+                continue
         for quote_id in previous.get("quotes", []):
             try:
-                self.corpus.quote(quote_id)
-            except KeyError:
+                self.corpus.delete_quote(quote_id, self.reviewer, doc_id=doc_id)
+            except (StaleEditError, NotInSetError):
                 continue
-            self.corpus.delete_quote(quote_id, self.reviewer)
 
     def undecide(self, doc_id: int, item: ReviewItem | str) -> ReviewItem:
         """Take a decision back: its spans/quotes leave the reviewed set and the item is open again

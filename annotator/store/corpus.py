@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sqlite3
 import threading
 from collections.abc import Callable, Iterable, Iterator
@@ -37,12 +38,21 @@ from annotator.core.spans import (
     quote_to_dict,
     span_to_dict,
 )
-from annotator.core.text import content_hash, detect_language_and_direction, strip_bom
+from annotator.core.text import content_hash, detect_language_and_direction
 from annotator.store.connection import check_unicode as _check_unicode
 from annotator.store.connection import enable_wal as _enable_wal
 from annotator.store.connection import storage_problem as _storage_problem
-from annotator.store.errors import AnnotationError, CorpusError, OverlapError, StaleEditError, UnknownLabelError
+from annotator.store.errors import (
+    AnnotationError,
+    ChangedSinceError,
+    CorpusError,
+    NotInSetError,
+    OverlapError,
+    StaleEditError,
+    UnknownLabelError,
+)
 from annotator.store.schema import SCHEMA_VERSION, SEARCH_INDEXED_UPTO, current_version, is_annotator_corpus, migrate
+from annotator.store.values import annotator_name, label_color, label_name
 
 DEFAULT_CORPUS = Path("corpus") / "corpus.db"
 STATUSES = ("new", "in_progress", "done", "skipped")
@@ -86,6 +96,12 @@ def _span_from_row(row) -> Span:
     )
 
 
+def _describe_quote(quote: Quote) -> str:
+    contents = ", ".join(f"[{r.start}, {r.end})" for r in quote.contents)
+    cue = f", cue [{quote.cue.start}, {quote.cue.end})" if quote.cue else ""
+    return f"{quote.type} quote {contents}{cue}"
+
+
 class Corpus:
     """A corpus database. One instance per thread (SQLite connections are not shared)."""
 
@@ -113,6 +129,8 @@ class Corpus:
                     raise CorpusError(f"{self.path}: cannot create the corpus folder ({exc.strerror})") from None
             elif self.path.is_dir():
                 raise CorpusError(f"{self.path}: is a folder, not a corpus file")
+            elif not self.path.is_file():
+                raise CorpusError(f"{self.path}: is not a regular file (a device or a pipe), not a corpus file")
             elif not readonly and not os.access(self.path, os.W_OK):
                 # no permission to write: open it for reading; every edit then says why it was not saved
                 readonly = self.readonly = True
@@ -149,7 +167,10 @@ class Corpus:
             conn.execute("PRAGMA synchronous = FULL")
         except sqlite3.OperationalError as exc:  # read-only file: reading still works
             if "readonly" not in str(exc) and "read-only" not in str(exc):
-                raise
+                conn.close()
+                # e.g. /proc/self/status: SQLite sees an empty file it can neither write nor lock
+                problem = _storage_problem(exc) or str(exc)
+                raise CorpusError(f"{self.path}: cannot open the corpus: {problem}") from None
         version = current_version(conn)
         if readonly and version == 0:
             conn.close()
@@ -225,28 +246,39 @@ class Corpus:
                 raise
 
     def _backup_before_migration(self, version: int) -> Path | None:
-        """Copy the corpus (online backup API) to ``<stem>.v<version>.backup<suffix>`` before upgrading it.
+        """Copy the corpus to ``<stem>.v<version>.backup<suffix>`` before upgrading it.
 
-        An existing backup is never overwritten (a timestamped name is used instead). Returns None,
-        keeping no copy, when another process upgraded the file in the meantime.
+        Written all at once (:mod:`annotator.store.atomic_copy`): a temporary sibling, checked,
+        flushed, then renamed; a kill at any moment leaves no empty or partial file under a
+        backup's name, and what a killed run left is removed first. An existing backup is never
+        overwritten (a timestamped name is used instead). Returns None, keeping no copy, when
+        another process upgraded the file in the meantime.
         """
+        from annotator.store.atomic_copy import DestinationExists, copy_database, remove_leftovers
+
+        remove_leftovers(self.path.parent, self._backup_pattern())
         target = self.path.with_name(f"{self.path.stem}.v{version}.backup{self.path.suffix}")
-        if target.exists():
-            stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%f")
-            target = self.path.with_name(f"{self.path.stem}.v{version}.backup-{stamp}{self.path.suffix}")
-        dest = sqlite3.connect(str(target))
-        try:
-            self.conn.backup(dest)
-            copied = dest.execute("PRAGMA user_version").fetchone()[0]
-        except BaseException:
-            dest.close()
-            target.unlink(missing_ok=True)  # never leave a half-written copy under a backup's name
-            raise
-        dest.close()
+        for attempt in range(3):
+            if target.exists() or attempt:
+                stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%f")
+                target = self.path.with_name(f"{self.path.stem}.v{version}.backup-{stamp}{self.path.suffix}")
+            try:
+                _, copied = copy_database(self.conn, target, replace=False)
+                break
+            except DestinationExists:
+                continue  # another process opening the same old corpus made that one just now
+            except OSError as exc:
+                raise sqlite3.OperationalError(f"cannot write the backup copy {target} ({exc.strerror or exc})") from None
+        else:
+            return None
         if copied != version:
             target.unlink()
             return None
         return target
+
+    def _backup_pattern(self) -> str:
+        stem, suffix = re.escape(self.path.stem), re.escape(self.path.suffix)
+        return rf"{stem}\.v\d+\.backup(?:-\d{{8}}T\d+)?{suffix}"
 
     def _initialise(self) -> None:
         with self.transaction() as conn:
@@ -272,7 +304,22 @@ class Corpus:
         return self._labels
 
     def set_labels(self, schema: LabelSchema) -> None:
-        """Replace the corpus's label schema (existing spans keep their labels)."""
+        """Replace the corpus's label schema (existing spans keep their labels).
+
+        Every name and colour is validated first (:mod:`annotator.store.values`): a colour ends
+        up in Qt stylesheets and the HTML report, so only ``#rgb``/``#rrggbb`` is stored.
+        """
+        stored = {(r[0], r[1]) for r in self.conn.execute("SELECT name, color FROM labels")}
+        for kind, group in (("entity", schema.entities), ("quote role", schema.quote_roles)):
+            for lab in group:
+                if (lab.name, lab.color) in stored:
+                    continue  # already in the corpus (one written before colours were checked stays usable)
+                label_name(lab.name, f"{kind} label")
+                label_color(lab.color, f"{kind} label {lab.name}")
+                for what, value in (("key", lab.key), ("description", lab.description)):
+                    if not isinstance(value, str):
+                        raise AnnotationError(f"{kind} label {lab.name}: the {what} must be text")
+                    _check_unicode(value, f"{kind} label {lab.name} {what}")
         with self.transaction() as conn:
             conn.execute("DELETE FROM labels")
             rows = [(lab, "entity") for lab in schema.entities] + [(lab, "quote_role") for lab in schema.quote_roles]
@@ -300,8 +347,8 @@ class Corpus:
     # -- annotators -------------------------------------------------------------------
 
     def annotator_id(self, name: str, kind: str = "annotator", create: bool = True) -> int | None:
-        if not name or not name.strip():
-            raise AnnotationError("an annotator needs a name")
+        """The id of annotator ``name`` (trimmed and validated by :func:`~annotator.store.values.annotator_name`)."""
+        name = annotator_name(name)
         cached = self._annotator_ids.get(name)
         if cached is not None:
             return cached
@@ -350,10 +397,15 @@ class Corpus:
         stamp = now()
         with self.transaction() as conn:
             for record in records:
-                text = strip_bom(record.text)
+                text = record.text  # exactly as the reader gave it (a file's BOM is already gone)
                 if not text.strip():
                     raise AnnotationError(f"{record.location or 'document'}: the text is empty")
-                _check_unicode(text, record.location or "document")
+                where = record.location or "document"
+                _check_unicode(text, where)
+                meta = json.dumps(record.meta, ensure_ascii=False)
+                for what, value in (("title", record.title), ("source", record.source), ("meta", meta)):
+                    if value is not None:
+                        _check_unicode(value, f"{where}: {what}")
                 digest = content_hash(text)
                 language, direction = record.language, record.direction
                 if not (language and direction):
@@ -368,7 +420,7 @@ class Corpus:
                         record.source,
                         language,
                         direction,
-                        json.dumps(record.meta, ensure_ascii=False),
+                        meta,
                         digest,
                         len(text),
                         imported_from,
@@ -461,6 +513,11 @@ class Corpus:
     def document_by_hash(self, digest: str) -> Document | None:
         row = self.conn.execute("SELECT * FROM documents WHERE content_hash = ?", (digest,)).fetchone()
         return self._document_from_row(row) if row else None
+
+    def document_id_by_hash(self, digest: str) -> int | None:
+        """The id of the document with this content hash (without reading its text), or None."""
+        row = self.conn.execute("SELECT id FROM documents WHERE content_hash = ?", (digest,)).fetchone()
+        return row[0] if row else None
 
     @staticmethod
     def _document_from_row(row) -> Document:
@@ -563,13 +620,50 @@ class Corpus:
             )
         return _span_from_row(row)
 
-    def _span_owner(self, span_id: int) -> tuple[int, int]:
-        row = self.conn.execute("SELECT document_id, annotator_id FROM spans WHERE id = ?", (span_id,)).fetchone()
+    def _owned(self, table: str, what: str, row_id: int, annotator: str, doc_id: int | None) -> tuple[int, int]:
+        """``(document id, annotator id)`` of a span or quote that ``annotator`` may change.
+
+        Refuses (nothing written) a row that is gone, in another annotator's set, or in another
+        article than ``doc_id``: an id alone never decides whose work an edit touches.
+        """
+        row = self.conn.execute(
+            f"SELECT t.document_id, t.annotator_id, a.name FROM {table} t LEFT JOIN annotators a "
+            "ON a.id = t.annotator_id WHERE t.id = ?",
+            (row_id,),
+        ).fetchone()
         if row is None:
             raise StaleEditError(
-                f"span {span_id} no longer exists (deleted, perhaps in another window); reload the article"
+                f"{what} {row_id} no longer exists (deleted, perhaps in another window); reload the article"
             )
+        mine = self.annotator_id(annotator, create=False)
+        if row[1] != mine:
+            raise NotInSetError(
+                f"{what} {row_id} is in {row[2]}'s labels, not {annotator_name(annotator)}'s; nothing was changed"
+            )
+        if doc_id is not None and row[0] != doc_id:
+            raise NotInSetError(f"{what} {row_id} is in article {row[0]}, not article {doc_id}; nothing was changed")
         return row[0], row[1]
+
+    def _check_id_free(self, table: str, what: str, row_id: int | None) -> None:
+        """A span or quote re-inserted with its old id (undo of a delete, redo of an add) needs that id free."""
+        if row_id is not None and self.conn.execute(f"SELECT 1 FROM {table} WHERE id = ?", (row_id,)).fetchone():
+            raise ChangedSinceError(f"{what} {row_id} is already there (restored since, perhaps in another window)")
+
+    def _describe_span(self, doc_id: int, span: Span) -> str:
+        row = self.conn.execute(
+            "SELECT substr(text, ? + 1, ? - ?) FROM documents WHERE id = ?", (span.start, span.end, span.start, doc_id)
+        ).fetchone()
+        shown = row[0] if row and row[0] is not None else ""
+        if len(shown) > 40:
+            shown = shown[:39] + "…"
+        return f"{span.label} [{span.start}, {span.end}) “{shown}”"
+
+    def _expect_span(self, doc_id: int, current: Span, expected: Span | None) -> None:
+        if expected is not None and current.key != expected.key:
+            raise ChangedSinceError(
+                f"span {current.id} is no longer the one you labelled ({self._describe_span(doc_id, expected)}; "
+                f"it is now {self._describe_span(doc_id, current)})"
+            )
 
     def _first_overlap(self, doc_id: int, annotator: str, span: Span) -> Span | None:
         """The first of the annotator's spans that ``span`` would overlap: one indexed query,
@@ -606,6 +700,7 @@ class Corpus:
             raise AnnotationError(f"origin must be one of {ORIGINS}")
         aid = self.annotator_id(annotator)
         with self.transaction() as conn:
+            self._check_id_free("spans", "span", span.id)
             self._validate_span(doc_id, annotator, span)
             stamp = now()
             cur = conn.execute(
@@ -619,11 +714,19 @@ class Corpus:
             self._log(conn, annotator, doc_id, "span.add", {"span": span_to_dict(stored)})
         return stored
 
-    def update_span(self, span_id: int, annotator: str, **changes) -> Span:
-        """Change start/end/label of a span; a changed suggestion becomes 'edited'."""
+    def update_span(
+        self, span_id: int, annotator: str, *, doc_id: int | None = None, expected: Span | None = None, **changes
+    ) -> Span:
+        """Change start/end/label of one of ``annotator``'s spans; a changed suggestion becomes 'edited'.
+
+        Refused (:class:`NotInSetError`) when the span is another annotator's or, with ``doc_id``,
+        in another article; with ``expected``, refused (:class:`ChangedSinceError`) unless the
+        span still has that range and label.
+        """
         with self.transaction() as conn:
-            doc_id, aid = self._span_owner(span_id)
+            doc_id, aid = self._owned("spans", "span", span_id, annotator, doc_id)
             before = self.span(span_id)
+            self._expect_span(doc_id, before, expected)
             after = before.with_(**changes)
             if "origin" not in changes and before.origin == "accepted" and (after.key != before.key):
                 after = after.with_(origin="edited")
@@ -637,10 +740,14 @@ class Corpus:
                       {"before": span_to_dict(before), "after": span_to_dict(after)})
         return after
 
-    def delete_span(self, span_id: int, annotator: str) -> Span:
+    def delete_span(
+        self, span_id: int, annotator: str, *, doc_id: int | None = None, expected: Span | None = None
+    ) -> Span:
+        """Delete one of ``annotator``'s spans (checked like :meth:`update_span`); returns it."""
         with self.transaction() as conn:
-            doc_id, aid = self._span_owner(span_id)
+            doc_id, aid = self._owned("spans", "span", span_id, annotator, doc_id)
             before = self.span(span_id)
+            self._expect_span(doc_id, before, expected)
             conn.execute("DELETE FROM spans WHERE id = ?", (span_id,))
             self._touch_status(conn, doc_id, aid, now())
             self._log(conn, annotator, doc_id, "span.delete", {"span": span_to_dict(before)})
@@ -731,6 +838,7 @@ class Corpus:
     def add_quote(self, doc_id: int, annotator: str, quote: Quote) -> Quote:
         aid = self.annotator_id(annotator)
         with self.transaction() as conn:
+            self._check_id_free("quotes", "quote", quote.id)
             self._validate_quote(doc_id, quote)
             stamp = now()
             quote_id = self._insert_quote(conn, doc_id, aid, quote, stamp)
@@ -739,13 +847,27 @@ class Corpus:
             self._log(conn, annotator, doc_id, "quote.add", {"quote": quote_to_dict(stored)})
         return stored
 
-    def update_quote(self, quote_id: int, annotator: str, quote: Quote) -> Quote:
-        """Replace a quote's parts, type and entity link (its id is kept)."""
+    def _expect_quote(self, current: Quote, expected: Quote | None) -> None:
+        if expected is None:
+            return
+        if (current.key, current.type, current.entity) != (expected.key, expected.type, expected.entity):
+            raise ChangedSinceError(
+                f"quote {current.id} is no longer the one you marked ({_describe_quote(expected)}; "
+                f"it is now {_describe_quote(current)})"
+            )
+
+    def update_quote(
+        self, quote_id: int, annotator: str, quote: Quote, *, doc_id: int | None = None, expected: Quote | None = None
+    ) -> Quote:
+        """Replace the parts, type and entity link of one of ``annotator``'s quotes (its id is kept).
+
+        Checked like :meth:`update_span`: another annotator's quote, another article (``doc_id``),
+        or a quote that no longer matches ``expected`` is refused.
+        """
         with self.transaction() as conn:
+            doc_id, aid = self._owned("quotes", "quote", quote_id, annotator, doc_id)
             before = self.quote(quote_id)
-            doc_id, aid = conn.execute(
-                "SELECT document_id, annotator_id FROM quotes WHERE id = ?", (quote_id,)
-            ).fetchone()
+            self._expect_quote(before, expected)
             self._validate_quote(doc_id, quote)
             after = quote.with_(id=quote_id)
             if before.origin == "accepted" and after.origin == "accepted" and after.key != before.key:
@@ -757,12 +879,14 @@ class Corpus:
                       {"before": quote_to_dict(before), "after": quote_to_dict(after)})
         return after
 
-    def delete_quote(self, quote_id: int, annotator: str) -> Quote:
+    def delete_quote(
+        self, quote_id: int, annotator: str, *, doc_id: int | None = None, expected: Quote | None = None
+    ) -> Quote:
+        """Delete one of ``annotator``'s quotes (checked like :meth:`update_quote`); returns it."""
         with self.transaction() as conn:
+            doc_id, aid = self._owned("quotes", "quote", quote_id, annotator, doc_id)
             before = self.quote(quote_id)
-            doc_id, aid = conn.execute(
-                "SELECT document_id, annotator_id FROM quotes WHERE id = ?", (quote_id,)
-            ).fetchone()
+            self._expect_quote(before, expected)
             conn.execute("DELETE FROM quotes WHERE id = ?", (quote_id,))
             self._touch_status(conn, doc_id, aid, now())
             self._log(conn, annotator, doc_id, "quote.delete", {"quote": quote_to_dict(before)})
@@ -779,12 +903,29 @@ class Corpus:
         ).fetchone()
         return (row["status"], row["note"]) if row else ("new", None)
 
-    def set_status(self, doc_id: int, annotator: str, status: str, note: str | None = None) -> None:
+    def set_status(
+        self,
+        doc_id: int,
+        annotator: str,
+        status: str,
+        note: str | None = None,
+        *,
+        expected: tuple[str, str | None] | None = None,
+    ) -> None:
+        """Set ``annotator``'s status of an article; with ``expected``, only if it is still that (status, note)."""
         if status not in STATUSES:
             raise AnnotationError(f"status must be one of {', '.join(STATUSES)}")
+        if note is not None:
+            _check_unicode(note, "status note")
         aid = self.annotator_id(annotator)
         with self.transaction() as conn:
+            if conn.execute("SELECT 1 FROM documents WHERE id = ?", (doc_id,)).fetchone() is None:
+                raise StaleEditError(f"article {doc_id} no longer exists")
             before = self.status(doc_id, annotator)
+            if expected is not None and tuple(before) != tuple(expected):
+                raise ChangedSinceError(
+                    f"article {doc_id} is no longer marked {expected[0]} (it is {before[0]} now, changed since)"
+                )
             conn.execute(
                 "INSERT INTO statuses(document_id, annotator_id, status, note, updated_at) VALUES (?, ?, ?, ?, ?) "
                 "ON CONFLICT(document_id, annotator_id) DO UPDATE SET status = excluded.status, "
@@ -793,6 +934,28 @@ class Corpus:
             )
             self._log(conn, annotator, doc_id, "status.set",
                       {"before": {"status": before[0], "note": before[1]}, "after": {"status": status, "note": note}})
+
+    def set_statuses(
+        self, annotator: str, status: str, doc_ids: Iterable[int] | None = None, note: str | None = None
+    ) -> int:
+        """Give ``annotator`` ``status`` (and ``note``) for the documents ``doc_ids`` (every document when
+        None) in one transaction, each change logged as :meth:`set_status` logs it. Returns how many
+        documents changed; an id that is no document raises :class:`AnnotationError` and changes nothing."""
+        if status not in STATUSES:
+            raise AnnotationError(f"status must be one of {', '.join(STATUSES)}")
+        known = set(self.document_ids())
+        wanted = sorted(known) if doc_ids is None else list(dict.fromkeys(doc_ids))
+        missing = [i for i in wanted if i not in known]
+        if missing:
+            shown = ", ".join(map(str, missing[:10])) + (", ..." if len(missing) > 10 else "")
+            raise AnnotationError(f"no document {shown} in {self.path}")
+        changed = 0
+        with self.transaction():
+            for doc_id in wanted:
+                if self.status(doc_id, annotator) != (status, note):
+                    self.set_status(doc_id, annotator, status, note)
+                    changed += 1
+        return changed
 
     def _touch_status(self, conn, doc_id: int, aid: int, stamp: str) -> None:
         """An edit on a new document puts it in progress."""
@@ -913,9 +1076,31 @@ class Corpus:
             self._log(conn, annotator, doc_id, f"suggestion.{decision[:-2] if decision.endswith('ed') else decision}",
                       {"kind": kind, "start": start, "end": end, "label": label})
 
-    def undecide_suggestion(self, doc_id: int, annotator: str, kind: str, start: int, end: int, label: str) -> None:
+    def undecide_suggestion(
+        self,
+        doc_id: int,
+        annotator: str,
+        kind: str,
+        start: int,
+        end: int,
+        label: str,
+        *,
+        expected: str | None = None,
+    ) -> None:
+        """Forget ``annotator``'s decision on a suggestion; with ``expected``, only if it is still that decision."""
         aid = self.annotator_id(annotator)
         with self.transaction() as conn:
+            if expected is not None:
+                row = conn.execute(
+                    'SELECT decision FROM suggestion_decisions WHERE document_id = ? AND annotator_id = ? '
+                    'AND kind = ? AND start = ? AND "end" = ? AND label = ?',
+                    (doc_id, aid, kind, start, end, label or ""),
+                ).fetchone()
+                if row is None or row[0] != expected:
+                    now_is = f"it is {row[0]} now" if row else "it is undecided now"
+                    raise ChangedSinceError(
+                        f"the {kind} suggestion [{start}, {end}) {label or ''} is no longer {expected} ({now_is})"
+                    )
             conn.execute(
                 'DELETE FROM suggestion_decisions WHERE document_id = ? AND annotator_id = ? AND kind = ? '
                 'AND start = ? AND "end" = ? AND label = ?',
@@ -978,6 +1163,8 @@ class Corpus:
                 self._event_group = outer
 
     def _log(self, conn, annotator: str | None, doc_id: int | None, action: str, data: dict) -> None:
+        if annotator is not None:
+            annotator = annotator_name(annotator)
         if self._event_group is not None and "group" not in data:
             data = {**data, "group": self._event_group}
         conn.execute(
@@ -996,7 +1183,7 @@ class Corpus:
             params.append(doc_id)
         if annotator is not None:
             where.append("annotator = ?")
-            params.append(annotator)
+            params.append(annotator_name(annotator))
         sql = "SELECT * FROM events" + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY id"
         if limit:
             sql += " DESC LIMIT ?"

@@ -25,3 +25,19 @@ class StaleEditError(AnnotationError, KeyError):
 
     def __str__(self) -> str:
         return str(self.args[0]) if self.args else ""
+
+
+class InvalidNameError(AnnotationError):
+    """An annotator or label name that cannot be used (nothing was written)."""
+
+
+class InvalidColorError(AnnotationError):
+    """A label colour that is not a ``#rgb`` or ``#rrggbb`` hex colour (nothing was written)."""
+
+
+class NotInSetError(AnnotationError):
+    """The row is in another annotator's set, or another article, than the one the edit names."""
+
+
+class ChangedSinceError(StaleEditError):
+    """The row is no longer the one the edit (or an undo) describes: someone changed it since."""

@@ -33,6 +33,7 @@ from datetime import datetime, timezone
 
 from annotator.store.corpus import Corpus, now
 from annotator.store.errors import StaleEditError
+from annotator.store.values import annotator_name
 
 STALE_AFTER = 120.0  # seconds without a heartbeat before a lock may be taken over
 HEARTBEAT_EVERY = 30.0  # how often a holder should call heartbeat()
@@ -66,6 +67,7 @@ def acquire(
     taken over, and the takeover is recorded in the event log. Raises
     :class:`~annotator.store.errors.StaleEditError` (a ``KeyError``) when the article is gone.
     """
+    annotator = annotator_name(annotator)
     if corpus.readonly:
         return None
     me = holder or holder_id()
@@ -94,6 +96,7 @@ def acquire(
 
 def heartbeat(corpus: Corpus, doc_id: int, annotator: str, holder: str | None = None) -> bool:
     """Keep our lock fresh; False when we no longer hold it (it went stale and was taken over)."""
+    annotator = annotator_name(annotator)
     if corpus.readonly:
         return True
     with corpus.transaction() as conn:
@@ -109,6 +112,7 @@ def release(corpus: Corpus, doc_id: int | None, annotator: str, holder: str | No
 
     Releasing a lock we do not hold does nothing, so it is always safe to call on close.
     """
+    annotator = annotator_name(annotator)
     if corpus.readonly:
         return
     me = holder or holder_id()
@@ -124,6 +128,7 @@ def release(corpus: Corpus, doc_id: int | None, annotator: str, holder: str | No
 
 def holder_of(corpus: Corpus, doc_id: int, annotator: str, stale_after: float = STALE_AFTER) -> LockHolder | None:
     """Who holds the article for ``annotator`` (stale locks count as nobody); reads only."""
+    annotator = annotator_name(annotator)
     try:
         row = corpus.conn.execute(
             "SELECT holder, acquired_at, heartbeat FROM document_locks WHERE document_id = ? AND annotator = ?",

@@ -20,15 +20,17 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import sqlite3
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from annotator.store.atomic_copy import copy_database, remove_leftovers
 from annotator.store.corpus import Corpus
 from annotator.store.errors import CorpusError
-from annotator.store.schema import SCHEMA_VERSION, is_annotator_corpus
+from annotator.store.schema import AUTOINCREMENT_TABLES, SCHEMA_VERSION, is_annotator_corpus
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 INTEGRITY_LINES = 20  # integrity_check errors listed one by one; the rest are counted
@@ -206,6 +208,12 @@ def _check_schema(conn: sqlite3.Connection, report: CheckReport) -> None:
             for name in names:
                 if name not in tables:
                     report.add("schema", f"table {name} is missing (schema version {version} has it)")
+    if version >= 4:
+        for table in AUTOINCREMENT_TABLES:
+            row = conn.execute("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", (table,)).fetchone()
+            if row is not None and "AUTOINCREMENT" not in (row[0] or "").upper():
+                report.add("schema", f"table {table} is not AUTOINCREMENT (schema v4 has it): deleted ids could be "
+                                     "given again")
     row = conn.execute("SELECT value FROM corpus_info WHERE key = 'schema_version'").fetchone()
     if row is not None and row[0] != str(version):
         report.add("schema", f"corpus_info says schema version {row[0]} but the file is at version {version}")
@@ -420,18 +428,11 @@ def backup(source: Corpus | str | os.PathLike, dest: str | os.PathLike, *, overw
             dest.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise CorpusError(f"{dest}: cannot create the folder ({exc.strerror})") from None
-        partial = dest.with_name(f".{dest.name}.partial-{os.getpid()}")
+        remove_leftovers(dest.parent, re.escape(dest.name))  # of an earlier, killed backup to this name
         try:
-            documents, version = _copy_and_verify(src_conn, partial)
-            _fsync(partial)
-            os.replace(partial, dest)
-            _fsync(dest.parent)
+            documents, version = copy_database(src_conn, dest, replace=overwrite)
         except (sqlite3.Error, OSError) as exc:
             raise CorpusError(f"{dest}: backup failed ({exc}); nothing was written") from None
-        finally:
-            for leftover in (partial, partial.with_name(partial.name + "-journal")):
-                if leftover.exists():
-                    leftover.unlink()
     finally:
         if own:
             src_conn.close()
@@ -442,30 +443,3 @@ def backup(source: Corpus | str | os.PathLike, dest: str | os.PathLike, *, overw
         schema_version=version,
         seconds=time.perf_counter() - started,
     )
-
-
-def _copy_and_verify(src: sqlite3.Connection, partial: Path) -> tuple[int, int]:
-    if partial.exists():
-        partial.unlink()
-    version = src.execute("PRAGMA user_version").fetchone()[0]
-    out = sqlite3.connect(str(partial), isolation_level=None)
-    try:
-        src.backup(out)  # one step: a consistent snapshot; WAL writers are not blocked meanwhile
-        out.execute("PRAGMA journal_mode = DELETE")
-        problems = [r[0] for r in out.execute("PRAGMA integrity_check")]
-        if problems != ["ok"]:
-            raise sqlite3.DatabaseError(f"the copy fails its integrity check: {problems[0]}")
-        if not is_annotator_corpus(out) or out.execute("PRAGMA user_version").fetchone()[0] != version:
-            raise sqlite3.DatabaseError("the copy does not read back as the same corpus")
-        documents = out.execute("SELECT COUNT(*) FROM documents").fetchone()[0]
-    finally:
-        out.close()
-    return documents, version
-
-
-def _fsync(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)

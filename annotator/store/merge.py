@@ -6,7 +6,8 @@ per-document status) is added under the same annotator name, keeping each span's
 origin (manual, accepted, edited, imported). A set this corpus already holds for a
 document is left as it is, so merging the same file again changes nothing.
 
-The other file is opened read-only: merging never writes to a colleague's file.
+The other file is opened read-only: merging never writes to a colleague's file. Everything
+read from it is validated before anything is merged (:mod:`annotator.store.other_corpus`).
 """
 
 from __future__ import annotations
@@ -16,11 +17,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from annotator.core.labels import LabelSchema
+from annotator.core.labels import Label, LabelSchema
 from annotator.core.spans import DocumentRecord
 from annotator.core.text import content_hash
 from annotator.store.corpus import Corpus
 from annotator.store.errors import CorpusError, UnknownLabelError
+from annotator.store.other_corpus import OtherCorpus
 
 
 @dataclass
@@ -42,74 +44,68 @@ def merge_corpus(
 ) -> MergeResult:
     """Merge the corpus at ``other_path`` into ``target`` in one transaction (all or nothing).
 
-    Labels the other corpus uses that ``target`` lacks raise :class:`UnknownLabelError`
-    unless ``allow_new_labels`` is set (then they are added with the other corpus's colour
-    and key). ``progress(done, total)`` is called after each document.
+    Everything read from the other file is validated first, like an imported file
+    (:mod:`annotator.store.other_corpus`): a bad value raises
+    :class:`~annotator.store.other_corpus.OtherCorpusError` naming table, row and column, and
+    nothing is merged. Labels the other corpus uses that ``target`` lacks raise
+    :class:`UnknownLabelError` unless ``allow_new_labels`` is set (then they are added with the
+    other corpus's colour and key). ``progress(done, total)`` is called after each document.
     """
     other_path = Path(other_path)
     if str(target.path) != ":memory:" and other_path.resolve() == target.path.resolve():
         raise CorpusError(f"{other_path}: cannot merge a corpus into itself")
-    other = Corpus.open(other_path, create=False, readonly=True)
-    try:
+    with OtherCorpus.open(other_path) as other:
+        other.validate()
         return _merge(target, other, str(other_path), allow_new_labels, progress)
-    finally:
-        other.close()
-
-
-def _missing_labels(target: Corpus, other: Corpus) -> list[str]:
-    used = set()
-    for doc_id in other.document_ids():
-        for annotator in other.annotators():
-            used.update(span.label for span in other.spans(doc_id, annotator["name"]))
-    return sorted(used - set(target.labels.entity_names))
 
 
 def _merge(
     target: Corpus,
-    other: Corpus,
+    other: OtherCorpus,
     where: str,
     allow_new_labels: bool,
     progress: Callable[[int, int], None] | None,
 ) -> MergeResult:
     result = MergeResult()
-    annotators = other.annotators()
-    result.annotators = [a["name"] for a in annotators]
-    doc_ids = other.document_ids()
+    annotators = list(other.annotators.values())
+    result.annotators = [a.name for a in annotators]
+    total = other.count_documents()
     with target.transaction():
-        missing = _missing_labels(target, other)
+        missing = sorted(other.used_labels - set(target.labels.entity_names))
         if missing and not allow_new_labels:
             raise UnknownLabelError(
                 f"{where}: labels {', '.join(missing)} are not in this corpus "
                 f"({', '.join(target.labels.entity_names)}); merge with --allow-new-labels to add them"
             )
         if missing:
-            theirs = {label.name: label for label in other.labels.entities}
-            added = tuple(theirs[name] for name in missing if name in theirs)
-            unknown = [name for name in missing if name not in theirs]
+            theirs = {row.name: row for row in other.labels if row.kind == "entity"}
+            added = tuple(
+                Label(name, theirs[name].color, theirs[name].key, theirs[name].description)
+                for name in missing
+                if name in theirs
+            )
             schema = target.labels
             target.set_labels(LabelSchema(entities=schema.entities + added, quote_roles=schema.quote_roles))
-            for name in unknown:
-                target.add_label(name)
+            for name in missing:
+                if name not in theirs:
+                    target.add_label(name)
         for annotator in annotators:
-            target.annotator_id(annotator["name"], kind=annotator["kind"])
-        for done, doc_id in enumerate(doc_ids, start=1):
-            doc = other.document(doc_id)
+            target.annotator_id(annotator.name, kind=annotator.kind)
+        for done, doc in enumerate(other.documents(), start=1):
+            row = doc.row
             base = dict(
-                text=doc.text,
-                title=doc.title,
-                source=doc.source,
-                language=doc.language,
-                direction=doc.direction,
+                text=row.text,
+                title=row.title,
+                source=row.source,
+                language=row.language,
+                direction=row.direction,
                 meta=doc.meta,
-                location=f"{where}: document {doc_id}",
+                location=f"{where}: document {row.id}",
             )
             records = [DocumentRecord(**base)]
-            for annotator in annotators:
-                name = annotator["name"]
-                spans = [span.with_(id=None) for span in other.spans(doc_id, name)]
-                quotes = [quote.with_(id=None) for quote in other.quotes(doc_id, name)]
-                if spans or quotes:
-                    records.append(DocumentRecord(**base, spans=spans, quotes=quotes, annotator=name))
+            for name in sorted(set(doc.spans) | set(doc.quotes)):
+                records.append(DocumentRecord(**base, spans=doc.spans.get(name, []), quotes=doc.quotes.get(name, []),
+                                              annotator=name))
             added = target.add_documents(records, imported_from=where)
             if added.new_ids:
                 result.documents_new += 1
@@ -117,14 +113,12 @@ def _merge(
                 result.documents_duplicate += 1
             result.spans += added.spans
             result.quotes += added.quotes
-            local = target.document_by_hash(content_hash(doc.text))
+            local = target.document_by_hash(content_hash(row.text))
             assert local is not None  # just added or already there
-            for annotator in annotators:
-                name = annotator["name"]
-                status, note = other.status(doc_id, name)
+            for name, (status, note) in doc.statuses.items():
                 if status != "new" and target.status(local.id, name) == ("new", None):
                     target.set_status(local.id, name, status, note)
                     result.statuses += 1
             if progress:
-                progress(done, len(doc_ids))
+                progress(done, total)
     return result

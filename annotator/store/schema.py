@@ -7,10 +7,11 @@ one transaction per step, after the caller has made a backup.
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from collections.abc import Callable
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 _V1 = """
 CREATE TABLE IF NOT EXISTS corpus_info (
@@ -205,11 +206,98 @@ INSERT OR REPLACE INTO corpus_info(key, value)
 """
 )
 
+# v4: ids are never reused. With a plain ``INTEGER PRIMARY KEY`` SQLite hands the id of the
+# newest row to the next insert once that row is deleted: Amira's deleted span 1 came back as
+# Bilal's span 1, and her undo (which finds rows by id) deleted his. AUTOINCREMENT never gives
+# an id twice. The tables the history and the review replay ids of are rebuilt with it (every
+# row, column, index, trigger and foreign key kept), their sequences start above every id the
+# event log has ever mentioned, and indexes a v3 corpus made before they were added are created.
+# Annotator names stored with spaces around them (" amira ") get the trimmed name the store
+# uses from now on, unless that name is taken.
+AUTOINCREMENT_TABLES = ("spans", "quotes", "quote_parts")
+
+# For each rebuilt table: SQL giving the highest id the event log mentions for it.
+_IDS_IN_EVENTS = {
+    "spans": (
+        "SELECT MAX(CAST(v AS INTEGER)) FROM ("
+        "SELECT json_extract(data, '$.span.id') AS v FROM events "
+        "WHERE action IN ('span.add', 'span.delete') AND json_valid(data) "
+        "UNION ALL SELECT json_extract(data, '$.before.id') FROM events "
+        "WHERE action = 'span.update' AND json_valid(data) "
+        "UNION ALL SELECT j.value FROM events, json_each(events.data, '$.spans') AS j "
+        "WHERE events.action = 'review.decide' AND json_valid(events.data) "
+        "AND json_type(events.data, '$.spans') = 'array') WHERE typeof(v) = 'integer'"
+    ),
+    "quotes": (
+        "SELECT MAX(CAST(v AS INTEGER)) FROM ("
+        "SELECT json_extract(data, '$.quote.id') AS v FROM events "
+        "WHERE action IN ('quote.add', 'quote.delete') AND json_valid(data) "
+        "UNION ALL SELECT json_extract(data, '$.before.id') FROM events "
+        "WHERE action = 'quote.update' AND json_valid(data) "
+        "UNION ALL SELECT j.value FROM events, json_each(events.data, '$.quotes') AS j "
+        "WHERE events.action = 'review.decide' AND json_valid(events.data) "
+        "AND json_type(events.data, '$.quotes') = 'array') WHERE typeof(v) = 'integer'"
+    ),
+}
+
+_PLAIN_ID = re.compile(r"\bid\s+INTEGER\s+PRIMARY\s+KEY\b(?!\s+AUTOINCREMENT)", re.IGNORECASE)
+
+
+def _rebuild_with_autoincrement(conn: sqlite3.Connection, table: str) -> None:
+    """SQLite's documented table rebuild (new table, copy, drop, rename), foreign keys off."""
+    row = conn.execute("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", (table,)).fetchone()
+    if row is None:
+        raise sqlite3.DatabaseError(f"table {table} is missing")
+    create = row[0]
+    if not _PLAIN_ID.search(create):
+        if re.search(r"AUTOINCREMENT", create, re.IGNORECASE):
+            return  # already rebuilt
+        raise sqlite3.DatabaseError(f"table {table} has no 'id INTEGER PRIMARY KEY' column to rebuild")
+    temporary = f"{table}__v4"
+    create = _PLAIN_ID.sub("id INTEGER PRIMARY KEY AUTOINCREMENT", create, count=1)
+    create = re.sub(rf"^CREATE TABLE\s+\"?{table}\"?", f"CREATE TABLE {temporary}", create, count=1)
+    dependents = [
+        r[0]
+        for r in conn.execute(
+            "SELECT sql FROM sqlite_master WHERE type IN ('index', 'trigger') AND tbl_name = ? AND sql IS NOT NULL",
+            (table,),
+        )
+    ]
+    columns = ", ".join(f'"{r[1]}"' for r in conn.execute(f'PRAGMA table_info("{table}")'))
+    conn.execute(create)
+    conn.execute(f'INSERT INTO {temporary} ({columns}) SELECT {columns} FROM "{table}"')
+    conn.execute(f'DROP TABLE "{table}"')
+    conn.execute(f'ALTER TABLE {temporary} RENAME TO "{table}"')
+    for sql in dependents:
+        conn.execute(sql)
+    highest = conn.execute(f'SELECT COALESCE(MAX(id), 0) FROM "{table}"').fetchone()[0]
+    if table in _IDS_IN_EVENTS:
+        logged = conn.execute(_IDS_IN_EVENTS[table]).fetchone()[0]
+        highest = max(highest, logged or 0)
+    conn.execute("DELETE FROM sqlite_sequence WHERE name = ?", (table,))
+    conn.execute("INSERT INTO sqlite_sequence(name, seq) VALUES (?, ?)", (table, highest))
+
+
+def _v4(conn: sqlite3.Connection) -> None:
+    for table in AUTOINCREMENT_TABLES:
+        _rebuild_with_autoincrement(conn, table)
+    for sql in LIST_INDEXES.values():
+        conn.execute(sql)
+    names = {r[0]: r[1] for r in conn.execute("SELECT id, name FROM annotators")}
+    taken = set(names.values())
+    for ident, name in names.items():
+        trimmed = name.strip() if isinstance(name, str) else name
+        if trimmed and trimmed != name and trimmed not in taken:
+            conn.execute("UPDATE annotators SET name = ? WHERE id = ?", (trimmed, ident))
+            taken.add(trimmed)
+
+
 # version -> SQL (or callable) taking the database from version-1 to version.
 MIGRATIONS: dict[int, str | Callable[[sqlite3.Connection], None]] = {
     1: _V1,
     2: _V2,
     3: _V3,
+    4: _v4,
 }
 
 
@@ -234,27 +322,35 @@ def migrate(conn: sqlite3.Connection, target: int = SCHEMA_VERSION) -> list[int]
             f"this corpus has schema version {version}, newer than this annotator understands ({target}); "
             "upgrade annotator to open it"
         )
-    for step in range(version + 1, target + 1):
-        migration = MIGRATIONS[step]
-        conn.execute("BEGIN IMMEDIATE")
-        if current_version(conn) >= step:  # another process migrated while we waited for the lock
-            conn.execute("COMMIT")
-            continue
-        try:
-            if callable(migration):
-                migration(conn)
-            else:
-                for statement in _split_sql(migration):
-                    conn.execute(statement)
-            conn.execute(f"PRAGMA user_version = {int(step)}")
-            conn.execute(
-                "INSERT OR REPLACE INTO corpus_info(key, value) VALUES ('schema_version', ?)", (str(step),)
-            )
-            conn.execute("COMMIT")
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
-        applied.append(step)
+    # A table rebuild must not cascade deletes into the tables that refer to it; the pragma
+    # cannot change inside a transaction, so it is switched off around each step.
+    foreign_keys = conn.execute("PRAGMA foreign_keys").fetchone()[0]
+    conn.execute("PRAGMA foreign_keys = OFF")
+    try:
+        for step in range(version + 1, target + 1):
+            migration = MIGRATIONS[step]
+            conn.execute("BEGIN IMMEDIATE")
+            if current_version(conn) >= step:  # another process migrated while we waited for the lock
+                conn.execute("COMMIT")
+                continue
+            try:
+                if callable(migration):
+                    migration(conn)
+                else:
+                    for statement in _split_sql(migration):
+                        conn.execute(statement)
+                conn.execute(f"PRAGMA user_version = {int(step)}")
+                conn.execute(
+                    "INSERT OR REPLACE INTO corpus_info(key, value) VALUES ('schema_version', ?)", (str(step),)
+                )
+                conn.execute("COMMIT")
+            except BaseException:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                raise
+            applied.append(step)
+    finally:
+        conn.execute(f"PRAGMA foreign_keys = {'ON' if foreign_keys else 'OFF'}")
     return applied
 
 

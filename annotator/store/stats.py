@@ -51,3 +51,59 @@ def corpus_stats(corpus: Corpus) -> dict:
         "suggestions": suggestions,
         "labels": corpus.labels.entity_names,
     }
+
+
+# Added for the window's statistics view (and `annotator stats`): additive, read-only queries.
+
+_LAST_DONE = """
+WITH last_done AS (
+    SELECT annotator AS name, document_id AS doc, MAX(at) AS at FROM events
+    WHERE action = 'status.set' AND json_extract(data, '$.after.status') = 'done'
+    GROUP BY annotator, document_id
+)
+SELECT a.name, COALESCE(date(l.at, 'localtime'), date(s.updated_at, 'localtime')) AS day, COUNT(*)
+FROM statuses s JOIN annotators a ON a.id = s.annotator_id
+LEFT JOIN last_done l ON l.name = a.name AND l.doc = s.document_id
+WHERE s.status = 'done'
+GROUP BY a.name, day ORDER BY a.name, day
+"""
+
+
+def done_per_day(corpus: Corpus) -> dict[str, dict[str, int]]:
+    """``{annotator: {"YYYY-MM-DD": articles}}``: the articles each annotator has done, by the (local)
+    day they were last marked done (the status row's time when the event log does not say)."""
+    out: dict[str, dict[str, int]] = {}
+    for name, day, n in corpus.conn.execute(_LAST_DONE):
+        if day:
+            out.setdefault(name, {})[day] = n
+    return out
+
+
+def suggestion_outcomes(corpus: Corpus) -> dict[str, dict]:
+    """What each annotator did with the suggestions: accepted as they were, accepted then edited
+    (relabelled, resized, a quote's parts changed), rejected; and the acceptance rate
+    ``(accepted + edited) / (accepted + edited + rejected)`` (None when nothing was decided)."""
+    counts: dict[str, dict[str, dict[str, int]]] = {}
+
+    def add(name: str, kind: str, outcome: str, n: int) -> None:
+        per = counts.setdefault(name, {k: {"accepted": 0, "edited": 0, "rejected": 0} for k in ("entities", "quotes")})
+        per[kind][outcome] += n
+
+    for table, kind in (("spans", "entities"), ("quotes", "quotes")):
+        for name, origin, n in corpus.conn.execute(
+            f"SELECT a.name, t.origin, COUNT(*) FROM {table} t JOIN annotators a ON a.id = t.annotator_id "
+            "WHERE t.origin IN ('accepted', 'edited') GROUP BY a.name, t.origin"
+        ):
+            add(name, kind, origin, n)
+    for name, kind, n in corpus.conn.execute(
+        "SELECT a.name, d.kind, COUNT(*) FROM suggestion_decisions d JOIN annotators a ON a.id = d.annotator_id "
+        "WHERE d.decision = 'rejected' GROUP BY a.name, d.kind"
+    ):
+        add(name, "quotes" if kind == "quote" else "entities", "rejected", n)
+    out: dict[str, dict] = {}
+    for name, per in sorted(counts.items()):
+        totals = {k: per["entities"][k] + per["quotes"][k] for k in ("accepted", "edited", "rejected")}
+        decided = sum(totals.values())
+        rate = (totals["accepted"] + totals["edited"]) / decided if decided else None
+        out[name] = {**per, **totals, "acceptance_rate": rate}
+    return out

@@ -3,8 +3,12 @@
 :class:`AnnotationActions` creates one ``QAction`` per :mod:`~annotator.ui.keymap`
 binding (shortcuts from the keymap, so the help overlay and the README list exactly
 these keys) and turns each into a session call with the view's current text
-selection. Window-level actions (help, skip note, next document) are delegated to
-callbacks the main window passes in.
+selection. Window-level actions (help, skip note, next document, import, export, label
+tags) are delegated to callbacks the main window passes in; a callback named ``"before"``
+is called before every action (the window clears a stale status message there).
+
+An editing key pressed while the keyboard is elsewhere (in the article list) brings the
+keyboard back to the text, where the annotator sees what the key did.
 """
 
 from __future__ import annotations
@@ -18,6 +22,11 @@ from PySide6.QtWidgets import QWidget
 from annotator.ui.document_view import DocumentView
 from annotator.ui.keymap import KeyBinding, boundary_edge, keymap
 from annotator.ui.session import AnnotationSession
+
+# Actions that work on the text: pressed elsewhere, they bring the keyboard to the text.
+TEXT_ACTIONS = frozenset({"label", "label-exact", "suggestion", "boundary", "quote", "delete", "deselect"})
+# Actions only a whole window can do (given as callbacks); without one they say so.
+WINDOW_ACTIONS = frozenset({"corpus", "help"})
 
 
 class AnnotationActions(QObject):
@@ -74,10 +83,18 @@ class AnnotationActions(QObject):
 
     def trigger(self, name: str) -> None:
         """Do what action ``name`` does (the keys call this; so can menus and tests)."""
+        before = self.callbacks.get("before")
+        if before is not None:
+            before()
         if name in self.callbacks:
             self.callbacks[name]()
             return
+        if name.split(".")[0] in WINDOW_ACTIONS:
+            self.session.message("This is done from the annotation window's menus.", "info")
+            return
         s, view = self.session, self.view
+        if name.split(":")[0].split(".")[0] in TEXT_ACTIONS and not view.hasFocus():
+            view.setFocus(Qt.FocusReason.ShortcutFocusReason)
         selected = view.selected_range()
         if name.startswith("label:") or name.startswith("label-exact:"):
             label = name.split(":", 1)[1]
@@ -123,6 +140,7 @@ class AnnotationActions(QObject):
             "view.zoom-in": lambda: view.zoom_by(1),
             "view.zoom-out": lambda: view.zoom_by(-1),
             "view.zoom-reset": view.zoom_reset,
+            "view.label-tags": lambda: view.set_label_tags(not view.label_tags),
         }
         handler = simple.get(name)
         if handler is None:

@@ -1,13 +1,15 @@
 """The application: one entry point that builds and wires everything.
 
 :func:`run_app` creates the ``QApplication`` (Fusion style, high-DPI pass-through,
-the shipped Noto fonts), finds out who is annotating (``--annotator``, the
-``ANNOTATOR_NAME`` environment variable, the settings, or a small dialog on first
-run), remembers recently opened corpora (File → Open Recent) and shows
-:class:`annotator.ui.main_window.MainWindow` on the corpus.
+the shipped Noto fonts), finds out who is annotating (:mod:`annotator.ui.identity`:
+``--annotator`` or ``$ANNOTATOR_NAME`` for the run only, the corpus's last annotator on
+this machine, the saved name, or a small dialog on the first run), remembers recently
+opened corpora (File → Open Recent) and shows :class:`annotator.ui.main_window.MainWindow`
+on the corpus.
 
-Settings live in ``QSettings("annotator", "annotator")``: ``annotator/name`` and
-``recent/corpora`` (most recent first).
+Settings live in ``QSettings("annotator", "annotator")``: ``annotator/name``,
+``corpora/<hash>/annotator``, ``recent/corpora`` (most recent first), the window layout
+and ``view/label-tags``. A run with a name given for the run writes none of them itself.
 """
 
 from __future__ import annotations
@@ -19,61 +21,31 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QCoreApplication, QEvent, QObject, QSettings, Qt
-from PySide6.QtGui import QAction, QFont, QFontDatabase, QGuiApplication, QKeySequence
+from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
-    QDialog,
-    QDialogButtonBox,
     QFileDialog,
-    QLabel,
-    QLineEdit,
     QMainWindow,
     QMenu,
     QMessageBox,
     QSplitter,
-    QVBoxLayout,
     QWidget,
 )
 
-from annotator.core.labels import RESOURCES
 from annotator.store import DEFAULT_CORPUS
+from annotator.ui.dialogs.annotator_name import ask_name
+from annotator.ui.fonts import FONTS_DIR, load_shipped_fonts, ui_font  # noqa: F401 (FONTS_DIR: part of this module's API)
+from annotator.ui.identity import Identity, choose_for_corpus, resolve_identity, save_name, saved_name
 
 ORGANISATION = "annotator"
 APPLICATION = "annotator"
-FONTS_DIR = RESOURCES / "fonts"
-UI_FAMILIES = ["Noto Sans", "Noto Naskh Arabic", "DejaVu Sans"]
-NAME_ENV = "ANNOTATOR_NAME"
-NAME_KEY = "annotator/name"
 RECENT_KEY = "recent/corpora"
 GEOMETRY_KEY = "window/geometry"
 STATE_KEY = "window/state"
 SPLITTER_KEY = "window/splitter"
 MAX_RECENT = 10
 
-_loaded_fonts: dict[str, list[str]] | None = None
 _running: list[Application] = []
-
-
-def load_shipped_fonts() -> dict[str, list[str]]:
-    """Register every font file of ``resources/fonts`` with Qt (once); file name -> families."""
-    global _loaded_fonts
-    if _loaded_fonts is None:
-        loaded: dict[str, list[str]] = {}
-        for path in sorted(FONTS_DIR.glob("*.ttf")) + sorted(FONTS_DIR.glob("*.otf")):
-            font_id = QFontDatabase.addApplicationFont(str(path))
-            loaded[path.name] = QFontDatabase.applicationFontFamilies(font_id) if font_id >= 0 else []
-        _loaded_fonts = loaded
-    return _loaded_fonts
-
-
-def ui_font(point_size: float | None = None) -> QFont:
-    """The interface font: Noto Sans for Latin text, Noto Naskh Arabic for Arabic titles and labels."""
-    load_shipped_fonts()
-    font = QFont(QGuiApplication.font())
-    font.setFamilies(UI_FAMILIES)
-    if point_size:
-        font.setPointSizeF(point_size)
-    return font
 
 
 def make_application(argv: list[str] | None = None) -> QApplication:
@@ -109,72 +81,14 @@ def settings() -> QSettings:
 # -- who is annotating -------------------------------------------------------------------
 
 
-class AnnotatorNameDialog(QDialog):
-    """Asked once: the name every label is stored under."""
-
-    def __init__(self, parent: QWidget | None = None, name: str = ""):
-        super().__init__(parent)
-        self.setWindowTitle("Who is annotating?")
-        self.setModal(True)
-        intro = QLabel(
-            "Your name is stored with every label you make, so your work can be told apart from "
-            "your colleagues' and compared with it. You can change it later in the settings.",
-            self,
-        )
-        intro.setTextFormat(Qt.TextFormat.PlainText)
-        intro.setWordWrap(True)
-        self.name_edit = QLineEdit(name, self)
-        self.name_edit.setObjectName("annotatorName")
-        self.name_edit.setPlaceholderText("Your name, e.g. amira")
-        self.name_edit.setMaxLength(80)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
-        self.name_edit.textChanged.connect(self._update)
-        layout = QVBoxLayout(self)
-        layout.addWidget(intro)
-        layout.addWidget(self.name_edit)
-        layout.addWidget(self.buttons)
-        self._update()
-        self.resize(420, self.sizeHint().height())
-
-    def name(self) -> str:
-        return " ".join(self.name_edit.text().split())
-
-    def _update(self) -> None:
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(bool(self.name()))
-
-
 def resolve_annotator(
     explicit: str | None = None,
     store: QSettings | None = None,
     ask: Callable[[], str | None] | None = None,
-) -> str | None:
-    """The annotator's name: given (remembered), ``$ANNOTATOR_NAME``, remembered, or asked (and remembered)."""
-    store = store or settings()
-    if explicit and explicit.strip():
-        name = " ".join(explicit.split())
-        store.setValue(NAME_KEY, name)
-        return name
-    from_env = os.environ.get(NAME_ENV, "")
-    if from_env.strip():
-        return " ".join(from_env.split())  # for this run only: the environment is not a choice to remember
-    remembered = store.value(NAME_KEY, "", type=str)
-    if remembered and remembered.strip():
-        return remembered.strip()
-    if ask is None:
-        ask = _ask_name
-    name = ask()
-    if name and name.strip():
-        name = " ".join(name.split())
-        store.setValue(NAME_KEY, name)
-        return name
-    return None
-
-
-def _ask_name() -> str | None:
-    dialog = AnnotatorNameDialog()
-    return dialog.name() if dialog.exec() == QDialog.DialogCode.Accepted else None
+    corpus_path: str | os.PathLike | None = None,
+) -> Identity | None:
+    """Who annotates this run (see :mod:`annotator.ui.identity`): asked with a dialog on the very first run."""
+    return resolve_identity(corpus_path, explicit, store or settings(), ask if ask is not None else ask_name)
 
 
 # -- recent corpora ------------------------------------------------------------------------
@@ -200,24 +114,46 @@ def remember_corpus(path: str | os.PathLike, store: QSettings | None = None) -> 
 
 
 class Application(QObject):
-    """Owns the main window and switches it to another corpus (File → Open, Open Recent)."""
+    """Owns the main window and switches it to another corpus (File → Open, Open Recent).
 
-    def __init__(self, annotator: str, store: QSettings | None = None):
+    A run whose name was given for the run (``--annotator``, ``$ANNOTATOR_NAME``) is a
+    visit: it reads the settings and writes none of them by itself (not the name, the
+    recent corpora or the window layout). Only what the annotator changes in the menus is
+    saved (File → Annotate as…, File → Saved Name…, View → Label tags).
+    """
+
+    def __init__(self, annotator: str | Identity, store: QSettings | None = None):
         super().__init__()
-        self.annotator = annotator
+        self.identity = annotator if isinstance(annotator, Identity) else Identity(annotator, "saved")
         self.store = store or settings()
         self.window: QMainWindow | None = None
         self.path: Path | None = None
+
+    @property
+    def annotator(self) -> str:
+        return self.identity.name
+
+    @property
+    def visit(self) -> bool:
+        """True when this run must leave the settings file as it found it."""
+        return self.identity.for_this_run_only
 
     def open(self, db_path: str | os.PathLike) -> QMainWindow:
         from annotator.ui.main_window import MainWindow
 
         path = Path(db_path)
+        if not self.visit and (self.path is None or path.resolve() != self.path.resolve()):
+            # Another corpus: the name its annotator last chose here, else the saved name.
+            found = resolve_identity(path, None, self.store, ask=None, environ={})
+            if found is not None:
+                self.identity = found
         previous = self.window
         if previous is not None:
             self.save_layout(previous)
-        window = MainWindow(str(path), self.annotator)
-        remember_corpus(path, self.store)
+        window = MainWindow(str(path), self.annotator, preferences=self.store)
+        window.annotator_label.setToolTip(f"Every edit is stored under this name: {self.identity.describe()}")
+        if not self.visit:
+            remember_corpus(path, self.store)
         self._install_file_menu(window)
         self.restore_layout(window)
         window.installEventFilter(self)
@@ -231,6 +167,8 @@ class Application(QObject):
     # -- the window's size and panes, as the annotator left them ---------------------------------
 
     def save_layout(self, window: QMainWindow) -> None:
+        if self.visit:
+            return
         self.store.setValue(GEOMETRY_KEY, window.saveGeometry())
         self.store.setValue(STATE_KEY, window.saveState())
         splitter = window.findChild(QSplitter, "mainSplitter")
@@ -254,15 +192,51 @@ class Application(QObject):
             self.save_layout(self.window)
         return False
 
-    def change_annotator(self, parent: QWidget | None = None) -> None:
-        """Ask for another name and reopen the corpus under it."""
-        dialog = AnnotatorNameDialog(parent, self.annotator)
-        if dialog.exec() != QDialog.DialogCode.Accepted or not dialog.name() or dialog.name() == self.annotator:
+    # -- who is annotating ---------------------------------------------------------------------
+
+    def annotate_as(self, parent: QWidget | None = None) -> None:
+        """File → Annotate as…: another name for this corpus, remembered for it on this machine."""
+        if self.path is None:
             return
-        self.annotator = dialog.name()
-        self.store.setValue(NAME_KEY, self.annotator)
-        if self.path is not None:
+        known = self._corpus_annotators()
+        name = ask_name(
+            parent, self.annotator, title="Annotate this corpus as…", known=known,
+            intro=(f"Every label you make in {self.path.name} is stored under this name, from now on "
+                   "on this machine (your saved name stays as it is for other corpora). Choose a "
+                   "colleague's name to continue their work."),
+        )
+        if not name or name == self.annotator:
+            return
+        choose_for_corpus(self.store, self.path, name)
+        self.identity = Identity(name, "corpus" if name != saved_name(self.store) else "saved")
+        self.open(self.path).show()
+
+    def change_saved_name(self, parent: QWidget | None = None) -> None:
+        """File → Saved Name…: the name for corpora not given another one; asks first."""
+        current = saved_name(self.store)
+        name = ask_name(
+            parent, current or self.annotator, title="Your saved name",
+            intro=("The name your labels are stored under in every corpus you open on this machine, "
+                   "unless you chose another one for a corpus (File → Annotate as…)."
+                   + (f" Now: {current}." if current else "")),
+        )
+        if not name or name == current:
+            return
+        follows_saved = self.identity.source in ("saved", "asked")
+        save_name(self.store, name)
+        if follows_saved and self.path is not None:
+            self.identity = Identity(name, "saved")
             self.open(self.path).show()
+        elif self.window is not None and hasattr(self.window, "tell"):
+            self.window.tell(f"Saved name is now {name}; this window stays {self.annotator} "
+                             f"({self.identity.describe()}).")
+
+    def _corpus_annotators(self) -> list[str]:
+        window = self.window
+        corpus = getattr(window, "corpus", None)
+        if corpus is None:
+            return []
+        return [row["name"] for row in corpus.annotators() if row["kind"] == "annotator"]
 
     def _install_file_menu(self, window: QMainWindow) -> None:
         menu = self._file_menu(window)
@@ -275,12 +249,19 @@ class Application(QObject):
         recent.setObjectName("openRecentMenu")
         recent.aboutToShow.connect(lambda: self._fill_recent(recent))
         self._fill_recent(recent)
-        rename = QAction("Change Annotator &Name…", window)
-        rename.setObjectName("changeAnnotatorAction")
-        rename.triggered.connect(lambda: self.change_annotator(window))
+        annotate_as = QAction("Annotate &as…", window)
+        annotate_as.setObjectName("annotateAsAction")
+        annotate_as.setToolTip("Store this corpus's labels under another name (e.g. to continue a colleague's work)")
+        annotate_as.triggered.connect(lambda: self.annotate_as(window))
+        saved = QAction("Saved &Name…", window)
+        saved.setObjectName("savedNameAction")
+        saved.setToolTip("Change the name your labels are stored under in every corpus (asks first)")
+        saved.triggered.connect(lambda: self.change_saved_name(window))
         menu.insertAction(first, open_action)
         menu.insertMenu(first, recent)
-        menu.insertAction(first, rename)
+        menu.insertSeparator(first)
+        menu.insertAction(first, annotate_as)
+        menu.insertAction(first, saved)
         if first is not None:
             menu.insertSeparator(first)
 
@@ -355,10 +336,10 @@ def run_app(db_path: str | None, annotator: str | None = None, *, exec_loop: boo
             f"There is no corpus at {path}.\n\nImport articles first, e.g.\n    annotator import seeds/ --db {path}",
         )
         return 2
-    name = resolve_annotator(annotator, store)
-    if not name:
+    identity = resolve_annotator(annotator, store, corpus_path=path)
+    if identity is None:
         return 2
-    controller = Application(name, store)
+    controller = Application(identity, store)
     window = controller.open_checked(str(path))
     if window is None:
         return 2

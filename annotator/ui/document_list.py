@@ -6,6 +6,11 @@ pages read through :class:`annotator.store.document_query.DocumentQuery`, so the
 list of a 100,000-article corpus opens, scrolls, filters and searches as fast as a
 list of ten. :class:`DocumentListWidget` adds the search box (SQLite FTS5,
 debounced), the status and label filters and a count of what is shown.
+
+From the keyboard the list works like a mail client's: Up/Down (PgUp/PgDown, Home/End)
+move the highlight and open the article under it once the key rests for a moment (holding
+Down skims without opening every article on the way), the list keeping the keyboard;
+Enter opens the highlighted article and gives the keyboard to its text.
 """
 
 from __future__ import annotations
@@ -42,6 +47,7 @@ from PySide6.QtWidgets import (
 from annotator.core.text import detect_direction
 from annotator.store import Corpus
 from annotator.store.document_query import DocumentFilter, DocumentQuery, DocumentRow
+from annotator.ui.fonts import arabic_font, has_arabic
 
 COLUMNS = ("title", "status", "entities", "quotes")
 HEADERS = {"title": "Title", "status": "Status", "entities": "Entities", "quotes": "Quotes"}
@@ -65,6 +71,9 @@ _STATUS_FILTER_MEMBERS = {
     "skipped": ("skipped",),
 }
 SEARCH_DELAY_MS = 250
+OPEN_DELAY_MS = 160  # the highlight moved by a key opens its article after this pause
+NAVIGATION_KEYS = frozenset({Qt.Key.Key_Up, Qt.Key.Key_Down, Qt.Key.Key_PageUp, Qt.Key.Key_PageDown,
+                             Qt.Key.Key_Home, Qt.Key.Key_End})
 _ROLES = frozenset(
     int(r)
     for r in (
@@ -320,6 +329,7 @@ class DocumentListWidget(QWidget):
 
     documentActivated = Signal(int)
     countChanged = Signal(int, int)  # shown, total
+    searchChanged = Signal(str)  # the search the list now shows (applied, not while typing)
 
     def __init__(self, corpus: Corpus | str | os.PathLike, annotator: str, parent: QWidget | None = None):
         super().__init__(parent)
@@ -348,6 +358,9 @@ class DocumentListWidget(QWidget):
         self._search_timer.setInterval(SEARCH_DELAY_MS)
         self._search_timer.timeout.connect(self._apply_filters)
         self.search.textChanged.connect(lambda _text: self._search_timer.start())
+        latin_search, arabic_search = QFont(self.search.font()), arabic_font(self.search.font())
+        self.search.textChanged.connect(  # Arabic typed reads at the size of Latin
+            lambda text: self.search.setFont(arabic_search if has_arabic(text) else latin_search))
         self.search.returnPressed.connect(self._apply_filters_now)
 
         self.status_filter = QComboBox(self)
@@ -387,10 +400,9 @@ class DocumentListWidget(QWidget):
         vertical = self.table.verticalHeader()
         vertical.hide()
         vertical.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        rtl_font = QFont(self.font())
-        rtl_font.setPointSizeF(rtl_font.pointSizeF() * 1.15)
+        rtl_font = arabic_font(self.font())  # Naskh at the Latin x-height
         self.model.rtl_title_font = rtl_font
-        vertical.setDefaultSectionSize(max(self.fontMetrics().height(), QFontMetrics(rtl_font).height()) + 8)
+        vertical.setDefaultSectionSize(int(max(self.fontMetrics().height(), QFontMetrics(rtl_font).height() * 0.8)) + 8)
         header = self.table.horizontalHeader()
         header.setHighlightSections(False)
         header.setSectionResizeMode(COLUMNS.index("title"), QHeaderView.ResizeMode.Stretch)
@@ -401,6 +413,11 @@ class DocumentListWidget(QWidget):
             header.resizeSection(column, metrics.horizontalAdvance(sample) + (34 if name == "status" else 16))
         self.table.clicked.connect(self._activate_index)
         self.table.activated.connect(self._activate_index)
+        self._open_timer = QTimer(self)
+        self._open_timer.setSingleShot(True)
+        self._open_timer.setInterval(OPEN_DELAY_MS)
+        self._open_timer.timeout.connect(lambda: self._activate_index(self.table.currentIndex()))
+        self.table.installEventFilter(self)
 
         filters = QHBoxLayout()
         filters.setContentsMargins(0, 0, 0, 0)
@@ -448,6 +465,33 @@ class DocumentListWidget(QWidget):
         )
         self.table.scrollTo(index, QAbstractItemView.ScrollHint.EnsureVisible)
         return True
+
+    def open_highlighted(self) -> int | None:
+        """Open the highlighted article now (Enter); returns its id."""
+        self._open_timer.stop()
+        index = self.table.currentIndex()
+        doc_id = self.model.doc_id(index.row()) if index.isValid() else None
+        if doc_id is not None and doc_id != self._current_id:
+            self._activate_index(index)
+        return doc_id
+
+    def adjacent(self, doc_id: int | None, step: int) -> tuple[int | None, str]:
+        """The article ``step`` rows from ``doc_id`` in the list as it is filtered and sorted.
+
+        Returns ``(id, "")``, or ``(None, why)`` at either end of the list. An article
+        the filters hide is left for the first (or last) listed one.
+        """
+        count = self.model.rowCount()
+        if not count:
+            return None, "No article matches the list's search and filters."
+        row = self.model.row_of(doc_id) if doc_id is not None else None
+        target = (0 if step > 0 else count - 1) if row is None else row + step
+        if not 0 <= target < count:
+            where = "last" if step > 0 else "first"
+            filters = self.model.filters
+            shown = " shown" if (filters.status or filters.label or filters.search) else ""
+            return None, f"This is the {where} of the {count:,} articles{shown} in the list."
+        return self.model.doc_id(target), ""
 
     def refresh(self) -> None:
         """Re-read counts and statuses (after edits), keeping the selected document and the scroll position."""
@@ -497,6 +541,7 @@ class DocumentListWidget(QWidget):
     def close_corpus(self) -> None:
         """Stop reading the corpus (a pending search never fires on a closed connection)."""
         self._search_timer.stop()
+        self._open_timer.stop()
         if self._owns_corpus:
             self.corpus.close()
             self._owns_corpus = False
@@ -535,7 +580,10 @@ class DocumentListWidget(QWidget):
             search=self.search.text().strip(),
         )
         if filters != self.model.filters:
+            searched = filters.search != self.model.filters.search
             self.model.set_filters(filters)  # the reset selects the open article again
+            if searched:
+                self.searchChanged.emit(filters.search)
         self._update_summary()
 
     def _on_model_reset(self) -> None:
@@ -596,6 +644,11 @@ class DocumentListWidget(QWidget):
         self.documentActivated.emit(doc_id)
 
     def eventFilter(self, watched: Any, event: Any) -> bool:
+        # Keys moving the highlight open its article once they rest (the table moves it itself).
+        if watched is self.table and event.type() == event.Type.KeyPress:
+            if event.key() in NAVIGATION_KEYS and not event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+                self._open_timer.start()
+            return False
         # Escape in the search box clears it; Down moves into the list.
         if watched is self.search and event.type() == event.Type.KeyPress:
             if event.key() == Qt.Key.Key_Escape and self.search.text():
@@ -604,8 +657,9 @@ class DocumentListWidget(QWidget):
                 return True
             if event.key() == Qt.Key.Key_Down:
                 self.table.setFocus(Qt.FocusReason.OtherFocusReason)
-                if not self.table.currentIndex().isValid() and self.model.rowCount():
-                    self.table.setCurrentIndex(self.model.index(0, 0))
+                if self.model.rowCount() and not self.table.selectionModel().hasSelection():
+                    self.table.setCurrentIndex(self.model.index(0, 0))  # the first result: opened as it rests
+                    self._open_timer.start()
                 return True
         return super().eventFilter(watched, event)
 

@@ -8,6 +8,7 @@ the keyboard: no annotation key fires behind it by accident.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from itertools import combinations
 
 from PySide6.QtCore import QEvent, QObject, QRect, Qt
 from PySide6.QtGui import QColor, QFont, QKeyEvent, QMouseEvent, QPainter, QPaintEvent
@@ -21,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from annotator.ui.keymap import DISPLAY, SECTIONS, KeyBinding
+from annotator.ui.keymap import DISPLAY, SECTIONS, KeyBinding, listed
 
 CLOSE_KEYS = (Qt.Key.Key_Escape, Qt.Key.Key_F1, Qt.Key.Key_Question)
 PANEL_STYLE = """
@@ -50,7 +51,7 @@ class HelpOverlay(QWidget):
     def __init__(self, parent: QWidget, keymap: Iterable[KeyBinding]):
         super().__init__(parent)
         self.setObjectName("helpOverlay")
-        self.bindings = list(keymap)
+        self.bindings = listed(list(keymap))
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, False)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self._previous_focus: QWidget | None = None
@@ -136,18 +137,18 @@ class HelpOverlay(QWidget):
         def height(bindings: list[KeyBinding]) -> float:
             return 1.5 + sum(1 + len(b.description) // 48 for b in bindings)
 
-        total = sum(height(b) for _, b in sections)
-        target = total / self.COLUMNS
-        columns: list[list[tuple[str, list[KeyBinding]]]] = [[]]
-        filled = 0.0
-        for section, bindings in sections:
-            h = height(bindings)
-            if columns[-1] and filled + h / 2 > target and len(columns) < self.COLUMNS:
-                columns.append([])
-                filled = 0.0
-            columns[-1].append((section, bindings))
-            filled += h
-        return columns
+        # Split the sections, in order, into columns whose tallest is as short as it can be.
+        heights = [height(b) for _, b in sections]
+        n = len(sections)
+        columns_wanted = min(self.COLUMNS, n)
+        best: tuple[float, tuple[int, ...]] | None = None
+        for cuts in combinations(range(1, n), columns_wanted - 1):
+            bounds = (0, *cuts, n)
+            tallest = max(sum(heights[a:b]) for a, b in zip(bounds, bounds[1:], strict=False))
+            if best is None or tallest < best[0]:
+                best = (tallest, bounds)
+        bounds = best[1] if best else (0, n)
+        return [sections[a:b] for a, b in zip(bounds, bounds[1:], strict=False)]
 
     # -- what it lists (for tests) ----------------------------------------------------------------
 

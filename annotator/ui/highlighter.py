@@ -9,8 +9,16 @@ out the paragraph to compute a cursor x, ``setExtraSelections`` computes a recta
 every old and new selection, and every paint walks every selection for every visible
 paragraph. Layout formats cost nothing per mark at paint time, never touch the document's
 text or undo stack, and an edit re-formats only the paragraphs whose marks changed.
-Overlapping parts are merged per segment so every role stays visible. Underline and colour
-do not change the font, so Arabic letters stay joined across a part's boundary.
+Overlapping parts are merged per segment so every role stays visible, except that where
+one of the annotator's own quotes and a suggested one overlap, only the annotator's parts
+are drawn there (what is accepted is never blurred by a suggestion). Cue and source text
+is coloured, darkened just enough to read on what lies under it: a ``backdrop`` mark says
+which entity colour that is. Underline and colour do not change the font, so Arabic
+letters stay joined across a part's boundary.
+
+A ``tag`` mark widens one space (the one before an entity, when label tags are shown) by
+the width of the tag the view draws there; a space never joins letters, so the words on
+either side are shaped as before.
 """
 
 from __future__ import annotations
@@ -18,13 +26,17 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 
-from PySide6.QtGui import QColor, QSyntaxHighlighter, QTextCharFormat, QTextDocument, QTextFormat
+from PySide6.QtGui import QColor, QFont, QSyntaxHighlighter, QTextCharFormat, QTextDocument, QTextFormat
 
 from annotator.core.offsets import OffsetMap
+from annotator.ui.contrast import blend, readable_on
 
 Mark = tuple[int, int, tuple]  # (start, end) in code points, format key
 KINDS_PROPERTY = QTextFormat.Property.UserProperty + 17  # "entity|cue": what a segment shows (for tests)
 _SEPARATOR = re.compile("[\n\r\u2029\ufdd0\ufdd1]")  # what QTextDocument turns into a paragraph break
+ROLES = ("content", "cue", "source")
+PAGE = "#ffffff"  # the page colour cue and source text must read on where no entity lies under it
+SUGGESTED_ALPHA = 170 / 255  # suggested cue and source text is paler until accepted
 
 
 def display_text(text: str) -> str:
@@ -37,8 +49,15 @@ def display_text(text: str) -> str:
 
 
 def char_format(key: tuple) -> QTextCharFormat:
-    """The format for one mark key: (role, colour, suggested), role "content", "cue" or "source"."""
+    """The format for one mark key: (role, colour, suggested), role "content", "cue" or "source";
+    ("tag", width in pixels, False) widens a space; ("backdrop", colour, False) formats nothing."""
     fmt = QTextCharFormat()
+    if key[0] == "tag":
+        fmt.setFontLetterSpacingType(QFont.SpacingType.AbsoluteSpacing)
+        fmt.setFontLetterSpacing(float(key[1]))
+        return fmt
+    if key[0] not in ROLES:
+        return fmt
     kind, color, suggested = key[0], QColor(key[1]), key[2]
     fmt.setUnderlineColor(color)
     if kind == "content":
@@ -63,6 +82,26 @@ def kind_name(key: tuple) -> str:
     return f"{key[0]}-suggestion" if key[2] else key[0]
 
 
+def shown_keys(keys: tuple) -> tuple:
+    """The keys a segment is drawn with: the annotator's own parts win over suggested ones."""
+    if any(k[0] in ROLES and not k[2] for k in keys):
+        return tuple(k for k in keys if not (k[0] in ROLES and k[2]))
+    return keys
+
+
+def text_color(keys: tuple, page: str = PAGE) -> str | None:
+    """The colour of a segment's text: the last role that colours text (cue, source), readable on
+    the backdrop under it (the last entity colour given, else the page). None: left as it is."""
+    roles = [k for k in keys if k[0] in ("cue", "source")]
+    if not roles:
+        return None
+    backdrops = [k[1] for k in keys if k[0] == "backdrop"]
+    under = backdrops[-1] if backdrops else page
+    role = roles[-1]
+    color = readable_on(QColor(role[1]).name(), under)
+    return blend(color, under, SUGGESTED_ALPHA) if role[2] else color
+
+
 class SpanHighlighter(QSyntaxHighlighter):
     """Formats each paragraph from a list of marks (see :data:`Mark`)."""
 
@@ -73,6 +112,7 @@ class SpanHighlighter(QSyntaxHighlighter):
         self._by_block: dict[int, list[tuple[int, int, tuple]]] = {}  # block start -> marks in UTF-16
         self._formats: dict[tuple, QTextCharFormat] = {}
         self._placed: dict[Mark, tuple[list[int], tuple[int, int, tuple]]] = {}
+        self.page = PAGE  # the view's base colour (set by the view from its palette)
 
     def set_marks(self, marks: list[Mark], offsets: OffsetMap, text: str | None = None,
                   reformat: bool = True) -> None:
@@ -114,14 +154,24 @@ class SpanHighlighter(QSyntaxHighlighter):
                 if block.isValid():
                     self.rehighlightBlock(block)
 
-    def _format(self, keys: tuple) -> QTextCharFormat:
-        cached = self._formats.get(keys)
-        if cached is None:
+    def _format(self, keys: tuple) -> QTextCharFormat | None:
+        """The merged format of a segment's keys (None: nothing to draw there)."""
+        if keys in self._formats:
+            return self._formats[keys]
+        shown = shown_keys(keys)
+        drawn = [k for k in shown if k[0] != "backdrop"]
+        cached: QTextCharFormat | None = None
+        if drawn:
             cached = QTextCharFormat()
-            for key in keys:
+            for key in drawn:
                 cached.merge(char_format(key))
-            cached.setProperty(KINDS_PROPERTY, "|".join(kind_name(k) for k in keys))
-            self._formats[keys] = cached
+            color = text_color(shown, self.page)
+            if color is not None:
+                cached.setForeground(QColor(color))
+            kinds = "|".join(kind_name(k) for k in drawn if k[0] in ROLES)
+            if kinds:
+                cached.setProperty(KINDS_PROPERTY, kinds)
+        self._formats[keys] = cached
         return cached
 
     def highlightBlock(self, text: str) -> None:  # noqa: N802 (Qt override)
@@ -144,8 +194,9 @@ class SpanHighlighter(QSyntaxHighlighter):
         position = 0
         for at, is_start, index in events:
             if at > position and active:
-                keys = tuple(marks[i][2] for i in sorted(active))
-                self.setFormat(position, at - position, self._format(keys))
+                fmt = self._format(tuple(marks[i][2] for i in sorted(active)))
+                if fmt is not None:
+                    self.setFormat(position, at - position, fmt)
             position = at
             if is_start:
                 active.add(index)

@@ -11,7 +11,14 @@ own group, so replaying the log tells user edits from undo machinery:
 - ``undo {target}`` moves that step to the redo stack, ``redo {target}`` back.
 
 Ids are kept across undo/redo (spans and quotes are re-inserted with their ids), so a
-step's recorded events stay valid however often it is undone and redone.
+step's recorded events stay valid however often it is undone and redone. Ids are never
+reused (schema v4), and an id alone never decides what is changed: every replayed edit
+names the article and the annotator's set, and the row must still be the one the event
+describes (same range and label, same quote parts, same status). Otherwise nothing is
+changed, the step is refused with a message saying why ("span 12 is no longer the one you
+labelled (…); nothing undone"), and, when another window changed or removed what the step
+made, the step leaves the list (a ``history.drop`` event, so a restart agrees) instead of
+blocking every older step behind it.
 
 Qt-free: the window may wrap it in a ``QUndoStack`` façade, but needs not.
 """
@@ -25,7 +32,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from annotator.core.spans import quote_from_dict, span_from_dict
-from annotator.store import AnnotationError, Corpus
+from annotator.store import AnnotationError, Corpus, StaleEditError
+from annotator.store.errors import NotInSetError
 
 EDIT_ACTIONS = frozenset(
     {
@@ -41,10 +49,17 @@ EDIT_ACTIONS = frozenset(
     }
 )
 MARKER_ACTIONS = frozenset({"undo", "redo"})
+DROP_ACTION = "history.drop"  # a step that can no longer be undone or redone leaves both lists
+_DONE = {"undo": "undone", "redo": "redone"}
 
 
 class HistoryError(AnnotationError):
     """An undo or redo that cannot be applied (nothing was changed)."""
+
+
+class HistoryConflictError(HistoryError):
+    """The rows a step would change were changed or removed since (in another window): nothing was
+    changed, and the step was dropped from the undo/redo lists."""
 
 
 @dataclass
@@ -138,6 +153,12 @@ class History:
         for event in events:
             action = event["action"]
             data = event["data"]
+            if action == DROP_ACTION:
+                dropped = by_group.get(data.get("target", ""))
+                for stack in (undo, redo):
+                    if dropped in stack:
+                        stack.remove(dropped)
+                continue
             if action in MARKER_ACTIONS:
                 current = None
                 target = by_group.get(data.get("target", ""))
@@ -201,11 +222,15 @@ class History:
         return bool(self.redo_stack)
 
     def undo(self) -> Step | None:
-        """Undo the newest step; returns it, or None when there is nothing to undo."""
+        """Undo the newest step; returns it, or None when there is nothing to undo.
+
+        Raises :class:`HistoryConflictError` (nothing changed, the step dropped) when what the
+        step made was changed or removed since, :class:`HistoryError` for other refusals.
+        """
         if not self.undo_stack:
             return None
         step = self.undo_stack[-1]
-        self._apply(step, "undo", [self._inverse(e) for e in reversed(step.events)])
+        self._apply(step, "undo", [self._inverse(e) for e in reversed(step.events)], self.undo_stack)
         self.undo_stack.pop()
         self.redo_stack.append(step)
         return step
@@ -214,22 +239,35 @@ class History:
         if not self.redo_stack:
             return None
         step = self.redo_stack[-1]
-        self._apply(step, "redo", [self._forward(e) for e in step.events])
+        self._apply(step, "redo", [self._forward(e) for e in step.events], self.redo_stack)
         self.redo_stack.pop()
         self.undo_stack.append(step)
         return step
 
-    def _apply(self, step: Step, marker: str, operations: list[Callable[[], object]]) -> None:
+    def _apply(self, step: Step, marker: str, operations: list[Callable[[], object]], stack: list[Step]) -> None:
         try:
             with self.corpus.event_group(new_group()):
                 for operation in operations:
                     operation()
                 self.corpus.log_event(self.annotator, step.doc_id, marker,
                                       {"target": step.group, "description": step.description})
+        except (StaleEditError, NotInSetError) as exc:
+            # What the step made was changed or removed since (another window, another process):
+            # it can never apply again. Drop it, so older steps stay reachable.
+            stack.remove(step)
+            self.corpus.log_event(self.annotator, step.doc_id, DROP_ACTION,
+                                  {"target": step.group, "description": step.description, "reason": str(exc)})
+            raise HistoryConflictError(
+                f"cannot {marker} “{step.description}”: {exc}; nothing {_DONE[marker]}, and this step leaves "
+                f"the {marker} list"
+            ) from None
         except (AnnotationError, KeyError, sqlite3.IntegrityError) as exc:
-            raise HistoryError(f"cannot {marker} “{step.description}”: {exc}") from None
+            raise HistoryError(f"cannot {marker} “{step.description}”: {exc}; nothing {_DONE[marker]}") from None
 
     # -- the edits ----------------------------------------------------------------------
+
+    # Each replayed edit names the article and the annotator's set and the state the row must
+    # still be in (``expected``): the store refuses, changing nothing, when it is not.
 
     def _forward(self, event: dict) -> Callable[[], object]:
         c, who, doc, data = self.corpus, self.annotator, event["document_id"], event["data"]
@@ -237,17 +275,22 @@ class History:
         if action == "span.add":
             return lambda: c.add_span(doc, who, span_from_dict(data["span"]))
         if action == "span.delete":
-            return lambda: c.delete_span(data["span"]["id"], who)
+            span = span_from_dict(data["span"])
+            return lambda: c.delete_span(span.id, who, doc_id=doc, expected=span)
         if action == "span.update":
-            return lambda: self._set_span(data["after"])
+            return lambda: self._set_span(doc, data["after"], expected=data["before"])
         if action == "quote.add":
             return lambda: c.add_quote(doc, who, quote_from_dict(data["quote"]))
         if action == "quote.delete":
-            return lambda: c.delete_quote(data["quote"]["id"], who)
+            quote = quote_from_dict(data["quote"])
+            return lambda: c.delete_quote(quote.id, who, doc_id=doc, expected=quote)
         if action == "quote.update":
-            return lambda: c.update_quote(data["after"]["id"], who, quote_from_dict(data["after"]))
+            after, before = quote_from_dict(data["after"]), quote_from_dict(data["before"])
+            return lambda: c.update_quote(after.id, who, after, doc_id=doc, expected=before)
         if action == "status.set":
-            return lambda: c.set_status(doc, who, data["after"]["status"], data["after"]["note"])
+            before, after = data["before"], data["after"]
+            return lambda: c.set_status(doc, who, after["status"], after["note"],
+                                        expected=(before["status"], before["note"]))
         if action in ("suggestion.accept", "suggestion.reject"):
             decision = "accepted" if action == "suggestion.accept" else "rejected"
             return lambda: c.decide_suggestion(doc, who, data["kind"], data["start"], data["end"],
@@ -258,24 +301,30 @@ class History:
         c, who, doc, data = self.corpus, self.annotator, event["document_id"], event["data"]
         action = event["action"]
         if action == "span.add":
-            return lambda: c.delete_span(data["span"]["id"], who)
+            span = span_from_dict(data["span"])
+            return lambda: c.delete_span(span.id, who, doc_id=doc, expected=span)
         if action == "span.delete":
             return lambda: c.add_span(doc, who, span_from_dict(data["span"]))
         if action == "span.update":
-            return lambda: self._set_span(data["before"])
+            return lambda: self._set_span(doc, data["before"], expected=data["after"])
         if action == "quote.add":
-            return lambda: c.delete_quote(data["quote"]["id"], who)
+            quote = quote_from_dict(data["quote"])
+            return lambda: c.delete_quote(quote.id, who, doc_id=doc, expected=quote)
         if action == "quote.delete":
             return lambda: c.add_quote(doc, who, quote_from_dict(data["quote"]))
         if action == "quote.update":
-            return lambda: c.update_quote(data["before"]["id"], who, quote_from_dict(data["before"]))
+            after, before = quote_from_dict(data["after"]), quote_from_dict(data["before"])
+            return lambda: c.update_quote(before.id, who, before, doc_id=doc, expected=after)
         if action == "status.set":
-            return lambda: c.set_status(doc, who, data["before"]["status"], data["before"]["note"])
+            before, after = data["before"], data["after"]
+            return lambda: c.set_status(doc, who, before["status"], before["note"],
+                                        expected=(after["status"], after["note"]))
         if action in ("suggestion.accept", "suggestion.reject"):
+            decision = "accepted" if action == "suggestion.accept" else "rejected"
             return lambda: c.undecide_suggestion(doc, who, data["kind"], data["start"], data["end"],
-                                                 data["label"] or "")
+                                                 data["label"] or "", expected=decision)
         raise HistoryError(f"cannot undo {action}")
 
-    def _set_span(self, state: dict) -> None:
-        self.corpus.update_span(state["id"], self.annotator, start=state["start"], end=state["end"],
-                                label=state["label"], origin=state["origin"])
+    def _set_span(self, doc_id: int | None, state: dict, *, expected: dict) -> None:
+        self.corpus.update_span(state["id"], self.annotator, doc_id=doc_id, expected=span_from_dict(expected),
+                                start=state["start"], end=state["end"], label=state["label"], origin=state["origin"])

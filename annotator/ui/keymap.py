@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from annotator.core.labels import Label, LabelSchema
 
-SECTIONS = ("Entities", "Suggestions", "Boundaries", "Quotes", "Document", "History", "View")
+SECTIONS = ("Entities", "Suggestions", "Boundaries", "Quotes", "Document", "Article list", "History", "View", "Corpus")
 
 
 @dataclass(frozen=True)
@@ -31,11 +31,12 @@ class KeyBinding:
     description: str
     section: str
     shortcut: bool = True  # False: documentation only (the keys belong to another action)
+    listed: bool = True  # False: a key that works but is documented by a summary row (Alt+1 … Alt+6)
 
     @property
     def key(self) -> str:
         """Keys as shown to a person: ``"Ctrl+Shift+Z / Ctrl+Y"``."""
-        return " / ".join(DISPLAY.get(k, k) for k in self.keys)
+        return " / ".join(dict.fromkeys(DISPLAY.get(k, k) for k in self.keys))
 
 
 # How some portable key names read in the help and the README.
@@ -89,13 +90,20 @@ def keymap(schema: LabelSchema) -> list[KeyBinding]:
                 (f"Alt+{key}",),
                 f"Label exactly the selected characters {label.name} (no snapping to tokens)",
                 "Entities",
+                listed=False,
             )
         )
     digits = f"{labels[0][1]}–{labels[-1][1]}" if labels else "1–9"
     bindings += [
+        KeyBinding("label-exact", (f"Alt+{digits}",),
+                   "The same, for exactly the selected characters (no snapping to tokens: بوتين inside وبوتين)",
+                   "Entities", shortcut=False),
         KeyBinding("relabel", (digits,), "With a span selected and no text selected: change its label", "Entities",
                    shortcut=False),
-        KeyBinding("select", ("Click",), "Select the span, quote or suggestion under the mouse", "Entities",
+        KeyBinding("select", ("Click",),
+                   "Place the cursor; on your own span or quote, select it (again: the next one there)", "Entities",
+                   shortcut=False),
+        KeyBinding("select-any", ("Ctrl+Click",), "Select what is under the mouse, suggestions included", "Entities",
                    shortcut=False),
         KeyBinding("delete", ("Delete", "Backspace"), "Delete the selected span or quote", "Entities"),
         KeyBinding("deselect", ("Escape",), "Clear the selection", "Entities"),
@@ -126,14 +134,25 @@ def keymap(schema: LabelSchema) -> list[KeyBinding]:
                    "Document"),
         KeyBinding("document.skip", ("Ctrl+K",), "Skip the article with a note and open the next undone one",
                    "Document"),
-        KeyBinding("document.next", ("Ctrl+PgDown",), "Open the next article", "Document"),
-        KeyBinding("document.previous", ("Ctrl+PgUp",), "Open the previous article", "Document"),
+        KeyBinding("document.next", ("Ctrl+PgDown",), "Open the next article in the list (within its search and filters)",
+                   "Document"),
+        KeyBinding("document.previous", ("Ctrl+PgUp",), "Open the previous article in the list", "Document"),
+        KeyBinding("list.move", ("Up", "Down"), "In the article list: open the previous / next article "
+                   "(the list keeps the keyboard)", "Article list", shortcut=False),
+        KeyBinding("list.enter", ("Return",), "In the article list: open the highlighted article and go to its text",
+                   "Article list", shortcut=False),
+        KeyBinding("list.search", ("Ctrl+F",), "Search titles and text (Down goes to the results)", "Article list",
+                   shortcut=False),
         KeyBinding("undo", ("Ctrl+Z",), "Undo the last edit (also after a restart)", "History"),
         KeyBinding("redo", ("Ctrl+Shift+Z", "Ctrl+Y"), "Redo", "History"),
         KeyBinding("view.zoom-in", ("Ctrl+=", "Ctrl++"), "Larger text", "View"),
         KeyBinding("view.zoom-out", ("Ctrl+-",), "Smaller text", "View"),
         KeyBinding("view.zoom-reset", ("Ctrl+0",), "Normal text size", "View"),
+        KeyBinding("view.label-tags", ("Ctrl+Shift+L",), "Show or hide a label tag at the start of each entity",
+                   "View"),
         KeyBinding("help", ("F1", "?"), "Show this keyboard map", "View"),
+        KeyBinding("corpus.import", ("Ctrl+I",), "Import files or a folder into the corpus…", "Corpus"),
+        KeyBinding("corpus.export", ("Ctrl+E",), "Export an annotation set: spaCy, JSONL or CoNLL…", "Corpus"),
     ]
     return bindings
 
@@ -150,11 +169,16 @@ def boundary_edge(action: str, direction: str) -> tuple[str, str]:
     return edge, how
 
 
+def listed(bindings: list[KeyBinding]) -> list[KeyBinding]:
+    """The rows the help and the README show (a summary row stands for Alt+1 … Alt+6)."""
+    return [b for b in bindings if b.listed]
+
+
 def markdown_table(bindings: list[KeyBinding]) -> str:
     """The keymap as a Markdown table (used for the README)."""
     lines = ["| Keys | Action | Section |", "|---|---|---|"]
-    for b in bindings:
-        keys = " / ".join(f"`{DISPLAY.get(k, k)}`" for k in b.keys)
+    for b in listed(bindings):
+        keys = " / ".join(f"`{k}`" for k in dict.fromkeys(DISPLAY.get(k, k) for k in b.keys))  # Return, Enter alike
         lines.append(f"| {keys} | {b.description} | {b.section} |")
     return "\n".join(lines)
 

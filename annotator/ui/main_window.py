@@ -5,16 +5,27 @@
 parts only talk to the session, never to each other. Every key is a QAction from
 :mod:`annotator.ui.keymap`. Suggesters run in the background (current document
 first) on their own connection; nothing blocks typing.
+
+Menus: File (Import…, Export…, and the corpus and name actions :mod:`annotator.ui.app`
+adds), Annotate, Quotes, Document, Edit, View (Label tags), Corpus (Check…, Backup…,
+Statistics…), Review (a colleague's labels, Agreement report…). Each job dialog
+(:mod:`annotator.ui.dialogs`) runs the CLI's function in a worker thread with its own
+connection, with progress and cancel, and is not modal: annotating goes on meanwhile.
+
+A restart opens the article the annotator left (:mod:`annotator.ui.resume`). A status
+message is cleared by the next action or after a while (errors only by the next action).
 """
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
-from PySide6.QtCore import Qt, QThreadPool, QTimer
+from PySide6.QtCore import QEvent, QObject, Qt, QThreadPool, QTimer
 from PySide6.QtGui import QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QDialog,
     QInputDialog,
     QLabel,
     QMainWindow,
@@ -25,18 +36,22 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.store import Corpus, CorpusError, locks
+from annotator.ui import resume
 from annotator.ui.actions import AnnotationActions
 from annotator.ui.document_list import DocumentListWidget
 from annotator.ui.document_view import DocumentView
 from annotator.ui.help_overlay import HelpOverlay
 from annotator.ui.label_bar import LabelBar
+from annotator.ui.preferences import LABEL_TAGS_KEY, MemoryStore, flag
 from annotator.ui.search_index_job import SearchIndexJob
 from annotator.ui.session import AnnotationSession, Message
 from annotator.ui.side_panel import SidePanel
 from annotator.ui.suggest_worker import SuggestionJob, load_runner, suggestion_pool
 
 MESSAGE_COLORS = {"info": "palette(text)", "warning": "#b35900", "error": "#c0392b"}
-MESSAGE_MS = 9000
+MESSAGE_MS = {"info": 6000, "warning": 12000}  # errors stay until the next action
+STATUS_NOTE_MS = 8000  # "search index: +N" and the like fade after this
+REMEMBER_PLACE_MS = 1500  # the open article is recorded once the annotator stays on it
 PREFETCH_DOCUMENTS = 10  # suggestions computed ahead for the next undone articles
 
 MENUS = {
@@ -46,15 +61,26 @@ MENUS = {
     "&Edit": ("History",),
     "&View": ("View",),
 }
+# Job dialogs: menu entry -> (module in annotator.ui.dialogs, class).
+DIALOGS = {
+    "import": ("import_dialog", "ImportDialog"),
+    "export": ("export_dialog", "ExportDialog"),
+    "agreement": ("agreement_dialog", "AgreementDialog"),
+    "check": ("check_dialog", "CheckDialog"),
+    "backup": ("backup_dialog", "BackupDialog"),
+    "statistics": ("statistics_dialog", "StatisticsDialog"),
+}
 
 
 class MainWindow(QMainWindow):
     """The annotation window for one annotator on one corpus file."""
 
     def __init__(self, corpus_path: str | os.PathLike, annotator: str, parent: QWidget | None = None,
-                 *, run_suggesters: bool = True) -> None:
+                 *, run_suggesters: bool = True, preferences: Any = None) -> None:
         super().__init__(parent)
         self.corpus_path = Path(corpus_path)
+        self.preferences = preferences if preferences is not None else MemoryStore()
+        self.dialogs: dict[str, QDialog] = {}
         self.corpus = Corpus.open(self.corpus_path)
         self.session = AnnotationSession(self.corpus, annotator)
         self.run_suggesters = run_suggesters
@@ -96,8 +122,15 @@ class MainWindow(QMainWindow):
 
         # keys and menus
         self.annotation_actions = AnnotationActions(self, self.session, self.view, {
+            "before": self.clear_message,
             "help": self.show_help,
             "document.skip": self.skip_with_note,
+            "document.next": lambda: self.open_listed(1),
+            "document.previous": lambda: self.open_listed(-1),
+            "suggestion.accept": self.enter,
+            "view.label-tags": lambda: self.set_label_tags(not self.view.label_tags),
+            "corpus.import": lambda: self.open_dialog("import"),
+            "corpus.export": lambda: self.open_dialog("export"),
         })
         self.label_bar.bind_actions(self.annotation_actions.actions)
         self._build_menus()
@@ -116,7 +149,11 @@ class MainWindow(QMainWindow):
         self.save_label.setToolTip("Every edit is written to the corpus file the moment it is made")
         self._message_timer = QTimer(self)
         self._message_timer.setSingleShot(True)
-        self._message_timer.timeout.connect(lambda: self.message_label.clear())
+        self._message_timer.timeout.connect(self.clear_message)
+        self._place_timer = QTimer(self)
+        self._place_timer.setSingleShot(True)
+        self._place_timer.setInterval(REMEMBER_PLACE_MS)
+        self._place_timer.timeout.connect(self._remember_place)
         self._list_timer = QTimer(self)
         self._list_timer.setSingleShot(True)
         self._list_timer.setInterval(400)
@@ -124,8 +161,15 @@ class MainWindow(QMainWindow):
 
         # wiring
         self.document_list.documentActivated.connect(self.open_document)
+        self.document_list.searchChanged.connect(self.view.set_search)
+        self.view.viewport().installEventFilter(self)  # a click is the next action: stale messages go
         self.session.subscribe(self._on_session)
-        self.session.open_next_undone()
+        self.set_label_tags(flag(self.preferences, LABEL_TAGS_KEY), remember=False)
+        left = resume.last_document(self.corpus, annotator)
+        if left is not None:
+            self.session.open_document(left)
+        else:
+            self.session.open_next_undone()
         # Loading the tokenizer the first time takes a moment: do it while the window is being built,
         # not after the first key. (Later articles are tokenised just after their first frame.)
         self.session.prepare_tokens()
@@ -134,6 +178,7 @@ class MainWindow(QMainWindow):
             self.show_message(Message("This corpus has no articles yet: import some with `annotator import`."))
         self.view.setFocus(Qt.FocusReason.OtherFocusReason)
         self._index_job: SearchIndexJob | None = None
+        self._indexing = False
         if self.corpus.search_index_pending():
             self._start_search_indexing()
 
@@ -151,14 +196,15 @@ class MainWindow(QMainWindow):
 
     def _build_menus(self) -> None:
         bar = self.menuBar()
+        actions = self.annotation_actions
         file_menu = bar.addMenu("&File")
         file_menu.addAction(f"Corpus: {self.corpus_path.name}").setEnabled(False)
         file_menu.addSeparator()
-        review_menu = bar.addMenu("&Review")
-        review_action = review_menu.addAction("Review a colleague's labels…")
-        review_action.setObjectName("action_review")
-        review_action.triggered.connect(self.start_review)
+        file_menu.addAction(actions["corpus.import"])
+        file_menu.addAction(actions["corpus.export"])
+        file_menu.addSeparator()
         quit_action = file_menu.addAction("&Quit")
+        quit_action.setObjectName("action_quit")
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
         for title, sections in MENUS.items():
@@ -166,9 +212,34 @@ class MainWindow(QMainWindow):
             for section in sections:
                 if menu.actions():
                     menu.addSeparator()
-                for binding in self.annotation_actions.bindings:
-                    if binding.section == section and binding.action in self.annotation_actions.actions:
-                        menu.addAction(self.annotation_actions[binding.action])
+                for binding in actions.bindings:
+                    if binding.section == section and binding.action in actions.actions:
+                        menu.addAction(actions[binding.action])
+        tags = actions["view.label-tags"]
+        tags.setCheckable(True)
+        tags.setText("Label &Tags")
+        corpus_menu = bar.addMenu("&Corpus")
+        self._menu_action(corpus_menu, "action_check", "&Check…", "Check the corpus file for damage and inconsistencies",
+                          lambda: self.open_dialog("check"))
+        self._menu_action(corpus_menu, "action_backup", "&Backup…", "Write a consistent copy of the corpus, safely",
+                          lambda: self.open_dialog("backup"))
+        corpus_menu.addSeparator()
+        self._menu_action(corpus_menu, "action_statistics", "&Statistics…",
+                          "Progress per annotator and label, articles done per day, suggestions accepted",
+                          lambda: self.open_dialog("statistics"))
+        review_menu = bar.addMenu("&Review")
+        self._menu_action(review_menu, "action_review", "Review a colleague's labels…",
+                          "Settle two annotators' disagreements into a reviewed set", self.start_review)
+        self._menu_action(review_menu, "action_agreement", "&Agreement Report…",
+                          "Agreement between annotators: span F1, kappa, alpha, quotes; an HTML report",
+                          lambda: self.open_dialog("agreement"))
+
+    def _menu_action(self, menu: QMenu, name: str, text: str, tip: str, slot) -> None:
+        action = menu.addAction(text)
+        action.setObjectName(name)
+        action.setToolTip(tip)
+        action.setStatusTip(tip)
+        action.triggered.connect(lambda _checked=False: slot())
 
     # -- documents ---------------------------------------------------------------------------------
 
@@ -176,8 +247,42 @@ class MainWindow(QMainWindow):
         if doc_id != self.session.doc_id:
             self.session.open_document(doc_id)
 
+    def open_listed(self, step: int) -> int | None:
+        """Ctrl+PgDown / Ctrl+PgUp: the next or previous article in the list, within its search and filters."""
+        target, why = self.document_list.adjacent(self.session.doc_id, step)
+        if target is None:
+            self.session.message(why, "info")
+            return None
+        self.open_document(target)
+        return target
+
+    def enter(self) -> None:
+        """Enter: in the article list, open the highlighted article and go to its text; else accept."""
+        if self.document_list.table.hasFocus():
+            self.document_list.open_highlighted()
+            self.view.setFocus(Qt.FocusReason.ShortcutFocusReason)
+            return
+        if not self.view.hasFocus():
+            self.view.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.session.accept_suggestion()
+
+    def set_label_tags(self, shown: bool, remember: bool = True) -> None:
+        """View → Label tags: a small tag with the label at the start of each entity (remembered)."""
+        self.view.set_label_tags(shown)
+        action = self.annotation_actions.actions.get("view.label-tags")
+        if action is not None:
+            action.setChecked(shown)
+        if remember:
+            self.preferences.setValue(LABEL_TAGS_KEY, shown)
+
+    def _remember_place(self) -> None:
+        if self.session.doc_id is not None and not self._closed:
+            resume.remember_document(self.corpus, self.session.annotator, self.session.doc_id)
+
     def _on_session(self, kind: str, payload: object) -> None:
         if kind == "document":
+            self.clear_message()
+            self._place_timer.start()
             document = self.session.document
             title = (document.title or f"Article {document.id}") if document else ""
             self.setWindowTitle(f"{title} — {self.corpus_path.name} — annotator")
@@ -187,6 +292,7 @@ class MainWindow(QMainWindow):
                 self._suggest_for(document.id)
             self._list_timer.start()
         elif kind == "annotations":
+            self._show_suggestion_count()
             self._mark_saved()
             if self.session.doc_id is not None:
                 self.document_list.refresh_document(self.session.doc_id)  # its counts, cheaply
@@ -219,7 +325,30 @@ class MainWindow(QMainWindow):
     def show_message(self, message: Message) -> None:
         self.message_label.setText(message.text)
         self.message_label.setStyleSheet(f"color: {MESSAGE_COLORS.get(message.level, 'palette(text)')};")
-        self._message_timer.start(MESSAGE_MS)
+        timeout = MESSAGE_MS.get(message.level)
+        if timeout is None:
+            self._message_timer.stop()
+        else:
+            self._message_timer.start(timeout)
+
+    def tell(self, text: str, level: str = "info") -> None:
+        """Say something in the status bar (for the application and the dialogs)."""
+        self.show_message(Message(text, level))
+
+    def clear_message(self) -> None:
+        """The message is stale: the annotator did something else, or it timed out."""
+        self._message_timer.stop()
+        self.message_label.clear()
+
+    def _fade(self, label: QLabel, text: str) -> None:
+        """Show a passing note in a status label, cleared after a while unless replaced."""
+        label.setText(text)
+        QTimer.singleShot(STATUS_NOTE_MS, lambda: None if self._closed or label.text() != text else label.clear())
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.view.viewport() and event.type() == QEvent.Type.MouseButtonPress:
+            self.clear_message()
+        return super().eventFilter(watched, event)
 
     # -- who else has this article open ----------------------------------------------------------
 
@@ -260,8 +389,11 @@ class MainWindow(QMainWindow):
         job.signals.progress.connect(
             lambda done, total: None if self._closed else label.setText(f"indexing for search {done}/{total}")
         )
-        job.signals.finished.connect(lambda n: None if self._closed else label.setText(f"search index: +{n}"))
+        job.signals.finished.connect(lambda n: None if self._closed else self._fade(label, f"search index: +{n}"))
         job.signals.failed.connect(lambda error: None if self._closed else label.setText(f"search index: {error}"))
+        job.signals.finished.connect(lambda _n: setattr(self, "_indexing", False))
+        job.signals.failed.connect(lambda _e: setattr(self, "_indexing", False))
+        self._indexing = True
         self._index_job = job
         QThreadPool.globalInstance().start(job)
 
@@ -272,6 +404,31 @@ class MainWindow(QMainWindow):
         from annotator.ui.review_start import open_review
 
         open_review(self, self.corpus_path)
+
+    def open_dialog(self, name: str) -> QDialog:
+        """Show a job dialog (one of :data:`DIALOGS`), reusing the open one; it is not modal."""
+        dialog = self.dialogs.get(name)
+        if dialog is None:
+            from importlib import import_module
+
+            module, cls = DIALOGS[name]
+            dialog = getattr(import_module(f"annotator.ui.dialogs.{module}"), cls)(self)
+            self.dialogs[name] = dialog
+        dialog.show()
+        dialog.raise_()
+        dialog.activateWindow()
+        return dialog
+
+    def corpus_changed(self, documents_added: bool = True) -> None:
+        """After an import (a dialog calls this): the list, the progress and the search index catch up."""
+        if self._closed:
+            return
+        self.document_list.refresh()
+        self._update_progress()
+        if self.session.document is None:
+            self.session.open_next_undone()
+        if documents_added and not self._indexing and self.corpus.search_index_pending():
+            self._start_search_indexing()
 
     def show_help(self) -> None:
         if self._help is None:
@@ -335,7 +492,14 @@ class MainWindow(QMainWindow):
         if self.session.doc_id in doc_ids:
             self.session.reload_suggestions()
         if not self._jobs:
-            self.suggester_label.setText(f"suggestions ready ({len(self.session.pending_suggestions)} here)")
+            self._show_suggestion_count()
+
+    def _show_suggestion_count(self) -> None:
+        if self._jobs or not self.run_suggesters:
+            return
+        pending = len(self.session.pending_suggestions)
+        self.suggester_label.setText(f"suggestions ready: {pending} here" if pending else
+                                     "suggestions ready: none left here")
 
     def _on_suggest_failed(self, job: SuggestionJob, error: str) -> None:
         self._jobs.discard(job)
@@ -348,9 +512,13 @@ class MainWindow(QMainWindow):
     # -- closing -----------------------------------------------------------------------------------
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt override)
+        for dialog in list(self.dialogs.values()):
+            dialog.close()  # a running job is cancelled and waited for (nothing is left half-done)
+        self._remember_place()
         self._closed = True
         self._list_timer.stop()
         self._message_timer.stop()
+        self._place_timer.stop()
         self._lock_timer.stop()
         self._lock_document(None)
         self.document_list.close_corpus()

@@ -176,12 +176,14 @@ class ReviewWindow(QMainWindow):
         self._sync_scroll(self.view_a, self.view_b)
         side = QSplitter(Qt.Orientation.Horizontal, self)
         side.setObjectName("sideBySide")
+        self.side = side  # A reads first: on the left, or on the right for a right-to-left article
         for view, name in ((self.view_a, f"A: {self.a}"), (self.view_b, f"B: {self.b}")):
             box = QWidget(side)
             layout = QVBoxLayout(box)
             layout.setContentsMargins(0, 0, 0, 0)
             title = QLabel(name, box)
             title.setTextFormat(Qt.TextFormat.PlainText)
+            title.setAlignment(Qt.AlignmentFlag.AlignLeading | Qt.AlignmentFlag.AlignVCenter)  # mirrored with the pane
             layout.addWidget(title)
             layout.addWidget(view)
             side.addWidget(box)
@@ -290,7 +292,7 @@ class ReviewWindow(QMainWindow):
         add("previous_article", "Previous article", ["Ctrl+Up", "Ctrl+PgUp"], lambda: self.go_article(-1))
         add("side_by_side", "Side by side", ["V"], self.toggle_side_by_side, tool=True, checkable=True)
         menu.addSeparator()
-        add("close", "Close", ["Ctrl+W"], self.close)
+        add("close", "Close", ["Ctrl+W", "Ctrl+Q"], self.close)
         # Label keys (digits) other than 2 and 0 choose the label while editing by hand.
         for key in self.labels:
             if key in ("2", "0"):
@@ -334,6 +336,11 @@ class ReviewWindow(QMainWindow):
         self.tokens = TokenIndex(token_bounds(document.text, document.language))
         for view in (self.merged, self.view_a, self.view_b):
             view.show_text(document.text, document.direction)
+        # Side by side follows the reading direction: in Arabic, A (read first) is on the right.
+        self.side.setLayoutDirection(
+            Qt.LayoutDirection.RightToLeft if document.direction == "rtl" else Qt.LayoutDirection.LeftToRight)
+        for view in (self.view_a, self.view_b):
+            view.set_direction(document.direction)  # the views keep the text's own direction
         if item is None:
             found = self.adjudication.next_disagreement(doc_id)
             item = found[1] if found and found[0] == doc_id else None

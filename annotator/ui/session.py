@@ -22,6 +22,7 @@ A rule that refuses an edit (entities overlapping, nothing selected) produces a
 from __future__ import annotations
 
 import sqlite3
+from bisect import bisect_left
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -203,22 +204,33 @@ class AnnotationSession:
         self._filter_suggestions()
 
     def _filter_suggestions(self) -> None:
-        """Pending = cached suggestions minus decided ones minus those equal to an annotation."""
+        """Pending = cached suggestions minus decided ones minus those an annotation supersedes.
+
+        An entity suggestion overlapping one of the annotator's entities can never be
+        accepted (entities do not overlap) and would leave a pale sliver beside a span
+        made smaller on purpose (``بوتين`` inside ``وبوتين``): it is not shown. A quote
+        suggestion whose content overlaps one of the annotator's quotes is superseded the
+        same way. Deleting the annotation brings the suggestion back.
+        """
         spans, quotes = self._raw_suggestions
         decided = self._decided
         existing = {s.key for s in self.spans}
+        own = _Coverage(self.spans)
         best: dict[tuple, Span] = {}
         for s in spans:
-            if s.key in existing or ("entity", s.start, s.end, s.label) in decided:
+            if s.key in existing or ("entity", s.start, s.end, s.label) in decided or own.overlaps(s):
                 continue
             kept = best.get(s.key)
             if kept is None or (s.score or 0) > (kept.score or 0):
                 best[s.key] = s
         self.suggested_spans = sorted(best.values(), key=lambda s: (s.start, s.end))
         existing_quotes = {q.key for q in self.quotes}
+        contents = _Coverage([r for q in self.quotes for r in q.contents])
         best_quotes: dict[tuple, Quote] = {}
         for q in quotes:
-            if q.key in existing_quotes or ("quote", q.start, q.end, "") in decided:
+            if q.key in existing_quotes or ("quote", q.start, q.end, "") in decided or any(
+                contents.overlaps(r) for r in q.contents
+            ):
                 continue
             kept_quote = best_quotes.get(q.key)
             if kept_quote is None or (q.score or 0) > (kept_quote.score or 0):
@@ -309,29 +321,35 @@ class AnnotationSession:
             self.selection = selection
             self._emit("selection", selection)
 
-    def items_at(self, offset: int) -> list[tuple[str, Item]]:
-        """Everything covering code point ``offset``, smallest first (entities before quotes)."""
+    def items_at(self, offset: int, suggestions: bool = True) -> list[tuple[str, Item]]:
+        """Everything covering code point ``offset``, smallest first (entities before quotes).
+
+        ``suggestions=False``: only the annotator's own spans and quotes.
+        """
         found: list[tuple[int, int, str, Item]] = []
         for span in self.spans:
             if span.start <= offset < span.end:
                 found.append((span.end - span.start, 0, "span", span))
-        for span in self.suggested_spans:
+        for span in self.suggested_spans if suggestions else ():
             if span.start <= offset < span.end:
                 found.append((span.end - span.start, 1, "suggestion", span))
         for quote in self.quotes:
             hit = [r for r in quote.ranges() if r.start <= offset < r.end]
             if hit:
                 found.append((min(r.end - r.start for r in hit), 2, "quote", quote))
-        for quote in self.suggested_quotes:
+        for quote in self.suggested_quotes if suggestions else ():
             hit = [r for r in quote.ranges() if r.start <= offset < r.end]
             if hit:
                 found.append((min(r.end - r.start for r in hit), 3, "suggestion", quote))
         found.sort(key=lambda f: (f[0], f[1]))
         return [(kind, item) for _, _, kind, item in found]
 
-    def select_at(self, offset: int) -> Item | None:
-        """Select what is under ``offset``; clicking again on the same spot cycles overlapping items."""
-        items = self.items_at(offset)
+    def select_at(self, offset: int, suggestions: bool = True) -> Item | None:
+        """Select what is under ``offset``; clicking again on the same spot cycles overlapping items.
+
+        ``suggestions=False`` (a plain click) considers only the annotator's own spans and quotes.
+        """
+        items = self.items_at(offset, suggestions)
         if not items:
             self.select(None)
             return None
@@ -822,7 +840,13 @@ class AnnotationSession:
     def _travel(self, move: Callable[[], Step | None], verb: str, nothing: str) -> Step | None:
         try:
             step = move()
-        except (HistoryError, CorpusError, sqlite3.Error) as exc:
+        except HistoryError as exc:  # refused, nothing changed: e.g. another window changed the span since
+            if self.doc_id is not None:
+                self._load()  # show what the article holds now
+                self._changed()
+            self.message(str(exc), "warning")
+            return None
+        except (CorpusError, sqlite3.Error) as exc:
             self.message(str(exc), "error")
             return None
         if step is None:
@@ -836,6 +860,23 @@ class AnnotationSession:
             self._changed()
         self.message(f"{verb}: {step.description}.", "info")
         return step
+
+
+class _Coverage:
+    """Does a range overlap any of these ranges? (sorted starts and a running maximum of ends: O(log n))"""
+
+    def __init__(self, ranges: list[Span] | list[Range]) -> None:
+        ordered = sorted((r.start, r.end) for r in ranges)
+        self.starts = [start for start, _ in ordered]
+        self.reach: list[int] = []  # the furthest end among the first i+1 ranges
+        furthest = -1
+        for _, end in ordered:
+            furthest = max(furthest, end)
+            self.reach.append(furthest)
+
+    def overlaps(self, other: Span | Range) -> bool:
+        i = bisect_left(self.starts, other.end) - 1  # the ranges starting before other ends
+        return i >= 0 and self.reach[i] > other.start
 
 
 class _Refused(Exception):

@@ -18,7 +18,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QBrush, QColor, QFont, QIcon, QMouseEvent, QPainter, QPixmap
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QIcon, QMouseEvent, QPainter, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.core.spans import Quote, Span
+from annotator.ui.fonts import arabic_font, has_arabic
 from annotator.ui.session import AnnotationSession, Selection
 
 EXCERPT_CHARS = 220
@@ -106,6 +107,8 @@ class QuoteCard(QFrame):
         bold = QFont(self.speaker.font())
         bold.setBold(True)
         self.speaker.setFont(bold)
+        plain = QFont(self.content.font())
+        self._fonts = {False: (plain, bold), True: (arabic_font(plain), arabic_font(bold))}  # [arabic][bold]
         self._captions: dict[str, QLabel] = {}
         grid = QGridLayout(self)
         grid.setContentsMargins(8, 6, 8, 6)
@@ -139,6 +142,9 @@ class QuoteCard(QFrame):
         self.speaker.setText(speaker or missing)
         self.cue.setText(one_line(text[quote.cue.start : quote.cue.end]) if quote.cue else missing)
         self.content.setText(excerpt(" … ".join(text[r.start : r.end] for r in quote.contents)))
+        # Arabic at the visual size of the Latin captions beside it (Naskh set larger).
+        for label in (self.speaker, self.cue, self.content):
+            label.setFont(self._fonts[has_arabic(label.text())][label is self.speaker])
         # The whole card reads in the article's direction: captions sit beside the text they name.
         self.setLayoutDirection(Qt.LayoutDirection.RightToLeft if rtl else Qt.LayoutDirection.LeftToRight)
         for label in (self.meta, self.speaker, self.cue, self.content):
@@ -247,6 +253,7 @@ class EntityModel(QAbstractTableModel):
         self.rtl = False
         self._chips: dict[str, QIcon] = {}
         self.italic: QFont | None = None
+        self.arabic: QFont | None = None
 
     def set_entries(self, entries: list[tuple[str, Span, str]], colors: dict[str, str], rtl: bool) -> None:
         self.beginResetModel()
@@ -302,6 +309,8 @@ class EntityModel(QAbstractTableModel):
             return QBrush(QColor("#6c6f85"))
         if role == Qt.ItemDataRole.FontRole and suggested and column == 2 and self.italic is not None:
             return self.italic  # only the Latin "suggested" note: Arabic has no italic and fell back to boxes
+        if role == Qt.ItemDataRole.FontRole and column == 1 and self.arabic is not None and has_arabic(text):
+            return self.arabic  # Naskh, scaled to the Latin x-height of the other columns
         if role == Qt.ItemDataRole.TextAlignmentRole and column == 1:
             side = Qt.AlignmentFlag.AlignRight if self.rtl else Qt.AlignmentFlag.AlignLeft
             return int(side | Qt.AlignmentFlag.AlignAbsolute | Qt.AlignmentFlag.AlignVCenter)
@@ -339,6 +348,7 @@ class SidePanel(QWidget):
         italic = QFont(self.entities.font())
         italic.setItalic(True)
         self.entity_model.italic = italic
+        self.entity_model.arabic = arabic_font(self.entities.font())
         self.entities.setItemDelegateForColumn(1, _DirectionDelegate(self.entities))
         self.entities.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.entities.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -348,7 +358,8 @@ class SidePanel(QWidget):
         self.entities.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
         self.entities.verticalHeader().hide()
         self.entities.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        self.entities.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
+        self.entities.verticalHeader().setDefaultSectionSize(
+            max(self.fontMetrics().height(), QFontMetrics(self.entity_model.arabic).height() * 0.8) + 6)
         header = self.entities.horizontalHeader()
         header.setHighlightSections(False)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Fixed)

@@ -43,7 +43,7 @@ def test_errors_are_one_line_each_and_the_exit_code_is_1(tmp_path):
     assert result.exit_code == 1
     errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
     assert errors == [
-        f"error: {bad}:2: field 'text' must be a string, not int",
+        f"error: {bad}:2: text: expected a string, got the number 5",
         f"error: {binary}:3: binary file (NUL byte at offset 8); not a text format",
     ]
     assert "3 files (1 ok, 2 failed)" in result.stdout and "spans: 5, quotes: 0" in result.stdout
@@ -136,3 +136,21 @@ def test_jsonl_export_round_trips_through_import(tmp_path):
 
             assert quotes(b, copy.id) == quotes(a, doc_id)
             assert b.status(copy.id, "amira") == a.status(doc_id, "amira")
+
+
+def test_public_conll_corpus_imports_relabelled_with_its_warnings(tmp_path):
+    db = tmp_path / "c.db"
+    corpus_file = ROOT / "tests" / "fixtures" / "corpora" / "anercorp-excerpt.txt"
+    refused = run("import", corpus_file, "--db", db, "--strict", "--map", "PERS=PER", "--map", "LOC=GPE")
+    assert refused.exit_code == 1
+    assert "I-MISC at the start of a sentence" in refused.output
+    result = run("import", corpus_file, "--db", db, "--annotator", "anercorp",
+                 "--map", "PERS=PER", "--map", "LOC=GPE", "--sentences-per-doc", "4")
+    assert result.exit_code == 0, result.output
+    assert "warning:" in result.output and "read as the start of a MISC entity" in result.output
+    with Corpus.open(db) as corpus:
+        assert corpus.count_documents() == 2
+        labels = {row[0] for row in corpus.conn.execute("SELECT DISTINCT label FROM spans")}
+    assert labels == {"PER", "GPE", "ORG", "MISC"}
+    bad_map = run("import", corpus_file, "--db", db, "--map", "PERS")
+    assert bad_map.exit_code == 2 and "FROM=TO" in bad_map.output

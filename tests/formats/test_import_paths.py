@@ -163,20 +163,19 @@ GOOD = {"text": "Barack Obama spoke in Cairo.", "spans": [{"start": 0, "end": 12
         ("bad.jsonl", jsonl(GOOD) + '{"text": "x", oops}\n', 2, "malformed JSON: Expecting property name"),
         ("bad.jsonl", jsonl(GOOD, {"body": "x", "id": 3}), 2, "no 'text' field for the text; this record's fields are 'body', 'id'"),
         ("bad.jsonl", jsonl(GOOD, {**GOOD, "spans": [{"start": 20, "end": 99, "label": "GPE"}]}), 2,
-         "span 1 [20, 99) GPE is outside the text (length 28)"),
+         "spans[0] [20, 99) GPE is outside the text (length 28)"),
         ("bad.jsonl", jsonl(GOOD, {**GOOD, "spans": [{"start": 0, "end": 12, "label": "PER", "text": "Barak Obama"}]}), 2,
          "the file gives its text as 'Barak Obama' but the document has 'Barack Obama'"),
-        ("bad.jsonl", jsonl(GOOD, {**GOOD, "spans": [{"start": 0, "end": 12, "label": "PER"},
-                                                     {"start": 7, "end": 12, "label": "PER"}]}), 2,
-         "entity spans overlap: [0, 12) PER and [7, 12) PER"),
+        ("bad.jsonl", jsonl(GOOD, {**GOOD, "spans": [{"start": "0", "end": 12, "label": "PER"}]}), 2,
+         "spans[0].start: expected an integer, got the string '0'"),
         ("bad.jsonl", jsonl(GOOD, {**GOOD, "spans": [{"start": 0, "end": 12, "label": "PERSON"}]}), 2,
          "unknown label 'PERSON' (this corpus has PER, ORG, GPE, LOC, NORP, MISC); did you mean PER? "
          "pass --allow-new-labels to add it"),
         ("bad.jsonl", jsonl(GOOD, {**GOOD, "spans": [{"start": 0, "end": 12, "label": "PER\u200f"}]}), 2,
          "contains an invisible or blank character, U+200F RIGHT-TO-LEFT MARK"),
         ("bad.jsonl", jsonl(GOOD, {**GOOD, "spans": [{"begin": 0, "end": 12, "label": "PER"}]}), 2,
-         "span 1 has no 'start' field; its fields are 'begin', 'end', 'label'"),
-        ("bad.conll", "Obama B-PER\nspoke O\n\nin O\nNew I-GPE\n", 5, "I-GPE after O: an entity must start with B-GPE"),
+         "spans[0]: no 'start' field; its fields are 'begin', 'end', 'label'"),
+        ("bad.conll", "Obama B-PER\nspoke O\n\nin\nNew B-GPE\n", 4, "expected 'token TAG' (at least two columns), got 'in'"),
         ("bad.conll", "Obama B-PER\u200b\n", 1, "U+200B ZERO WIDTH SPACE"),
     ],
 )
@@ -268,7 +267,9 @@ def test_a_large_file_reports_progress_while_it_is_stored(corpus, tmp_path):
     calls = []
     summary = import_paths(corpus, [path], progress=lambda done, total, p: calls.append(done))
     assert summary.documents_new == 2500
-    assert calls == [0, 1000 / 2500, 2000 / 2500, 1]
+    # before the file, after each 1,000 records (the share of the file read so far), at the end
+    assert len(calls) == 4 and calls[0] == 0 and calls[-1] == 1
+    assert 0.3 < calls[1] < 0.5 and 0.7 < calls[2] < 0.9, calls
 
 
 def test_prodigy_rejected_records_bring_their_text_but_not_their_spans(corpus, tmp_path):

@@ -231,3 +231,21 @@ def test_take_both_on_an_agreement_says_why_not(review_corpus):
     adj = Adjudication(corpus, A, B, "lead")
     with pytest.raises(ReviewError, match="A and B agree here"):
         adj.decide(doc_id, item_for(adj, doc_id, "entity", "agree"), TAKE_BOTH)
+
+
+def test_a_changed_decision_only_ever_removes_the_reviewers_own_spans(corpus):
+    """A decision event names span ids; one that now names someone else's span (an id a pre-v4
+    corpus gave again) must never delete it."""
+    [doc] = corpus.add_documents([DocumentRecord(text="Obama met Putin in Paris.")]).new_ids
+    corpus.add_span(doc, "amira", Span(0, 5, "PER"))
+    corpus.add_span(doc, "bilal", Span(0, 5, "ORG"))
+    adj = Adjudication(corpus, "amira", "bilal", "lead")
+    [item] = [i for i in adj.items(doc) if i.kind == "entity"]
+    adj.decide(doc, item, TAKE_A)
+    [taken] = corpus.spans(doc, "lead")
+    with corpus.transaction() as conn:  # what id reuse did before schema v4: the id is now bilal's span
+        conn.execute("DELETE FROM spans WHERE id = ?", (taken.id,))
+        conn.execute("UPDATE spans SET id = ? WHERE annotator_id = ?", (taken.id, corpus.annotator_id("bilal")))
+    adj.decide(doc, item.key, TAKE_NEITHER)
+    assert [(s.id, s.key) for s in corpus.spans(doc, "bilal")] == [(taken.id, (0, 5, "ORG"))]
+    assert corpus.spans(doc, "lead") == []

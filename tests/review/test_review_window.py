@@ -213,3 +213,25 @@ def test_starting_a_review_from_another_window(qtbot, review_corpus, corpus_path
     assert (window.a, window.b, window.reviewer) == (A, B, "reviewer")
     assert window.adjudication.disagreements_left(window.doc_id) == 9
     window.close()
+
+
+def test_side_by_side_is_mirrored_for_arabic_and_ctrl_q_closes(qtbot, review_corpus, corpus_path):
+    from annotator.core.spans import DocumentRecord, Span
+
+    corpus, doc_id, _ = review_corpus
+    [english] = corpus.add_documents([DocumentRecord(text="Obama met Merkel in Berlin.")]).new_ids
+    corpus.add_span(english, A, Span(0, 5, "PER"))
+    corpus.add_span(english, B, Span(0, 5, "ORG"))
+    window = open_window(qtbot, corpus_path)
+    key(qtbot, window, Qt.Key.Key_V)
+    assert window.doc_id == doc_id  # the Arabic seed article
+    qtbot.wait(20)
+    a_box, b_box = window.view_a.parentWidget(), window.view_b.parentWidget()
+    assert a_box.mapTo(window, a_box.rect().topLeft()).x() > b_box.mapTo(window, b_box.rect().topLeft()).x()
+    assert window.view_a.layoutDirection() == Qt.LayoutDirection.RightToLeft
+    window.show_article(english)
+    qtbot.wait(20)
+    assert a_box.mapTo(window, a_box.rect().topLeft()).x() < b_box.mapTo(window, b_box.rect().topLeft()).x()
+    assert window.view_a.layoutDirection() == Qt.LayoutDirection.LeftToRight
+    key(qtbot, window, Qt.Key.Key_Q, Qt.KeyboardModifier.ControlModifier)
+    assert not window.isVisible()

@@ -16,13 +16,13 @@ from annotator.store import Corpus
 from annotator.ui import app as app_module
 from annotator.ui.app import (
     FONTS_DIR,
-    AnnotatorNameDialog,
     load_shipped_fonts,
     recent_corpora,
     remember_corpus,
     resolve_annotator,
     run_app,
 )
+from annotator.ui.dialogs.annotator_name import AnnotatorNameDialog
 
 
 @pytest.fixture
@@ -36,7 +36,9 @@ def user_settings(tmp_path: Path, monkeypatch) -> QSettings:
     path = tmp_path / "user-settings.ini"
     monkeypatch.setattr(app_module, "settings", lambda: QSettings(str(path), QSettings.Format.IniFormat))
     monkeypatch.delenv("ANNOTATOR_NAME", raising=False)
-    return app_module.settings()
+    store = app_module.settings()
+    store.setValue("annotator/name", "amira")  # the user's saved name (a run with a name given saves nothing)
+    return store
 
 
 def make_corpus(path: Path, title: str) -> Path:
@@ -63,24 +65,28 @@ def test_shipped_fonts_are_loaded_from_resources(qapp):
 # -- who is annotating --------------------------------------------------------------------------
 
 
-def test_name_given_explicitly_is_remembered(store, monkeypatch):
+def test_name_given_explicitly_is_for_this_run_only(store, monkeypatch):
     monkeypatch.delenv("ANNOTATOR_NAME", raising=False)
-    assert resolve_annotator("  amira  ", store, ask=lambda: pytest.fail("must not ask")) == "amira"
-    assert resolve_annotator(None, store, ask=lambda: pytest.fail("must not ask")) == "amira"
+    store.setValue("annotator/name", "amira")
+    found = resolve_annotator("  bilal  ", store, ask=lambda: pytest.fail("must not ask"))
+    assert (found.name, found.source, found.for_this_run_only) == ("bilal", "explicit", True)
+    assert store.value("annotator/name") == "amira"
+    assert resolve_annotator(None, store, ask=lambda: pytest.fail("must not ask")).name == "amira"
 
 
 def test_name_from_environment_is_used_but_not_remembered(store, monkeypatch):
     monkeypatch.setenv("ANNOTATOR_NAME", "salem")
-    assert resolve_annotator(None, store, ask=lambda: pytest.fail("must not ask")) == "salem"
+    found = resolve_annotator(None, store, ask=lambda: pytest.fail("must not ask"))
+    assert (found.name, found.source) == ("salem", "environment")
     assert not store.value("annotator/name")
-    assert resolve_annotator("amira", store) == "amira"  # an explicit name wins
+    assert resolve_annotator("amira", store).name == "amira"  # an explicit name wins
 
 
 def test_first_run_asks_once_and_remembers(store, monkeypatch):
     monkeypatch.delenv("ANNOTATOR_NAME", raising=False)
     asked: list[int] = []
-    assert resolve_annotator(None, store, ask=lambda: asked.append(1) or "نور") == "نور"
-    assert resolve_annotator(None, store, ask=lambda: asked.append(1) or "other") == "نور"
+    assert resolve_annotator(None, store, ask=lambda: asked.append(1) or "نور").name == "نور"
+    assert resolve_annotator(None, store, ask=lambda: asked.append(1) or "other").name == "نور"
     assert asked == [1]
 
 
@@ -88,6 +94,22 @@ def test_cancelled_first_run_gives_no_name(store, monkeypatch):
     monkeypatch.delenv("ANNOTATOR_NAME", raising=False)
     assert resolve_annotator(None, store, ask=lambda: None) is None
     assert resolve_annotator(None, store, ask=lambda: "   ") is None
+
+
+def test_the_corpus_name_chosen_on_this_machine_comes_before_the_saved_name(store, monkeypatch, tmp_path):
+    from annotator.ui.identity import choose_for_corpus
+
+    monkeypatch.delenv("ANNOTATOR_NAME", raising=False)
+    mine, theirs = tmp_path / "mine.db", tmp_path / "colleague.db"
+    store.setValue("annotator/name", "amira")
+    choose_for_corpus(store, theirs, "bilal")
+    assert resolve_annotator(None, store, corpus_path=theirs).name == "bilal"
+    assert resolve_annotator(None, store, corpus_path=theirs).source == "corpus"
+    assert resolve_annotator(None, store, corpus_path=mine).name == "amira"
+    assert resolve_annotator("chen", store, corpus_path=theirs).name == "chen"  # the flag still wins
+    choose_for_corpus(store, theirs, "amira")  # back to the saved name: it follows the saved name again
+    store.setValue("annotator/name", "amira k")
+    assert resolve_annotator(None, store, corpus_path=theirs).name == "amira k"
 
 
 def test_name_dialog_needs_a_name(qtbot):
@@ -119,7 +141,8 @@ def test_recent_corpora_most_recent_first_without_duplicates_or_missing_files(st
 
 def test_run_app_opens_the_window_on_the_corpus(qtbot, tmp_path, user_settings):
     db = make_corpus(tmp_path / "news.db", "خبر")
-    assert run_app(str(db), "amira", exec_loop=False) == 0
+    user_settings.setValue("annotator/name", "amira")
+    assert run_app(str(db), None, exec_loop=False) == 0
     controller = app_module._running[-1]
     window = controller.window
     qtbot.addWidget(window)
@@ -128,14 +151,65 @@ def test_run_app_opens_the_window_on_the_corpus(qtbot, tmp_path, user_settings):
     assert window.session.document is not None and window.session.document.title == "خبر"
     assert window.document_list.model.rowCount() == 2
     assert recent_corpora(user_settings)[0] == str(db.resolve())
-    assert user_settings.value("annotator/name") == "amira"
+    assert "saved name" in window.annotator_label.toolTip()
+
+
+def test_a_run_with_annotator_leaves_the_settings_file_untouched(qtbot, tmp_path, user_settings, monkeypatch):
+    """The issue: one `open … --annotator bilal` made every later plain run save labels as bilal."""
+    db = make_corpus(tmp_path / "colleague.db", "خبر")
+    mine = make_corpus(tmp_path / "mine.db", "mine")
+    user_settings.setValue("annotator/name", "amira")
+    remember_corpus(mine, user_settings)
+    user_settings.sync()
+    settings_file = Path(user_settings.fileName())
+    before = settings_file.read_bytes()
+
+    assert run_app(str(db), "bilal", exec_loop=False) == 0
+    window = app_module._running[-1].window
+    qtbot.addWidget(window)
+    assert window.session.annotator == "bilal"
+    assert "for this run only" in window.annotator_label.toolTip()
+    with qtbot.waitActive(window):
+        window.activateWindow()
+    window.view.setFocus()
+    window.view.select_text(0, 3)
+    qtbot.keyClick(window.view, Qt.Key.Key_1)  # a label stored as bilal
+    window.resize(640, 480)
+    window.close()
+    user_settings.sync()
+    assert settings_file.read_bytes() == before
+    with Corpus.open(db) as corpus:
+        assert [s.label for s in corpus.spans(window.session.doc_id, "bilal")] == ["PER"]
+
+    # a plain run afterwards is amira again, on both corpora
+    for path in (db, mine):
+        assert run_app(str(path), None, exec_loop=False) == 0
+        again = app_module._running[-1].window
+        qtbot.addWidget(again)
+        assert again.session.annotator == "amira"
+        again.close()
+
+
+def test_environment_name_run_writes_no_settings_either(qtbot, tmp_path, user_settings, monkeypatch):
+    db = make_corpus(tmp_path / "env.db", "env")
+    user_settings.setValue("annotator/name", "amira")
+    user_settings.sync()
+    before = Path(user_settings.fileName()).read_bytes()
+    monkeypatch.setenv("ANNOTATOR_NAME", "salem")
+    assert run_app(str(db), None, exec_loop=False) == 0
+    window = app_module._running[-1].window
+    qtbot.addWidget(window)
+    assert window.session.annotator == "salem"
+    window.close()
+    user_settings.sync()
+    assert Path(user_settings.fileName()).read_bytes() == before
 
 
 def test_open_recent_switches_corpus(qtbot, tmp_path, user_settings):
     first = make_corpus(tmp_path / "first.db", "first")
     second = make_corpus(tmp_path / "second.db", "second")
     remember_corpus(second, user_settings)
-    run_app(str(first), "amira", exec_loop=False)
+    run_app(str(first), None, exec_loop=False)
     controller = app_module._running[-1]
     window = controller.window
     qtbot.addWidget(window)
@@ -188,7 +262,7 @@ def test_open_command_runs_the_window(tmp_path, monkeypatch):
 
 def test_help_key_shows_the_overlay_in_the_window(qtbot, tmp_path, user_settings):
     db = make_corpus(tmp_path / "k.db", "k")
-    run_app(str(db), "amira", exec_loop=False)
+    run_app(str(db), None, exec_loop=False)
     window = app_module._running[-1].window
     qtbot.addWidget(window)
     qtbot.waitExposed(window)
@@ -203,7 +277,7 @@ def test_help_key_shows_the_overlay_in_the_window(qtbot, tmp_path, user_settings
 
 def test_window_size_and_panes_are_remembered(qtbot, tmp_path, user_settings):
     db = make_corpus(tmp_path / "w.db", "w")
-    run_app(str(db), "amira", exec_loop=False)
+    run_app(str(db), None, exec_loop=False)
     window = app_module._running[-1].window
     qtbot.addWidget(window)
     screen = window.screen().availableGeometry()
@@ -213,35 +287,67 @@ def test_window_size_and_panes_are_remembered(qtbot, tmp_path, user_settings):
     splitter.setSizes([200, size[0] - 420, 220])
     sizes = splitter.sizes()
     window.close()
-    run_app(str(db), "amira", exec_loop=False)
+    run_app(str(db), None, exec_loop=False)
     again = app_module._running[-1].window
     qtbot.addWidget(again)
     assert (again.width(), again.height()) == size
     assert again.findChild(QSplitter, "mainSplitter").sizes() == sizes
 
 
-def test_change_annotator_name_reopens_the_corpus_under_it(qtbot, tmp_path, user_settings, monkeypatch):
+def test_annotate_as_reopens_this_corpus_under_the_name_and_remembers_it_here(qtbot, tmp_path, user_settings,
+                                                                               monkeypatch):
     db = make_corpus(tmp_path / "n.db", "n")
-    run_app(str(db), "amira", exec_loop=False)
+    other = make_corpus(tmp_path / "other.db", "other")
+    user_settings.setValue("annotator/name", "amira")
+    run_app(str(db), None, exec_loop=False)
     controller = app_module._running[-1]
     qtbot.addWidget(controller.window)
 
     def answer(dialog):
+        assert "n.db" in dialog.intro.text()
         dialog.name_edit.setText("salem")
         return QDialog.DialogCode.Accepted
 
     monkeypatch.setattr(AnnotatorNameDialog, "exec", answer)
     window = controller.window
-    window.findChild(QAction, "changeAnnotatorAction").trigger()
+    window.findChild(QAction, "annotateAsAction").trigger()
     qtbot.addWidget(controller.window)
     assert controller.window is not window
     assert controller.window.session.annotator == "salem"
-    assert user_settings.value("annotator/name") == "salem"
+    assert user_settings.value("annotator/name") == "amira"  # the saved name is not changed
+    controller.window.close()
+    run_app(str(db), None, exec_loop=False)  # the corpus remembers its annotator on this machine
+    qtbot.addWidget(app_module._running[-1].window)
+    assert app_module._running[-1].window.session.annotator == "salem"
+    run_app(str(other), None, exec_loop=False)  # other corpora keep the saved name
+    qtbot.addWidget(app_module._running[-1].window)
+    assert app_module._running[-1].window.session.annotator == "amira"
+
+
+def test_saved_name_is_changed_only_by_its_menu_action_which_asks(qtbot, tmp_path, user_settings, monkeypatch):
+    db = make_corpus(tmp_path / "s.db", "s")
+    user_settings.setValue("annotator/name", "amira")
+    run_app(str(db), None, exec_loop=False)
+    controller = app_module._running[-1]
+    qtbot.addWidget(controller.window)
+    asked: list[str] = []
+
+    def answer(dialog):
+        asked.append(dialog.windowTitle())
+        dialog.name_edit.setText("amira k")
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(AnnotatorNameDialog, "exec", answer)
+    controller.window.findChild(QAction, "savedNameAction").trigger()
+    qtbot.addWidget(controller.window)
+    assert asked == ["Your saved name"]
+    assert user_settings.value("annotator/name") == "amira k"
+    assert controller.window.session.annotator == "amira k"  # this corpus follows the saved name
 
 
 def test_label_bar_click_labels_the_selected_text_in_the_window(qtbot, tmp_path, user_settings):
     db = make_corpus(tmp_path / "l.db", "l")
-    run_app(str(db), "amira", exec_loop=False)
+    run_app(str(db), None, exec_loop=False)
     window = app_module._running[-1].window
     qtbot.addWidget(window)
     session = window.session

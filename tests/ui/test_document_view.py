@@ -315,3 +315,188 @@ def test_windows_line_ends_keep_offsets_aligned(qtbot, make_host):
     qtbot.keyClick(host.view, Qt.Key.Key_1)
     assert spans_in_db(host) == [("Kerry", "PER", start, start + 5, "manual")]
     assert (start, start + 5, "entity") in host.view.highlights()
+
+
+# -- clicks: the text is for reading and selecting; suggestions are chosen on purpose ---------------
+
+
+def _own_quote_and_a_suggestion_over_the_verb(host: Host, text: str) -> tuple[Quote, Quote, tuple[int, int]]:
+    """The annotator's quote (selected, no cue yet) and a wrong suggested quote over the verb it needs."""
+    said = text.index("وقال خلال")
+    verb = (said, said + len("وقال"))
+    content = text.index('"هناك رغم')
+    content_end = text.index('"', content + 1) + 1
+    own = host.session.make_quote(content, content_end)
+    suggestion = Quote(contents=(Range(said, text.index(" مؤتمر", said)),), type="indirect", score=0.4)
+    host.session.corpus.store_suggestions(host.session.doc_id, "test", "1", [], [suggestion])
+    host.session.reload_suggestions()
+    host.session.select("quote", own.id)
+    return own, host.session.suggested_quotes[0], verb
+
+
+def _point_in(view: DocumentView, start: int, end: int):
+    rect = view.range_rects(start, end)[0]
+    return rect.center().toPoint()
+
+
+def test_double_click_the_verb_inside_a_suggested_quote_then_c_sets_ones_own_cue(qtbot, make_host, seed_text):
+    host = make_host(seed_text)
+    own, suggested, verb = _own_quote_and_a_suggestion_over_the_verb(host, seed_text)
+    view = host.view
+    view.verticalScrollBar().setValue(0)
+    view.ensureCursorVisible()
+    qtbot.mouseDClick(view.viewport(), Qt.MouseButton.LeftButton, pos=_point_in(view, verb[0] + 1, verb[0] + 2))
+    assert view.selected_range() == verb  # Qt's word selection, as anywhere else
+    assert host.session.selection.kind == "quote" and host.session.selection.id == own.id
+    qtbot.keyClick(view, Qt.Key.Key_C)
+    [stored] = host.session.corpus.quotes(host.session.doc_id, WHO)
+    assert (stored.id, stored.cue) == (own.id, Range(*verb))
+    # the suggestion is still there, undecided
+    assert [q.key for q in host.session.suggested_quotes] == [suggested.key]
+
+
+def test_a_plain_click_inside_a_suggestion_selects_nothing_ctrl_click_selects_it(qtbot, make_host, seed_text):
+    host = make_host(seed_text)
+    _, suggested, verb = _own_quote_and_a_suggestion_over_the_verb(host, seed_text)
+    view, session = host.view, host.session
+    inside = _point_in(view, verb[0] + 1, verb[0] + 2)
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=inside)
+    assert session.selection is None
+    assert verb[0] <= view.cursor_offset() <= verb[1]  # the caret went where the click was
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.ControlModifier, pos=inside)
+    assert session.selection is not None and session.selection.kind == "suggestion"
+    assert session.selected_item().key == suggested.key
+    qtbot.keyClick(view, Qt.Key.Key_Return)  # accepted as a whole, on purpose
+    assert [q.key for q in session.corpus.quotes(session.doc_id, WHO) if q.type == "indirect"] == [suggested.key]
+
+
+def test_a_click_on_empty_space_beside_a_quote_selects_nothing(qtbot, make_host):
+    text = "Short line.\n\n\"We will talk,\" he said.\n\nAnother paragraph of plain words here."
+    host = make_host(text)
+    session, view = host.session, host.view
+    quote = session.make_quote(text.index('"We'), text.index(" he said"))
+    session.select(None)
+    line = view.range_rects(quote.start, quote.end)[0]
+    beyond = line.center().toPoint()
+    beyond.setX(int(view.viewport().width() - 30))  # right of the end of the quote's line: no character there
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=beyond)
+    assert session.selection is None
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=_point_in(view, quote.start + 3, quote.start + 4))
+    assert (session.selection.kind, session.selection.id) == ("quote", quote.id)
+    below = view.viewport().rect().bottomLeft()
+    below.setY(below.y() - 5)
+    below.setX(below.x() + 40)
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=below)  # under the last line
+    assert session.selection is None
+
+
+def test_a_span_made_smaller_on_a_clitic_leaves_no_sliver_of_the_suggestion(qtbot, make_host, seed_text):
+    host = make_host(seed_text)
+    session, view = host.session, host.view
+    word = seed_text.index("وبوتين")
+    session.corpus.store_suggestions(session.doc_id, "test", "1", [Span(word, word + 6, "PER", score=0.8)], [])
+    session.reload_suggestions()
+    assert (word, word + 6, "entity-suggestion") in view.highlights()
+    view.select_text(word + 1, word + 6)
+    qtbot.keyClick(view, Qt.Key.Key_1, Qt.KeyboardModifier.AltModifier)  # exactly بوتين, without the و
+    assert spans_in_db(host) == [("بوتين", "PER", word + 1, word + 6, "manual")]
+    drawn = view.highlights()
+    assert (word + 1, word + 6, "entity") in drawn
+    assert not [h for h in drawn if h[2] == "entity-suggestion"]  # nothing pale left on the و
+    qtbot.keyClick(view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert (word, word + 6, "entity-suggestion") in view.highlights()  # undo brings the suggestion back
+
+
+def test_ones_own_quote_over_a_suggested_one_removes_the_suggestion(qtbot, make_host, seed_text):
+    host = make_host(seed_text)
+    session, view = host.session, host.view
+    content = seed_text.index('"بعض التقارب في المواقف"')
+    end = content + len('"بعض التقارب في المواقف"')
+    cue = seed_text.index("وأعلن")
+    session.corpus.store_suggestions(session.doc_id, "test", "1", [], [
+        Quote(contents=(Range(content, end),), cue=Range(cue, cue + 5), type="direct", score=0.9)])
+    session.reload_suggestions()
+    view.select_text(content + 1, end - 1)  # a little less than suggested
+    qtbot.keyClick(view, Qt.Key.Key_Q)
+    assert session.suggested_quotes == []
+    assert not [h for h in view.highlights() if "suggestion" in h[2]]
+
+
+# -- reading: label tags, search words, readable cue and source ---------------------------------------
+
+
+def test_label_tags_sit_in_the_space_before_each_entity_and_keep_the_offsets(qtbot, make_host, seed_text):
+    host = make_host(seed_text)
+    session, view = host.session, host.view
+    obama = seed_text.index("باراك أوباما")
+    putin = seed_text.index("وبوتين")
+    session.label_range(obama, obama + len("باراك أوباما"), "PER")
+    session.label_range(putin, putin + 6, "PER")
+    before = view.range_rects(obama, obama + 5)[0]
+    view.set_label_tags(True)
+    drawn = view.highlights()
+    assert (obama, obama, "tag:PER") in drawn and (putin, putin, "tag:PER") in drawn
+    gap = view.range_rects(obama - 1, obama)[0]
+    assert gap.width() >= view._tag_widths["PER"]  # the space before the name holds the tag
+    after = view.range_rects(obama, obama + 5)[0]
+    assert after.width() == pytest.approx(before.width(), abs=1)  # the name itself is shaped as before
+    view.select_text(obama, obama + len("باراك"))
+    assert view.selected_range() == (obama, obama + len("باراك"))  # offsets unchanged by the tags
+    view.set_label_tags(False)
+    assert not [h for h in view.highlights() if h[2].startswith("tag:")]
+
+
+def test_search_words_are_marked_in_the_article_with_their_clitics(qtbot, make_host, seed_text):
+    host = make_host(seed_text)
+    view = host.view
+    host.view.set_search("بوتين")
+    hits = [h for h in view.highlights() if h[2] == "search"]
+    words = {seed_text[a:b] for a, b, _ in hits}
+    assert "بوتين" in words and "وبوتين" in words
+    assert all(seed_text[a:b].endswith("بوتين") for a, b, _ in hits)
+    view.set_search("")
+    assert not [h for h in view.highlights() if h[2] == "search"]
+
+
+def test_source_text_on_an_entity_background_is_darkened_to_read(qtbot, make_host, seed_text):
+    from PySide6.QtGui import QTextFormat
+
+    from annotator.ui.contrast import contrast
+
+    host = make_host(seed_text)
+    session, view = host.session, host.view
+    speaker = seed_text.index("وأعلن بوتين") + len("وأعلن ")
+    session.label_range(speaker, speaker + 5, "PER")
+    content = seed_text.index('"بعض التقارب في المواقف"')
+    quote = session.make_quote(content, content + len('"بعض التقارب في المواقف"'))
+    session.select("quote", quote.id)
+    view.select_text(speaker, speaker + 5)
+    qtbot.keyClick(view, Qt.Key.Key_S)
+    block = view.document().findBlock(view.offsets.to_utf16(speaker))
+    colors = [fr.format.foreground().color().name() for fr in block.layout().formats()
+              if "source" in str(fr.format.property(QTextFormat.Property.UserProperty + 17))]
+    assert colors
+    per = session.corpus.labels.entity("PER").color
+    assert all(contrast(c, per) >= 4.5 for c in colors)
+
+
+def test_where_a_suggested_quote_overlaps_ones_own_only_ones_own_parts_are_drawn(qtbot, make_host, seed_text):
+    host = make_host(seed_text)
+    session, view = host.session, host.view
+    speaker = seed_text.index("وأعلن بوتين") + len("وأعلن ")
+    cue = seed_text.index("وأعلن")
+    content = seed_text.index('"بعض التقارب في المواقف"')
+    own = session.make_quote(content, content + len('"بعض التقارب في المواقف"'))
+    session.select("quote", own.id)
+    session.set_cue(cue, cue + 5)
+    # a suggestion for the next sentence's quote that takes the same words as its source and cue, the other way round
+    later = seed_text.index('"هناك رغم')
+    session.corpus.store_suggestions(session.doc_id, "test", "1", [], [Quote(
+        contents=(Range(later, later + 10),), cue=Range(speaker, speaker + 5), sources=(Range(cue, cue + 5),),
+        type="direct", score=0.5)])
+    session.reload_suggestions()
+    assert len(session.suggested_quotes) == 1  # its content does not overlap: it stays
+    at_cue = {kinds for a, b, kinds in view.highlights() if a <= cue < b}
+    assert at_cue == {"cue"}  # one's own cue, not blurred by the suggested source there
+    at_speaker = {kinds for a, b, kinds in view.highlights() if a <= speaker < b}
+    assert at_speaker == {"cue-suggestion"}  # where nothing of one's own is, the suggestion shows

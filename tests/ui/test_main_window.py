@@ -140,12 +140,12 @@ def test_accept_all_and_skip_with_a_note(qtbot, open_window, corpus_file, seed_t
                                [Quote(contents=(Range(*content),), cue=Range(*find(seed_text, "وأعلن")))])
     s.reload_suggestions()
     window.view.select_text(*moscow)
-    key(qtbot, window, Qt.Key.Key_4)  # LOC where GPE was suggested: that suggestion will overlap
+    key(qtbot, window, Qt.Key.Key_4)  # LOC where GPE was suggested: that suggestion is superseded
     key(qtbot, window, Qt.Key.Key_A)
     labels = sorted((seed_text[x.start:x.end], x.label) for x in s.corpus.spans(first, WHO))
     assert labels == [("موسكو", "LOC"), ("وواشنطن", "GPE")]
     assert len(s.corpus.quotes(first, WHO)) == 1
-    assert "Skipped 1" in window.message_label.text()
+    assert window.message_label.text() == "Accepted 1 entities and 1 quotes."  # nothing left that overlaps
     monkeypatch.setattr(window, "ask_skip_note", lambda: "duplicate of another article")
     key(qtbot, window, Qt.Key.Key_K, Qt.KeyboardModifier.ControlModifier)
     assert s.corpus.status(first, WHO) == ("skipped", "duplicate of another article")
@@ -294,3 +294,29 @@ def test_the_real_suggesters_fill_the_seed_in_the_background(qtbot, open_window,
     with Corpus.open(path) as other:  # a second connection sees it
         stored = other.spans(first, WHO) or other.quotes(first, WHO)
         assert stored and stored[0].origin == "accepted"
+
+
+def test_screenshot_with_label_tags_and_a_search(qtbot, open_window, corpus_file, seed_text, tmp_path):
+    path, first, _ = corpus_file
+    window = open_window(path)
+    window.resize(1500, 900)
+    s = window.session
+    for needle, label in (("أوباما", "PER"), ("وبوتين", "PER"), ("مجموعة الـ20", "ORG"), ("الصين", "GPE"),
+                          ("باراك أوباما", "PER"), ("فلاديمير بوتين", "PER"), ("سورية", "GPE"), ("موسكو", "GPE")):
+        s.label_range(*find(seed_text, needle), label)
+    s.label_range(*putin_after_the_cue(seed_text), "PER")
+    s.corpus.store_suggestions(first, "gazetteer", "1", [Span(*find(seed_text, "وواشنطن"), "GPE", score=0.85)], [])
+    s.reload_suggestions()
+    quote = s.make_quote(*find(seed_text, '"بعض التقارب في المواقف"'))
+    s.set_cue(*find(seed_text, "وأعلن"))
+    s.add_source(*putin_after_the_cue(seed_text))
+    s.select("quote", quote.id)
+    window.annotation_actions["view.label-tags"].trigger()  # View → Label Tags
+    assert window.view.label_tags and window.annotation_actions["view.label-tags"].isChecked()
+    window.document_list.search.setText("بوتين")
+    qtbot.waitUntil(lambda: window.view.search == "بوتين")
+    assert window.document_list.model.rowCount() == 1
+    qtbot.wait(500)  # the document list refreshes its counts shortly after edits
+    shot = screenshot_dir(tmp_path) / "annotation-window-label-tags.png"
+    assert window.grab().save(str(shot))
+    assert shot.stat().st_size > 20_000

@@ -36,8 +36,8 @@ def resolve_corpus(db: str | None) -> Path:
     "--annotator",
     "annotator_name",
     metavar="NAME",
-    envvar="ANNOTATOR_NAME",
-    help="Annotate as NAME (remembered; asked on first run when not given). Env: ANNOTATOR_NAME.",
+    help="Annotate as NAME for this run only (nothing is saved). Env: ANNOTATOR_NAME. "
+    "Default: the name last chosen for this corpus on this machine, else your saved name (asked once).",
 )
 def command(db: str | None, annotator_name: str | None) -> None:
     """Open the annotation window on corpus DB (default: corpus/corpus.db, else the last one opened)."""
@@ -57,6 +57,11 @@ def command(db: str | None, annotator_name: str | None) -> None:
             "no display to open the window on (DISPLAY and WAYLAND_DISPLAY are unset). "
             "Run it in a desktop session, or set QT_QPA_PLATFORM=offscreen for a headless check."
         )
+    from annotator.ui.qt_platform import problem
+
+    missing = problem()  # Qt's own message would name only one of the missing X11 libraries
+    if missing:
+        raise click.ClickException(missing)
     from annotator.ui.app import run_app
 
     code = run_app(str(path), annotator_name)

@@ -10,7 +10,7 @@ from rich.table import Table
 
 from annotator.cli.options import db_option, open_corpus
 from annotator.store.corpus import STATUSES
-from annotator.store.stats import corpus_stats
+from annotator.store.stats import corpus_stats, done_per_day, suggestion_outcomes
 
 
 @click.command()
@@ -21,6 +21,8 @@ def command(db_path: str, as_json: bool) -> None:
     corpus = open_corpus(db_path)
     try:
         stats = corpus_stats(corpus)
+        stats["done_per_day"] = done_per_day(corpus)
+        stats["suggestion_outcomes"] = suggestion_outcomes(corpus)
     finally:
         corpus.close()
     if as_json:
@@ -67,3 +69,22 @@ def command(db_path: str, as_json: bool) -> None:
         console.print(table)
     if stats["suggestions"]:
         console.print("suggestions: " + ", ".join(f"{k} {v}" for k, v in stats["suggestions"].items()))
+    if stats["suggestion_outcomes"]:
+        table = Table(title="Suggestions decided", title_justify="left")
+        for col in ("annotator", "accepted", "edited", "rejected", "acceptance rate"):
+            table.add_column(col, justify="left" if col == "annotator" else "right")
+        for name, per in stats["suggestion_outcomes"].items():
+            rate = per["acceptance_rate"]
+            table.add_row(name, str(per["accepted"]), str(per["edited"]), str(per["rejected"]),
+                          "–" if rate is None else f"{rate:.0%}")
+        console.print(table)
+    if stats["done_per_day"]:
+        days = sorted({day for per in stats["done_per_day"].values() for day in per})[-14:]
+        table = Table(title="Articles done per day" + (" (last 14 days with work)" if len(days) == 14 else ""),
+                      title_justify="left")
+        table.add_column("annotator", no_wrap=True)
+        for day in days:
+            table.add_column(day[5:], justify="right")
+        for name, per in stats["done_per_day"].items():
+            table.add_row(name, *(str(per.get(day, 0)) for day in days))
+        console.print(table)
