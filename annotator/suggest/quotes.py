@@ -622,8 +622,9 @@ class QuoteDetector:
             if word in r.speaker_pp_words and head in r.speaker_heads_taking_pp and k > start:
                 k += 1
                 continue
-            if word in r.speaker_boundaries or word in r.complementisers_with_subject:
-                break
+            if word in r.speaker_boundaries or word in r.complementisers_with_subject or self._time[k] or (
+                    word in r.time_prepositions and k + 2 < stop and self._time[k + 2]):
+                break  # قالوا أول أمس …: a date, not a speaker
             if any(word.startswith(p) for p in r.speaker_boundary_prefixes) and norms[k - 1] not in r.affiliation_words:
                 break  # لل… opens an addressee, except after التابعة: منظمة الصحة العالمية التابعة للأمم المتحدة
             if self._match_seq(norms, k, r.complementisers) or self.cue_kind(word):
@@ -936,6 +937,12 @@ class QuoteDetector:
         src_start = i + 1 if glued else i + length
         while src_start < n and texts[src_start].isspace() and not is_break[src_start]:
             src_start += 1
+        if src_start < n and norms[src_start] in r.particles:  # بحسب ما ذكرت الوكالة: the source follows the verb
+            verb = src_start + 1
+            while verb < n and texts[verb].isspace():
+                verb += 1
+            if verb < n and self.cue_kind(norms[verb]):
+                src_start = verb + 1
         source = self._speaker_np(norms, texts, src_start, n) if src_start < n else None
         if source is None:
             return None
