@@ -120,9 +120,13 @@ def show_mistakes(corpus: Corpus, suggesters: list[str], limit: int, console: Co
             console.print(f"   {line}", markup=False, highlight=False)
 
 
-def speed(texts: list[str], lang: str, suggesters: list[str], console: Console) -> None:
+def speed(texts: list[str], lang: str, suggesters: list[str], console: Console, model: str | None = None) -> None:
     tokenizer = make_nlp(lang)
     nlp, _ = build_pipeline(lang, suggesters)
+    if model:  # the quotes suggester with the quote model, as a corpus that registered it builds it
+        nlp.remove_pipe("quotes")
+        nlp.add_pipe("annotator_quotes", name="quotes", config={"models": [model]})
+        suggesters = [*suggesters, "model"]
 
     def run_tokenizer() -> None:
         for _ in tokenizer.pipe(texts, batch_size=64):
@@ -164,9 +168,16 @@ def main() -> int:
         console.print(f"bench_quotes: PolNeAR part skipped — {POLNEAR} is absent")
         return 0
     records = polnear_records(args.split, args.limit)
-    measure(f"PolNeAR {args.split} (English)", records, suggesters, args.model, args.mistakes, console)
+    measure(f"PolNeAR {args.split} (English), rules", records, suggesters, None, args.mistakes, console)
+    if args.model:
+        measure(f"PolNeAR {args.split} (English), rules + quote model", records, suggesters, args.model,
+                args.mistakes, console)
+        measure(f"PolNeAR {args.split} (English), the quote model alone", records, [f"model:{args.model}"], None,
+                0, console)
     if not args.no_speed:
         speed([r.text for r in records], "en", suggesters, console)
+        if args.model:
+            speed([r.text for r in records], "en", suggesters, console, args.model)
     return 0
 
 

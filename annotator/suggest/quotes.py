@@ -970,6 +970,37 @@ class QuoteDetector:
 
     # -- speakers, entities, ranges -------------------------------------------------------------
 
+    def give_speakers(self, doc: Doc, quotes: list[Quote], index: TokenIndex) -> list[Quote]:
+        """Quotes (a model's) with a cue but no source get the speaker the rules find for that cue;
+        quotes with neither take the previous quote's speaker within their paragraph. Call right
+        after :meth:`detect` on the same ``doc``."""
+        table = token_table(doc)
+        norms, texts = table.norms, table.texts
+        n = len(texts)
+        sentence = [0] * n
+        sid = 0
+        for i in range(n):
+            sentence[i] = sid
+            if table.breaks[i] or texts[i] in self.rules.sentence_ends:
+                sid += 1
+        out: list[Quote] = []
+        previous: Quote | None = None
+        for quote in sorted(quotes, key=lambda q: (q.start, q.end)):
+            if not quote.sources and quote.cue is not None:
+                c = index.token_at(quote.cue.start)
+                if c is not None:
+                    found = (self._speaker_before(norms, texts, c) if self.rules.speaker_position == "before"
+                             else self._speaker_np(norms, texts, c + 1, n))
+                    if found is not None and not any(part.start <= table.starts[found[0]] < part.end
+                                                     for part in quote.contents):
+                        quote = quote.with_(sources=(Range(table.starts[found[0]], table.ends[found[1] - 1]),))
+            elif not quote.sources and previous is not None and previous.sources and \
+                    "\n" not in table.text[previous.end : quote.start]:
+                quote = quote.with_(sources=previous.sources, entity=previous.entity)
+            out.append(quote)
+            previous = quote
+        return out
+
     def _finish(self, doc: Doc, found: list[_Found], sentence: list[int], paragraph: list[int],
                 topics: list[int]) -> list[Quote]:
         """Quotes in characters; a quote without a speaker of its own takes the previous quote's
@@ -1048,6 +1079,7 @@ class QuoteSuggester:
             for _, model in self.models:
                 roles = predicted_roles(model, table.text, index)
                 quotes = merge_quotes(table.text, quotes, group_roles(table.text, roles, model_scores(model)))
+            quotes = self.detector.give_speakers(doc, quotes, index)
         quotes = link_speakers(table.text, quotes, entity_candidates(doc), self.rules.pronoun_speakers)
         put_suggestions(doc, self.name, [], quotes)
         return doc

@@ -101,3 +101,24 @@ def test_a_quote_model_named_as_a_model_suggester_proposes_quotes_not_entities(t
         spans = [s for d in corpus.document_ids() for s in corpus.suggestions(d, name)[0]]
         quotes = [q for d in corpus.document_ids() for q in corpus.suggestions(d, name)[1]]
         assert spans == [] and quotes
+
+
+def test_a_model_quote_with_a_cue_but_no_source_gets_the_rules_speaker():
+    from annotator.core.snapping import TokenIndex
+    from annotator.core.spans import Quote, Range
+    from annotator.core.tokenizer import make_nlp
+    from annotator.suggest.quote_rules import load_quote_rules
+    from annotator.suggest.quotes import QuoteDetector
+
+    text = "The campaign manager, who joined in May, quietly said the race was tight. It was close. It rained."
+    doc = make_nlp("en").make_doc(text)
+    detector = QuoteDetector(load_quote_rules("en"))
+    detector.detect(doc)
+    said = text.index("said")
+    content = Range(text.index("the race"), text.index(" was tight") + len(" was tight"))
+    model_quotes = [Quote(contents=(content,), cue=Range(said, said + 4)),
+                    Quote(contents=(Range(text.index("It was"), text.index("close") + 5),))]
+    index = TokenIndex([(t.idx, t.idx + len(t.text)) for t in doc])
+    given = detector.give_speakers(doc, model_quotes, index)
+    assert [[text[s.start : s.end] for s in q.sources] for q in given] == [["The campaign manager"],
+                                                                         ["The campaign manager"]]
