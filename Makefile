@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 DB     ?= corpus/corpus.db
 
-.PHONY: run test bench lint clean-venv quote-model
+.PHONY: run test bench lint clean-venv model-ar quote-model
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,12 @@ bench: $(VENV)/.installed-test
 	@for script in benchmarks/bench_*.py; do \
 		echo "== $$script"; QT_QPA_PLATFORM=offscreen $(BIN)/python $$script || exit 1; \
 	done
+
+# Rebuild the shipped Arabic news NER model (resources/models/ar_news_ner) from ANERcorp and the shared
+# articles in ../shared/data: the recipe is annotator/train/ar_ner_recipe.py (CPU, ~30-60 min).
+model-ar: $(VENV)/.installed-test
+	$(BIN)/python -m pip install --quiet -e '.[test,model]'
+	nice $(BIN)/python -m annotator.train.ar_ner_recipe ../shared/data
 
 # The English quote model, trained from PolNeAR's train split where the data is (not shipped:
 # PolNeAR states no licence for its articles). Registered in build/quotes-en/corpus.db; measure it with

@@ -8,6 +8,9 @@ Stored text is never changed. These functions build *matching keys* only:
 - :func:`analyses` lists the ways a token can be read as proclitics + stem: ``وبوتين`` →
   ``وبوتين``, ``بوتين``; ``للصين`` → ``للصين``, ``الصين`` (``ل`` + ``ال`` with the alef elided).
 - :func:`clitic_view` is the name without its attached ``و/ف/ب/ل/ك/ال``, for display.
+- :func:`surface_readings` pairs each reading's key with the stem *as written* (marks removed,
+  letters unfolded), so a matcher can tell ``علي`` (a name) from ``على`` (the preposition "on"),
+  which share the key ``علي``.
 
 Convention (Wojood, ANERcorp): an entity span covers the whole token, clitic included; the
 clitic view is what a matcher compares, never what a span covers.
@@ -18,6 +21,8 @@ clitic view is what a matcher compares, never what a span covers.
 ['وبوتين', 'بوتين', 'وتين']
 >>> clitic_view("وبالولايات")
 'ولايات'
+>>> surface_readings("وعلى")
+(('وعلي', 'وعلى'), ('علي', 'على'))
 """
 
 from __future__ import annotations
@@ -42,32 +47,49 @@ def normalize(text: str) -> str:
     return _DIACRITICS.sub("", text).translate(_FOLD).casefold()
 
 
-@lru_cache(maxsize=200_000)
-def _analyses(word: str, strip_article: bool) -> tuple[str, ...]:
-    out: list[str] = [word]
+def strip_marks(text: str) -> str:
+    """``text`` without diacritics and tatweel, letters and case as written (``عليّ`` → ``علي``)."""
+    return _DIACRITICS.sub("", text)
 
-    def add(stem: str) -> None:
-        if len(stem) >= MIN_STEM and stem not in out:
-            out.append(stem)
+
+@lru_cache(maxsize=200_000)
+def _cuts(word: str, strip_article: bool) -> tuple[tuple[int, str], ...]:
+    """The readings of ``word`` as ``(cut, restored)``: reading = ``restored + word[cut:]``.
+
+    ``restored`` is ``"ا"`` where ``ل`` + ``ال`` is written ``لل`` (the article's alef elided), else "".
+    Readings are distinct and at least :data:`MIN_STEM` letters long, least stripped first.
+    """
+    out: list[tuple[int, str]] = [(0, "")]
+    seen = {word}
+
+    def add(cut: int, restored: str = "") -> None:
+        stem = restored + word[cut:]
+        if len(stem) >= MIN_STEM and stem not in seen:
+            seen.add(stem)
+            out.append((cut, restored))
 
     for conj in ("", *CONJUNCTIONS):
         if conj and not word.startswith(conj):
             continue
-        after_conj = word[len(conj) :]
+        at = len(conj)
         if conj:
-            add(after_conj)
+            add(at)
         for prep in PREPOSITIONS:
-            if not after_conj.startswith(prep):
+            if not word.startswith(prep, at):
                 continue
-            after_prep = after_conj[1:]
-            if prep == "ل" and after_prep.startswith("ل"):
-                add(ARTICLE + after_prep[1:])  # للصين = ل + الصين
-            add(after_prep)
+            if prep == "ل" and word.startswith("ل", at + 1):
+                add(at + 1, "ا")  # للصين = ل + الصين
+            add(at + 1)
         if strip_article:
-            for stem in list(out):
-                if stem.startswith(ARTICLE):
-                    add(stem[len(ARTICLE) :])
+            for cut, restored in list(out):
+                if (restored + word[cut:]).startswith(ARTICLE):
+                    add(cut + 1 if restored else cut + len(ARTICLE))
     return tuple(out)
+
+
+@lru_cache(maxsize=200_000)
+def _analyses(word: str, strip_article: bool) -> tuple[str, ...]:
+    return tuple(restored + word[cut:] for cut, restored in _cuts(word, strip_article))
 
 
 def analyses(token: str, *, strip_article: bool = False, normalized: bool = False) -> list[str]:
@@ -77,6 +99,21 @@ def analyses(token: str, *, strip_article: bool = False, normalized: bool = Fals
     listed with it: ``الصين``; stripping it would let ``السورية`` match ``سورية``).
     """
     return list(_analyses(token if normalized else normalize(token), strip_article))
+
+
+@lru_cache(maxsize=200_000)
+def surface_readings(token: str) -> tuple[tuple[str, str], ...]:
+    """``(key, stem as written)`` for each reading of ``token`` (see :func:`analyses`).
+
+    The key is the normalised reading a matcher looks up; the stem is the same letters of
+    :func:`strip_marks` of the token, unfolded, so spelling variants that share a key stay apart.
+    """
+    key_word, written = normalize(token), strip_marks(token)
+    aligned = len(key_word) == len(written)  # casefolding can lengthen a few Latin letters
+    return tuple(
+        (restored + key_word[cut:], (restored + written[cut:]) if aligned else written)
+        for cut, restored in _cuts(key_word, False)
+    )
 
 
 def clitic_view(name: str, known: Callable[[str], bool] | None = None) -> str:

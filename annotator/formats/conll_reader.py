@@ -26,7 +26,8 @@ Invalid transitions are read the way conlleval and spaCy read them, and each is 
 warning naming its line: an ``I-X`` after ``O`` or after another type starts an ``X`` entity;
 a BILUO entity not closed by ``L-`` ends where the next tag starts; an ``L-X`` without its
 ``B-X`` is a one-token entity. With ``ReadOptions.strict`` each of them is an error instead.
-A line holding only invisible characters (a stray byte-order mark) is a blank line.
+A line holding only invisible characters (a stray byte-order mark) is a blank line, and a tag
+column holding only invisible characters (a lone U+200F) is read as ``O`` with a warning.
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ from annotator.formats.common import (
     FormatError,
     ReadOptions,
     check_label_name,
+    describe_char,
     invisible_characters,
     iter_lines,
     read_text,
@@ -111,7 +113,9 @@ def looks_like_conll(text: str, sample_lines: int = 200) -> bool:
     return tagged / len(lines) >= 0.9
 
 
-def _token_lines(text: str, path: str, pipes: bool) -> Iterator[tuple[int, list[_Token] | None, bool]]:
+def _token_lines(
+    text: str, path: str, pipes: bool, strict: bool, warnings: list[str]
+) -> Iterator[tuple[int, list[_Token] | None, bool]]:
     """``(line, tokens, docstart)``: tokens of one line (columns: one token; pipes: a sentence);
     ``None`` for a sentence break; ``docstart`` for a ``-DOCSTART-`` line."""
     for number, _, raw in iter_lines(text):
@@ -136,11 +140,19 @@ def _token_lines(text: str, path: str, pipes: bool) -> Iterator[tuple[int, list[
             continue
         if len(columns) < 2:
             raise FormatError(path, number, f"expected 'token TAG' (at least two columns), got {raw.strip()!r}")
-        prefix, label = _parse_tag(columns[-1], path, number)
+        tag = columns[-1]
+        hidden = invisible_characters(tag)
+        if len(hidden) == len(tag):  # ANERcorp's dev split has a tag column that is only U+200F
+            problem = f"the tag column holds only {describe_char(hidden[0])}, not a tag"
+            if strict:
+                raise FormatError(path, number, problem)
+            warnings.append(f"{path}:{number}: {problem}; read as O")
+            tag = "O"
+        prefix, label = _parse_tag(tag, path, number)
         yield number, [_Token(columns[0], prefix, label, number)], False
 
 
-def _units(text: str, path: str) -> tuple[list[_Document], bool]:
+def _units(text: str, path: str, strict: bool, warnings: list[str]) -> tuple[list[_Document], bool]:
     """The file's documents (all its sentences in one when no ``-DOCSTART-`` delimits them) and
     whether ``-DOCSTART-`` lines delimit them."""
     pipes = is_pipe_layout(text.split("\n")[:200])
@@ -158,7 +170,7 @@ def _units(text: str, path: str) -> tuple[list[_Document], bool]:
             current.sentences.append(sentence)
         sentence = []
 
-    for number, tokens, docstart in _token_lines(text, path, pipes):
+    for number, tokens, docstart in _token_lines(text, path, pipes, strict, warnings):
         if docstart:
             close_sentence()
             current = _Document(line=number + 1)
@@ -312,13 +324,13 @@ def _grouped(
 def parse_conll(text: str, name: str, options: ReadOptions = ReadOptions()) -> list[DocumentRecord]:
     if options.conll_scheme not in SCHEMES:
         raise ValueError(f"conll_scheme must be one of {', '.join(SCHEMES)}")
-    documents, uses_docstart = _units(text, name)
+    file_warnings: list[str] = []
+    documents, uses_docstart = _units(text, name, options.strict, file_warnings)
     if not documents:
         raise FormatError(name, 1, "no 'token TAG' lines found")
     scheme = options.conll_scheme
     if scheme == "auto":
         scheme = _detect_scheme([t for doc in documents for sentence in doc.sentences for t in sentence])
-    file_warnings: list[str] = []
     documents = _grouped(documents, uses_docstart, options, name, file_warnings)
     records = []
     for doc in documents:

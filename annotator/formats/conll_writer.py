@@ -12,14 +12,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import partial
 from pathlib import Path
 
 from spacy.tokens import Doc
 
 from annotator.formats.alignment import MisalignedSpan
-from annotator.formats.selection import ExportDocument
+from annotator.formats.selection import ExportDocument, Selection
 from annotator.formats.spacy_writer import entity_doc
-from annotator.formats.text_export import write_text_export
+from annotator.formats.text_export import TextExportSummary, export_text, write_text_export
+from annotator.store import Corpus
 
 DOCSTART = "-DOCSTART- -X- -X- O"
 _WHITESPACE = re.compile(r"\s")
@@ -40,17 +42,26 @@ def bio_lines(doc: Doc) -> list[str]:
     return lines
 
 
+def render_conll(document: ExportDocument, policy: str = "expand") -> tuple[str, list[MisalignedSpan]]:
+    """One document's ``-DOCSTART-`` section and its misaligned entities."""
+    doc, report = entity_doc(document, policy)
+    body = bio_lines(doc)
+    return DOCSTART + "\n\n" + ("\n".join(body) + "\n\n" if body else ""), report
+
+
 def write_conll(
-    documents: Iterable[ExportDocument], path: str | Path, *, policy: str = "expand", strict: bool = False
+    documents: Iterable[ExportDocument], path: str | Path, *, policy: str = "expand", strict: bool = False,
+    overwrite: bool = True,
 ) -> tuple[int, list[MisalignedSpan]]:
     """Write the documents' entities as BIO; returns (documents written, misaligned spans).
 
     With ``strict``, a misaligned span raises :class:`~annotator.formats.spacy_writer.ExportError` and no file is written.
     """
+    return write_text_export(documents, path, partial(render_conll, policy=policy), strict=strict,
+                             overwrite=overwrite)
 
-    def render(document: ExportDocument) -> tuple[str, list[MisalignedSpan]]:
-        doc, report = entity_doc(document, policy)
-        body = bio_lines(doc)
-        return DOCSTART + "\n\n" + ("\n".join(body) + "\n\n" if body else ""), report
 
-    return write_text_export(documents, path, render, strict=strict)
+def export_conll(corpus: Corpus, path: str | Path, selection: Selection, *, policy: str = "expand",
+                 **options) -> TextExportSummary:
+    """Stream the selection from ``corpus`` into ``path`` (options of :func:`~annotator.formats.text_export.export_text`)."""
+    return export_text(corpus, path, selection, partial(render_conll, policy=policy), **options)

@@ -22,12 +22,14 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable
+from functools import partial
 from pathlib import Path
 
 from annotator.core.tokenizer import make_nlp
 from annotator.formats.alignment import Aligner, MisalignedSpan
-from annotator.formats.selection import ExportDocument
-from annotator.formats.text_export import write_text_export
+from annotator.formats.selection import ExportDocument, Selection
+from annotator.formats.text_export import TextExportSummary, export_text, write_text_export
+from annotator.store import Corpus
 
 
 def _hash32(value: str) -> int:
@@ -98,16 +100,25 @@ def document_record(document: ExportDocument, with_tokens: bool = True) -> tuple
     return record, aligner.report
 
 
+def render_jsonl(document: ExportDocument, with_tokens: bool = True) -> tuple[str, list[MisalignedSpan]]:
+    """One JSONL line (the record of :func:`document_record`) and the document's misaligned spans."""
+    record, report = document_record(document, with_tokens)
+    return json.dumps(record, ensure_ascii=False) + "\n", report
+
+
 def write_jsonl(
-    documents: Iterable[ExportDocument], path: str | Path, *, strict: bool = False, with_tokens: bool = True
+    documents: Iterable[ExportDocument], path: str | Path, *, strict: bool = False, with_tokens: bool = True,
+    overwrite: bool = True,
 ) -> tuple[int, list[MisalignedSpan]]:
     """Write one record per document; returns (documents written, misaligned spans).
 
     With ``strict``, a misaligned span raises :class:`~annotator.formats.spacy_writer.ExportError` and no file is written.
     """
+    return write_text_export(documents, path, partial(render_jsonl, with_tokens=with_tokens), strict=strict,
+                             overwrite=overwrite)
 
-    def render(document: ExportDocument) -> tuple[str, list[MisalignedSpan]]:
-        record, report = document_record(document, with_tokens)
-        return json.dumps(record, ensure_ascii=False) + "\n", report
 
-    return write_text_export(documents, path, render, strict=strict)
+def export_jsonl(corpus: Corpus, path: str | Path, selection: Selection, *, with_tokens: bool = True,
+                 **options) -> TextExportSummary:
+    """Stream the selection from ``corpus`` into ``path`` (options of :func:`~annotator.formats.text_export.export_text`)."""
+    return export_text(corpus, path, selection, partial(render_jsonl, with_tokens=with_tokens), **options)

@@ -22,6 +22,8 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Protocol, TypeVar
 
 from annotator.core.spans import Quote, Span
 from annotator.store import Corpus, Document
@@ -43,6 +45,9 @@ class Selection:
     dev: float = 0.2
     seed: int = 0
     group_by_source: bool = False
+    # Documents imported from these files (``meta["file"]``, by path or name) are the dev split, the
+    # rest train: a corpus's own train/dev files (ANERcorp's dev_data.txt) instead of a drawn split.
+    dev_files: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if not 0.0 <= self.dev < 1.0:
@@ -116,27 +121,100 @@ def map_spans(spans: Iterable[Span], label_map: dict[str, str | None]) -> tuple[
     return kept, dropped
 
 
+def export_document(corpus: Corpus, doc_id: int, status: str, annotator: str,
+                    label_map: dict[str, str | None]) -> ExportDocument:
+    """One document of ``annotator``'s set as it goes out (labels mapped)."""
+    doc = corpus.document(doc_id)
+    spans, dropped = map_spans(corpus.spans(doc_id, annotator), label_map)
+    return ExportDocument(
+        **{f.name: getattr(doc, f.name) for f in fields(Document)},
+        annotator=annotator,
+        status=status,
+        spans=tuple(spans),
+        quotes=tuple(corpus.quotes(doc_id, annotator)),
+        unmapped=tuple(dropped),
+    )
+
+
 def iter_documents(corpus: Corpus, selection: Selection, annotator: str | None = None) -> Iterator[ExportDocument]:
     """The selected documents of one annotation set, in id order, with mapped labels."""
     name = annotator or resolve_annotator(corpus, selection.annotator)
     for doc_id, status in corpus.documents_with_status(name, selection.statuses):
-        doc = corpus.document(doc_id)
-        spans, dropped = map_spans(corpus.spans(doc_id, name), selection.label_map)
-        yield ExportDocument(
-            **{f.name: getattr(doc, f.name) for f in fields(Document)},
-            annotator=name,
-            status=status,
-            spans=tuple(spans),
-            quotes=tuple(corpus.quotes(doc_id, name)),
-            unmapped=tuple(dropped),
-        )
+        yield export_document(corpus, doc_id, status, name, selection.label_map)
+
+
+@dataclass(frozen=True)
+class PlannedDocument:
+    """A selected document before it is read: enough to split, shard and schedule it."""
+
+    id: int
+    status: str
+    content_hash: str
+    source: str | None
+    language: str
+    meta: dict = field(default_factory=dict)  # read only when the split needs it (--dev-file)
+
+    @property
+    def split_key(self) -> str:
+        return self.content_hash
+
+
+def plan_documents(corpus: Corpus, selection: Selection, annotator: str) -> list[PlannedDocument]:
+    """The selected documents of ``annotator``'s set, in id order, without reading their texts."""
+    keys = {key.id: key for key in corpus.document_keys()}
+    return [
+        PlannedDocument(doc_id, status, keys[doc_id].content_hash, keys[doc_id].source, keys[doc_id].language,
+                        corpus.document(doc_id).meta if selection.dev_files else {})
+        for doc_id, status in corpus.documents_with_status(annotator, selection.statuses)
+    ]
+
+
+def nothing_selected_message(corpus: Corpus, annotator: str, statuses: Iterable[str]) -> str:
+    """Why nothing is exported: the statuses present per annotator and the flags that would select them."""
+    from annotator.store.stats import corpus_stats
+
+    wanted = list(statuses)
+    lines = [f"annotator {annotator!r} has no documents with status {', '.join(wanted)} in {corpus.path}"]
+    present = corpus_stats(corpus).get("statuses", {})
+    if present:
+        lines.append("statuses present:")
+        for name, counts in present.items():
+            shown = ", ".join(f"{status} {n}" for status, n in counts.items() if n)
+            lines.append(f"  {name}: {shown or 'no documents'}")
+        own = [status for status, n in present.get(annotator, {}).items() if n and status not in wanted]
+        hints = []
+        if own:
+            hints.append(" ".join(f"--status {status}" for status in own) + f" (for {annotator!r})")
+        others = [name for name, counts in present.items()
+                  if name != annotator and any(counts.get(status) for status in wanted)]
+        if others:
+            hints.append(" or ".join(f"--annotator {name}" for name in others))
+        if hints:
+            lines.append("export them with " + "; or ".join(hints))
+    return "\n".join(lines)
 
 
 def _rank(seed: int, key: str) -> str:
     return hashlib.sha256(f"{seed}\x00{key}".encode()).hexdigest()
 
 
-def split_keys(docs: Iterable[ExportDocument], group_by_source: bool) -> dict[int, str]:
+class Splittable(Protocol):
+    """What the split needs of a document (an :class:`ExportDocument` or a :class:`PlannedDocument`)."""
+
+    @property
+    def id(self) -> int: ...
+
+    @property
+    def source(self) -> str | None: ...
+
+    @property
+    def split_key(self) -> str: ...
+
+
+D = TypeVar("D", bound=Splittable)
+
+
+def split_keys(docs: Iterable[Splittable], group_by_source: bool) -> dict[int, str]:
     """Document id -> the key of its split group (the article itself, or its source)."""
     keys: dict[int, str] = {}
     for doc in docs:
@@ -147,9 +225,17 @@ def split_keys(docs: Iterable[ExportDocument], group_by_source: bool) -> dict[in
     return keys
 
 
+def from_files(doc: ExportDocument | PlannedDocument, files: Iterable[str]) -> bool:
+    """Was ``doc`` imported from one of ``files`` (a path as given on import, or just its name)?"""
+    imported = str((doc.meta or {}).get("file") or "")
+    return bool(imported) and any(imported == f or Path(imported).name == f or
+                                  Path(imported).resolve() == Path(f).resolve() for f in files)
+
+
 def split_documents(
-    docs: list[ExportDocument], dev: float, seed: int, group_by_source: bool = False
-) -> tuple[list[ExportDocument], list[ExportDocument]]:
+    docs: list[D], dev: float, seed: int, group_by_source: bool = False,
+    dev_files: tuple[str, ...] = (),
+) -> tuple[list[D], list[D]]:
     """(train, dev), whole groups at a time, reproducible from ``seed``.
 
     Groups are taken in the order of a seeded hash of their key until the dev side
@@ -158,6 +244,8 @@ def split_documents(
     """
     if not docs:
         return [], []
+    if dev_files:
+        return [d for d in docs if not from_files(d, dev_files)], [d for d in docs if from_files(d, dev_files)]
     keys = split_keys(docs, group_by_source)
     sizes: dict[str, int] = {}
     for doc in docs:

@@ -1,4 +1,5 @@
-"""Export an annotation set as spaCy training data: ``train.spacy``, ``dev.spacy``, ``config.cfg``.
+"""Export an annotation set as spaCy training data: ``train/`` and ``dev/`` (folders of ``DocBin``
+shards, ``000.spacy``, ``001.spacy``, … that ``spacy train`` reads as paths) and ``config.cfg``.
 
 Layout of every exported :class:`~spacy.tokens.Doc` (one per article, tokenized by the
 shared tokenizer ``make_nlp(document.language)``):
@@ -25,19 +26,33 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import srsly.msgpack
+from spacy.language import Language
 from spacy.tokens import Doc, DocBin, Span
 from spacy.util import load_config
 
 from annotator.core.labels import RESOURCES
-from annotator.core.tokenizer import make_nlp
+from annotator.core.tokenizer import make_nlp, new_nlp
 from annotator.formats.alignment import Aligner, MisalignedSpan
-from annotator.formats.selection import ExportDocument, Selection, iter_documents, resolve_annotator, split_documents
+from annotator.formats.atomic import atomic_folder
+from annotator.formats.export_errors import ExportError
+from annotator.formats.selection import (
+    ExportDocument,
+    Selection,
+    export_document,
+    iter_documents,
+    nothing_selected_message,
+    plan_documents,
+    resolve_annotator,
+    split_documents,
+)
+from annotator.jobs.pool import Engine, map_chunks
+from annotator.jobs.shards import Shard, chunked
 from annotator.store import Corpus
 
 CONFIG_TEMPLATE = RESOURCES / "spacy" / "config.cfg"
@@ -51,16 +66,10 @@ ROLE_LABELS = {"content": "CONTENT", "cue": "CUE", "source": "SOURCE"}
 # The spancat n-gram suggester proposes every span of 1..max_size tokens; longer quote
 # parts cannot be predicted, so the exporter reports them. The cap bounds memory and time.
 MAX_SUGGESTER_SIZE = 48
+# Documents per DocBin file: bounds the memory of a worker (its Docs) and of the writer.
+SHARD_SIZE = 500
 
 Progress = Callable[[int, int], None]
-
-
-class ExportError(Exception):
-    """The export cannot be written (nothing selected, or misaligned spans under --strict)."""
-
-    def __init__(self, message: str, misaligned: Iterable[MisalignedSpan] = ()) -> None:
-        super().__init__(message)
-        self.misaligned = list(misaligned)
 
 
 def quote_span_id(quote_id: int | None, position: int) -> str:
@@ -118,17 +127,21 @@ def set_entities(doc: Doc, document: ExportDocument, aligner: Aligner) -> dict[t
     return entity_labels
 
 
-def entity_doc(document: ExportDocument, policy: str = "expand") -> tuple[Doc, list[MisalignedSpan]]:
+def entity_doc(document: ExportDocument, policy: str = "expand", nlp: Language | None = None
+               ) -> tuple[Doc, list[MisalignedSpan]]:
     """The article as a :class:`Doc` with its entities only (for IOB/CoNLL)."""
-    doc = make_nlp(document.language).make_doc(document.text)
+    doc = (nlp or make_nlp(document.language)).make_doc(document.text)
     aligner = Aligner(doc, document.id, document.title, policy)
     set_entities(doc, document, aligner)
     return doc, aligner.report
 
 
-def build_doc(document: ExportDocument, policy: str = "expand") -> Conversion:
-    """One article as a :class:`Doc` with entities, quote span groups and user data."""
-    doc = make_nlp(document.language).make_doc(document.text)
+def build_doc(document: ExportDocument, policy: str = "expand", nlp: Language | None = None) -> Conversion:
+    """One article as a :class:`Doc` with entities, quote span groups and user data.
+
+    ``nlp``: the tokenizer to use (default: the shared ``make_nlp(document.language)``).
+    """
+    doc = (nlp or make_nlp(document.language)).make_doc(document.text)
     aligner = Aligner(doc, document.id, document.title, policy)
     entity_labels = set_entities(doc, document, aligner)
 
@@ -194,6 +207,12 @@ class SplitCounts:
         self.quotes.update(q["type"] for q in doc.user_data[USER_DATA_KEY]["quotes"])
         self.quote_parts.update(s.label_ for s in doc.spans[SPANCAT_KEY])
 
+    def merge(self, other: SplitCounts) -> None:
+        self.documents += other.documents
+        self.entities.update(other.entities)
+        self.quotes.update(other.quotes)
+        self.quote_parts.update(other.quote_parts)
+
     def to_dict(self) -> dict:
         return {
             "documents": self.documents,
@@ -223,6 +242,8 @@ class ExportSummary:
     quote_parts_too_long: int
     policy: str
     split_documents: dict[str, list[int]]
+    files: dict[str, list[str]] = field(default_factory=dict)  # split -> its DocBin shards
+    shard: str | None = None  # "K/N" when only one shard of the documents was exported
 
     @property
     def has_quotes(self) -> bool:
@@ -245,7 +266,8 @@ class ExportSummary:
             "spancat_suggester_max_size": self.suggester_max_size,
             "quote_parts_longer_than_suggester": self.quote_parts_too_long,
             "misaligned": [m.to_dict() for m in self.misaligned],
-            "files": {"train": "train.spacy", "dev": "dev.spacy", "config": "config.cfg"},
+            "shard": self.shard,
+            "files": {"train": "train/", "dev": "dev/", "config": "config.cfg", "shards": self.files},
         }
 
     def format(self) -> str:
@@ -253,12 +275,15 @@ class ExportSummary:
         lines = [
             f"Exported annotator {self.annotator!r} (status {', '.join(self.statuses)}) to {self.out_dir}",
             f"  split: dev {self.dev_fraction:g}, seed {self.seed}"
-            + (", grouped by source" if self.group_by_source else ", by article"),
+            + (", grouped by source" if self.group_by_source else ", by article")
+            + (f"; shard {self.shard} of the documents only" if self.shard else ""),
         ]
         for name, counts in self.splits.items():
             ents = ", ".join(f"{label} {n}" for label, n in sorted(counts.entities.items())) or "none"
             quotes = ", ".join(f"{kind} {n}" for kind, n in sorted(counts.quotes.items())) or "none"
-            lines.append(f"  {name}: {counts.documents} documents; entities: {ents}; quotes: {quotes}")
+            shards = len(self.files.get(name, [])) if self.files else 0
+            where = f" in {name}/ ({shards} DocBin{'s' if shards != 1 else ''})" if shards else ""
+            lines.append(f"  {name}: {counts.documents} documents{where}; entities: {ents}; quotes: {quotes}")
         if not self.splits["dev"].documents:
             lines.append("  the dev split is empty: spacy train and debug data need dev documents (--dev above 0)")
         if self.label_map:
@@ -284,10 +309,14 @@ class ExportSummary:
         return "\n".join(lines)
 
 
-def write_config(path: Path, lang: str, with_spancat: bool, suggester_max_size: int = MAX_SUGGESTER_SIZE) -> None:
-    """``config.cfg`` from the template: ``ner`` always, ``spancat`` on key ``quotes`` when asked."""
+def write_config(path: Path, lang: str, with_spancat: bool, suggester_max_size: int = MAX_SUGGESTER_SIZE,
+                 paths: dict[str, str] | None = None) -> None:
+    """``config.cfg`` from the template: ``ner`` always, ``spancat`` on key ``quotes`` when asked;
+    ``paths`` (``{"train": folder, "dev": folder}``) become ``[paths]``, so ``spacy train`` finds the data."""
     config = load_config(CONFIG_TEMPLATE)
     config["nlp"]["lang"] = lang
+    for key, value in (paths or {}).items():
+        config["paths"][key] = value
     if with_spancat:
         config["components"]["spancat"]["suggester"]["max_size"] = max(1, suggester_max_size)
     else:
@@ -301,15 +330,107 @@ def write_config(path: Path, lang: str, with_spancat: bool, suggester_max_size: 
 
 
 def collect(corpus: Corpus, selection: Selection) -> tuple[str, list[ExportDocument], list[ExportDocument]]:
-    """(annotator, train documents, dev documents) of a selection; raises ExportError if empty."""
+    """(annotator, train documents, dev documents) of a selection, read into memory (small corpora,
+    tests); raises ExportError if empty. :func:`export_spacy` streams instead."""
     name = resolve_annotator(corpus, selection.annotator)
     docs = list(iter_documents(corpus, selection, name))
     if not docs:
-        raise ExportError(
-            f"annotator {name!r} has no documents with status {', '.join(selection.statuses)} in {corpus.path}"
-        )
-    train, dev = split_documents(docs, selection.dev, selection.seed, selection.group_by_source)
+        raise ExportError(nothing_selected_message(corpus, name, selection.statuses))
+    train, dev = split_documents(docs, selection.dev, selection.seed, selection.group_by_source,
+                                 selection.dev_files)
     return name, train, dev
+
+
+class Tokenizers:
+    """One shared-tokenizer pipeline per language, renewed when its vocabulary grows large.
+
+    spaCy's vocabulary keeps every new word it meets; over tens of thousands of Arabic articles
+    that alone is hundreds of megabytes. A fresh pipeline tokenizes exactly the same way.
+    """
+
+    VOCAB_LIMIT = 250_000
+
+    def __init__(self) -> None:
+        self._nlps: dict[str, Language] = {}
+
+    def __call__(self, lang: str) -> Language:
+        nlp = self._nlps.get(lang)
+        if nlp is None or len(nlp.vocab) > self.VOCAB_LIMIT:
+            nlp = self._nlps[lang] = new_nlp(lang)
+        return nlp
+
+
+@dataclass
+class ShardResult:
+    """One DocBin shard, serialised, and what it holds (counted as it was built)."""
+
+    split: str
+    index: int
+    data: bytes
+    counts: SplitCounts
+    misaligned: list[MisalignedSpan]
+    mapped_away: Counter
+    languages: Counter
+    part_lengths: Counter
+
+
+class SpacyShardJob:
+    """Build one DocBin shard: ``run((split, index, [(document id, status), ...]))`` -> :class:`ShardResult`.
+
+    A pure function of its chunk (reads through its own read-only connection, writes nothing), so
+    it runs the same in a worker process (:func:`annotator.jobs.pool.map_chunks`) or here.
+    """
+
+    def __init__(self, db_path: str, annotator: str, label_map: dict[str, str | None], policy: str,
+                 corpus: Corpus | None = None) -> None:
+        self.db_path = db_path
+        self.annotator = annotator
+        self.label_map = dict(label_map)
+        self.policy = policy
+        self._corpus = corpus
+        self._tokenizers = Tokenizers()
+
+    def __getstate__(self) -> dict:
+        return {**self.__dict__, "_corpus": None, "_tokenizers": None}
+
+    def start(self) -> None:
+        if self._corpus is None:
+            self._corpus = Corpus(self.db_path, readonly=True)
+        if self._tokenizers is None:
+            self._tokenizers = Tokenizers()
+
+    def run(self, chunk: tuple[str, int, list[tuple[int, str]]]) -> ShardResult:
+        split, index, items = chunk
+        corpus = self._corpus
+        assert corpus is not None, "start() first"
+        docbin = DocBin(store_user_data=True)
+        result = ShardResult(split, index, b"", SplitCounts(), [], Counter(), Counter(), Counter())
+        with msgpack_extensions_looked_up_once():
+            for doc_id, status in items:
+                document = export_document(corpus, doc_id, status, self.annotator, self.label_map)
+                conversion = build_doc(document, self.policy, self._tokenizers(document.language))
+                docbin.add(conversion.doc)
+                result.counts.add(conversion.doc)
+                result.misaligned.extend(conversion.misaligned)
+                result.mapped_away.update(s.label for s in document.unmapped)
+                result.languages[document.language] += 1
+                result.part_lengths.update(len(s) for s in conversion.doc.spans[SPANCAT_KEY])
+            result.data = docbin.to_bytes()
+        return result
+
+
+def shard_file_name(index: int, count: int) -> str:
+    """``000.spacy``, ``001.spacy``, ... (wider when there are more than 1,000 shards, so they sort)."""
+    return f"{index:0{max(3, len(str(max(0, count - 1))))}d}.spacy"
+
+
+def read_split(out_dir: str | Path, split: str, vocab=None) -> Iterator[Doc]:
+    """Every ``Doc`` of one split of an export, shard after shard, in document order."""
+    from spacy.vocab import Vocab
+
+    vocab = vocab if vocab is not None else Vocab()
+    for path in sorted((Path(out_dir) / split).glob("*.spacy")):
+        yield from DocBin().from_disk(path).get_docs(vocab)
 
 
 def export_spacy(
@@ -320,67 +441,96 @@ def export_spacy(
     strict: bool = False,
     policy: str = "expand",
     progress: Progress | None = None,
+    jobs: int = 1,
+    shard: Shard | None = None,
+    overwrite: bool = False,
+    shard_size: int = SHARD_SIZE,
+    engine: Engine | None = None,
 ) -> ExportSummary:
-    """Write ``train.spacy``, ``dev.spacy``, ``config.cfg`` and ``summary.json`` into ``out_dir``.
+    """Write ``train/NNN.spacy``, ``dev/NNN.spacy``, ``config.cfg`` and ``summary.json`` into ``out_dir``.
 
-    With ``strict`` any misaligned span raises :class:`ExportError` and nothing is written.
+    Streams: DocBins of ``shard_size`` documents are built by ``jobs`` worker processes (or by a
+    Dask ``engine``) and written as they come, in document order, so memory stays bounded and the
+    files are the same bytes whatever ``jobs`` is. The split is decided on the whole selection
+    first; ``shard`` then keeps that shard's documents (:mod:`annotator.jobs.shards`). The folder
+    appears whole or not at all (:func:`annotator.formats.atomic.atomic_folder`); a folder that is
+    not empty needs ``overwrite``. With ``strict`` any misaligned span raises :class:`ExportError`
+    and nothing is written.
     """
     selection = selection or Selection()
-    name, train, dev = collect(corpus, selection)
+    name = resolve_annotator(corpus, selection.annotator)
+    planned = plan_documents(corpus, selection, name)
+    if not planned:
+        raise ExportError(nothing_selected_message(corpus, name, selection.statuses))
+    train, dev = split_documents(planned, selection.dev, selection.seed, selection.group_by_source,
+                                 selection.dev_files)
+    if shard is not None:
+        train = [d for d in train if shard.holds(d.content_hash)]
+        dev = [d for d in dev if shard.holds(d.content_hash)]
     total = len(train) + len(dev)
-    bins = {"train": DocBin(store_user_data=True), "dev": DocBin(store_user_data=True)}
+    tasks: list[tuple[str, int, list[tuple[int, str]]]] = []
+    shard_counts: dict[str, int] = {}
+    for split, documents in (("train", train), ("dev", dev)):
+        chunks = list(chunked([(d.id, d.status) for d in documents], shard_size)) or [[]]
+        shard_counts[split] = len(chunks)
+        tasks.extend((split, i, chunk) for i, chunk in enumerate(chunks))
+    job = SpacyShardJob(str(corpus.path), name, selection.label_map, policy, corpus if jobs <= 1 else None)
     counts = {"train": SplitCounts(), "dev": SplitCounts()}
     misaligned: list[MisalignedSpan] = []
     mapped_away: Counter = Counter()
     languages: Counter = Counter()
-    part_lengths: list[int] = []
+    part_lengths: Counter = Counter()
+    files: dict[str, list[str]] = {"train": [], "dev": []}
     done = 0
-    with msgpack_extensions_looked_up_once():
-        for split, documents in (("train", train), ("dev", dev)):
-            for document in documents:
-                conversion = build_doc(document, policy)
-                bins[split].add(conversion.doc)
-                counts[split].add(conversion.doc)
-                misaligned.extend(conversion.misaligned)
-                mapped_away.update(s.label for s in document.unmapped)
-                languages[document.language] += 1
-                part_lengths.extend(len(s) for s in conversion.doc.spans[SPANCAT_KEY])
-                done += 1
-                if progress:
-                    progress(done, total)
-    if strict and misaligned:
-        listing = "\n".join("  " + m.describe() for m in misaligned)
-        raise ExportError(
-            f"{len(misaligned)} spans do not align with tokens; nothing was written (--strict):\n{listing}",
-            misaligned,
+    results = engine.map_chunks(job, tasks) if engine is not None else map_chunks(job, tasks, jobs)
+    with atomic_folder(out_dir, overwrite=overwrite) as tmp:
+        for split in files:
+            (tmp / split).mkdir()
+        for result in results:
+            file_name = shard_file_name(result.index, shard_counts[result.split])
+            (tmp / result.split / file_name).write_bytes(result.data)
+            files[result.split].append(f"{result.split}/{file_name}")
+            counts[result.split].merge(result.counts)
+            misaligned.extend(result.misaligned)
+            mapped_away.update(result.mapped_away)
+            languages.update(result.languages)
+            part_lengths.update(result.part_lengths)
+            done += result.counts.documents
+            if progress:
+                progress(done, total)
+        if strict and misaligned:
+            listing = "\n".join("  " + m.describe() for m in misaligned)
+            raise ExportError(
+                f"{len(misaligned)} spans do not align with tokens; nothing was written (--strict):\n{listing}",
+                misaligned,
+            )
+        main_language = languages.most_common(1)[0][0] if languages else planned[0].language
+        language = make_nlp(main_language).lang  # "xx" where spaCy has no such language
+        max_size = min(max(part_lengths, default=1), MAX_SUGGESTER_SIZE)
+        summary = ExportSummary(
+            out_dir=Path(out_dir),
+            annotator=name,
+            statuses=tuple(selection.statuses),
+            seed=selection.seed,
+            dev_fraction=selection.dev,
+            group_by_source=selection.group_by_source,
+            label_map=dict(selection.label_map),
+            language=language,
+            languages=languages,
+            splits=counts,
+            misaligned=misaligned,
+            left_out_by_mapping=mapped_away,
+            suggester_max_size=max_size,
+            quote_parts_too_long=sum(n for length, n in part_lengths.items() if length > max_size),
+            policy=policy,
+            split_documents={"train": [d.id for d in train], "dev": [d.id for d in dev]},
+            files=files,
+            shard=str(shard) if shard else None,
         )
-    language = make_nlp(languages.most_common(1)[0][0]).lang  # "xx" where spaCy has no such language
-    max_size = min(max(part_lengths, default=1), MAX_SUGGESTER_SIZE)
-    summary = ExportSummary(
-        out_dir=Path(out_dir),
-        annotator=name,
-        statuses=tuple(selection.statuses),
-        seed=selection.seed,
-        dev_fraction=selection.dev,
-        group_by_source=selection.group_by_source,
-        label_map=dict(selection.label_map),
-        language=language,
-        languages=languages,
-        splits=counts,
-        misaligned=misaligned,
-        left_out_by_mapping=mapped_away,
-        suggester_max_size=max_size,
-        quote_parts_too_long=sum(1 for n in part_lengths if n > max_size),
-        policy=policy,
-        split_documents={"train": [d.id for d in train], "dev": [d.id for d in dev]},
-    )
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    with msgpack_extensions_looked_up_once():
-        bins["train"].to_disk(out / "train.spacy")
-        bins["dev"].to_disk(out / "dev.spacy")
-    write_config(out / "config.cfg", language, summary.has_quotes, max_size)
-    (out / "summary.json").write_text(
-        json.dumps(summary.to_dict(), ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
-    )
+        final = Path(out_dir).resolve()
+        write_config(tmp / "config.cfg", language, summary.has_quotes, max_size,
+                     paths={split: str(final / split) for split in files})
+        (tmp / "summary.json").write_text(
+            json.dumps(summary.to_dict(), ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+        )
     return summary

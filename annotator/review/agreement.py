@@ -79,8 +79,7 @@ class Article:
     def tokens(self) -> list[tuple[int, int]]:
         """``[start, end)`` of every non-space token (computed once)."""
         if self._tokens is None:
-            doc = make_nlp(self.language).make_doc(self.text)
-            self._tokens = [(t.idx, t.idx + len(t.text)) for t in doc if not t.is_space]
+            self._tokens = non_space_tokens(self.text, self.language)
         return self._tokens
 
     def bounds(self) -> tuple[list[int], list[int]]:
@@ -89,6 +88,17 @@ class Article:
             tokens = self.tokens()
             self._bounds = ([s for s, _ in tokens], [e for _, e in tokens])
         return self._bounds
+
+
+def non_space_tokens(text: str, language: str) -> list[tuple[int, int]]:
+    """``[start, end)`` of every non-space token of the shared tokenizer."""
+    return [(t.idx, t.idx + len(t.text)) for t in make_nlp(language).make_doc(text) if not t.is_space]
+
+
+def document_tokens(corpus: Corpus, doc_id: int) -> list[tuple[int, int]]:
+    """:func:`non_space_tokens` of a stored document (a per-document function for ``map_documents``)."""
+    doc = corpus.document(doc_id)
+    return non_space_tokens(doc.text, doc.language)
 
 
 def token_labels(
@@ -555,9 +565,19 @@ def corpus_agreement(
     labels: Sequence[str] | None = None,
     doc_ids: Iterable[int] | None = None,
     progress: Callable[[int, int], None] | None = None,
+    jobs: int = 1,
 ) -> AgreementReport:
-    """:func:`compute_agreement` on the articles of ``corpus`` (see :func:`load_articles`)."""
+    """:func:`compute_agreement` on the articles of ``corpus`` (see :func:`load_articles`).
+
+    ``jobs`` worker processes tokenize the articles (:func:`annotator.jobs.documents.map_documents`).
+    """
     articles = load_articles(corpus, annotators, doc_ids, progress)
+    if jobs > 1:
+        from annotator.jobs.documents import map_documents
+
+        tokens = map_documents(corpus, document_tokens, [art.doc_id for art in articles], jobs)
+        for art, found in zip(articles, tokens, strict=True):
+            art._tokens = found
     if labels is None:
         labels = schema_ordered_labels(corpus, articles)
     return compute_agreement(articles, annotators, labels)

@@ -74,6 +74,16 @@ class Document:
     content_hash: str
 
 
+@dataclass(frozen=True)
+class DocumentKey:
+    """What batch jobs need to plan work on a document (shard, split, pipeline) without its text."""
+
+    id: int
+    language: str
+    content_hash: str
+    source: str | None
+
+
 @dataclass
 class AddResult:
     """What :meth:`Corpus.add_documents` did."""
@@ -534,6 +544,11 @@ class Corpus:
 
     def document_ids(self) -> list[int]:
         return [r[0] for r in self.conn.execute("SELECT id FROM documents ORDER BY id")]
+
+    def document_keys(self) -> list[DocumentKey]:
+        """Id, language, content hash and source of every document, by id, without reading the texts."""
+        rows = self.conn.execute("SELECT id, language, content_hash, source FROM documents ORDER BY id")
+        return [DocumentKey(*row) for row in rows]
 
     # -- search index -----------------------------------------------------------------------
 

@@ -42,6 +42,7 @@ _TABLES_SINCE = {
         "suggestion_runs", "suggestions", "suggestion_decisions", "events", "documents_fts",
     ),
     2: ("document_locks",),
+    5: ("learned_name_index", "learned_indexed", "learned_lexicon", "learned_evidence"),
 }
 
 

@@ -4,7 +4,9 @@ Documents are matched by content hash: texts this corpus lacks are added, texts 
 already has are recognised. Every annotation set of the other corpus (spans, quotes,
 per-document status) is added under the same annotator name, keeping each span's
 origin (manual, accepted, edited, imported). A set this corpus already holds for a
-document is left as it is, so merging the same file again changes nothing.
+document is left as it is, so merging the same file again changes nothing. Cached
+suggestions come too (a shard's ``annotator suggest --shard K/N --into FILE``): a
+suggester's results for a document replace ours unless ours are of the same version.
 
 The other file is opened read-only: merging never writes to a colleague's file. Everything
 read from it is validated before anything is merged (:mod:`annotator.store.other_corpus`).
@@ -22,7 +24,7 @@ from annotator.core.spans import DocumentRecord
 from annotator.core.text import content_hash
 from annotator.store.corpus import Corpus
 from annotator.store.errors import CorpusError, UnknownLabelError
-from annotator.store.other_corpus import OtherCorpus
+from annotator.store.other_corpus import OtherCorpus, OtherDocument
 
 
 @dataclass
@@ -32,6 +34,7 @@ class MergeResult:
     spans: int = 0
     quotes: int = 0
     statuses: int = 0
+    suggestions: int = 0  # (document, suggester) results copied
     annotators: list[str] = field(default_factory=list)
 
 
@@ -119,6 +122,32 @@ def _merge(
                 if status != "new" and target.status(local.id, name) == ("new", None):
                     target.set_status(local.id, name, status, note)
                     result.statuses += 1
+            result.suggestions += _merge_suggestions(target, doc, local.id)
             if progress:
                 progress(done, total)
     return result
+
+
+def _merge_suggestions(target: Corpus, doc: OtherDocument, local_id: int) -> int:
+    """Copy the other corpus's cached suggestions of a document where this corpus has none from
+    the same suggester version (a shard's results, ``annotator suggest --shard K/N --into``).
+    Returns how many (document, suggester) results were copied."""
+    copied = 0
+    conn = target.conn
+    for suggester, (run, rows) in sorted(doc.suggestions.items()):
+        if target.suggestion_version(local_id, suggester) == run.version:
+            continue
+        conn.execute("DELETE FROM suggestions WHERE document_id = ? AND suggester = ?", (local_id, suggester))
+        conn.executemany(
+            'INSERT INTO suggestions(document_id, suggester, kind, start, "end", label, score, data) '
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [(local_id, suggester, r.kind, r.start, r.end, r.label, r.score, r.data) for r in rows],
+        )
+        conn.execute(
+            "INSERT INTO suggestion_runs(document_id, suggester, version, created_at) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT(document_id, suggester) DO UPDATE SET version = excluded.version, "
+            "created_at = excluded.created_at",
+            (local_id, suggester, run.version, run.created_at),
+        )
+        copied += 1
+    return copied

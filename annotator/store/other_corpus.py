@@ -29,7 +29,7 @@ from typing import Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from annotator.core.spans import ORIGINS, QUOTE_ROLES, QUOTE_TYPES, Quote, Range, Span
+from annotator.core.spans import ORIGINS, QUOTE_ROLES, QUOTE_TYPES, Quote, Range, Span, quote_from_dict
 from annotator.store.corpus import STATUSES, Corpus
 from annotator.store.errors import AnnotationError, CorpusError
 from annotator.store.values import annotator_name, label_color, label_name
@@ -127,6 +127,24 @@ class StatusRow(_Row):
     note: str | None
 
 
+class SuggestionRunRow(_Row):
+    document_id: int
+    suggester: str
+    version: str
+    created_at: str
+
+
+class SuggestionRow(_Row):
+    document_id: int
+    suggester: str
+    kind: Literal["entity", "quote"]
+    start: int
+    end: int
+    label: str | None
+    score: float | None
+    data: str | None
+
+
 assert set(QuoteRow.model_fields["type"].annotation.__args__) == set(QUOTE_TYPES)  # type: ignore[union-attr]
 assert set(QuotePartRow.model_fields["role"].annotation.__args__) == set(QUOTE_ROLES)  # type: ignore[union-attr]
 assert set(StatusRow.model_fields["status"].annotation.__args__) == set(STATUSES)  # type: ignore[union-attr]
@@ -139,6 +157,8 @@ TABLES: dict[str, type[_Row]] = {
     "quotes": QuoteRow,
     "quote_parts": QuotePartRow,
     "statuses": StatusRow,
+    "suggestion_runs": SuggestionRunRow,
+    "suggestions": SuggestionRow,
 }
 
 
@@ -180,6 +200,8 @@ class OtherDocument:
     spans: dict[str, list[Span]] = field(default_factory=dict)  # annotator name -> spans
     quotes: dict[str, list[Quote]] = field(default_factory=dict)
     statuses: dict[str, tuple[str, str | None]] = field(default_factory=dict)
+    # suggester -> (its run, its cached rows): a shard's results (annotator suggest --shard K/N --into)
+    suggestions: dict[str, tuple[SuggestionRunRow, list[SuggestionRow]]] = field(default_factory=dict)
 
 
 def _guarded(cursor: sqlite3.Cursor, where: str) -> Iterator[tuple]:
@@ -362,7 +384,30 @@ class OtherCorpus:
                 raise self._fail("quotes", quote_id, None, "the quote has no content part")
         for rowid, row in self._rows("statuses"):
             self._owner("statuses", rowid, row.document_id, row.annotator_id)
+        for rowid, row in self._rows("suggestion_runs"):
+            if row.document_id not in self._lengths:
+                raise self._fail("suggestion_runs", rowid, "document_id", f"there is no document {row.document_id}")
+        for rowid, row in self._rows("suggestions"):
+            self._suggestion(rowid, row)
         self._validated = True
+
+    def _suggestion(self, rowid: object, row: SuggestionRow) -> None:
+        if row.document_id not in self._lengths:
+            raise self._fail("suggestions", rowid, "document_id", f"there is no document {row.document_id}")
+        self._range("suggestions", rowid, row.document_id, row.start, row.end)
+        self._score("suggestions", rowid, row.score)
+        if row.kind == "entity":
+            if row.label is None:
+                raise self._fail("suggestions", rowid, "label", "an entity suggestion needs a label")
+            return
+        try:
+            quote = quote_from_dict(json.loads(row.data or ""))
+        except (json.JSONDecodeError, TypeError, KeyError, ValueError, AttributeError, RecursionError):
+            raise self._fail("suggestions", rowid, "data", "is not a quote in JSON") from None
+        for _, part in quote.parts():
+            if not (isinstance(part.start, int) and isinstance(part.end, int)):
+                raise self._fail("suggestions", rowid, "data", "holds an offset that is not an integer")
+            self._range("suggestions", rowid, row.document_id, part.start, part.end, "data")
 
     def documents(self) -> Iterator[OtherDocument]:
         """Every document with its annotation sets, validated (call :meth:`validate` first)."""
@@ -401,6 +446,11 @@ class OtherCorpus:
                 )
             for _, status in self._rows("statuses", "WHERE document_id = ?", (row.id,)):
                 doc.statuses[self.annotators[status.annotator_id].name] = (status.status, status.note)
+            for _, run in self._rows("suggestion_runs", "WHERE document_id = ?", (row.id,)):
+                doc.suggestions[run.suggester] = (run, [])
+            for _, suggestion in self._rows("suggestions", "WHERE document_id = ?", (row.id,)):
+                if suggestion.suggester in doc.suggestions:  # rows without a run are not a cached result
+                    doc.suggestions[suggestion.suggester][1].append(suggestion)
             yield doc
 
     def count_documents(self) -> int:

@@ -11,7 +11,7 @@ import re
 import sqlite3
 from collections.abc import Callable
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 _V1 = """
 CREATE TABLE IF NOT EXISTS corpus_info (
@@ -292,12 +292,56 @@ def _v4(conn: sqlite3.Connection) -> None:
             taken.add(trimmed)
 
 
+# v5: the learned suggester's state, so that a new entity re-runs `learned` only, and only on the
+# articles where the name can occur (annotator.suggest.learned_state). All three are derived data:
+# emptied, they are rebuilt by the next `annotator suggest`.
+# - learned_name_index: the normalised words of each article the suggester has read (FTS5 without
+#   content, rowid = document id; learned_indexed lists those articles): which articles a name can
+#   occur in. The words are written as FTS5 terms already (suggest.name_index), so the plain
+#   ascii tokenizer only splits them at spaces, and no per-row sizes are kept.
+# - learned_lexicon: per language, each name's fingerprints (what decides where it matches, and
+#   what it proposes there), the scores last published for it, and the generation either last
+#   changed at; NULL fingerprints mark a name no annotator has any more.
+# - learned_evidence: per annotation set, how the names occur in it (the counts its scores come
+#   from), the set's state when counted and the generation the counts are known good at.
+_V5_LEARNED = """
+CREATE VIRTUAL TABLE learned_name_index USING fts5(
+    words, content='', detail=none, columnsize=0, tokenize='ascii'
+);
+CREATE TABLE learned_indexed (
+    document_id INTEGER PRIMARY KEY REFERENCES documents(id) ON DELETE CASCADE
+);
+CREATE TABLE learned_lexicon (
+    language TEXT NOT NULL,
+    name TEXT NOT NULL,
+    keys TEXT NOT NULL,
+    rest TEXT NOT NULL,
+    matching TEXT,
+    proposing TEXT,
+    published TEXT,
+    changed INTEGER NOT NULL,
+    membership INTEGER NOT NULL,
+    PRIMARY KEY (language, name)
+) WITHOUT ROWID;
+CREATE TABLE learned_evidence (
+    document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    annotator_id INTEGER NOT NULL REFERENCES annotators(id),
+    language TEXT NOT NULL,
+    state TEXT NOT NULL,
+    generation INTEGER NOT NULL,
+    record TEXT NOT NULL,
+    PRIMARY KEY (document_id, annotator_id)
+);
+CREATE INDEX learned_evidence_by_language ON learned_evidence(language);
+"""
+
 # version -> SQL (or callable) taking the database from version-1 to version.
 MIGRATIONS: dict[int, str | Callable[[sqlite3.Connection], None]] = {
     1: _V1,
     2: _V2,
     3: _V3,
     4: _v4,
+    5: _V5_LEARNED,
 }
 
 

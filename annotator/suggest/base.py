@@ -35,6 +35,8 @@ class SuggestionSet:
 
     spans: list[Span] = field(default_factory=list)
     quotes: list[Quote] = field(default_factory=list)
+    # The document's words for the learned suggester's name index (see suggest.name_index).
+    index_terms: str | None = None
 
 
 def suggestions_of(doc: Doc) -> dict[str, SuggestionSet]:
@@ -105,9 +107,9 @@ def token_table(doc: Doc) -> TokenTable:
     cached = doc.user_data.get("annotator_tokens")
     if cached is None:
         text = doc.user_data.get("annotator_text") or doc.text
-        bounds = doc.to_array([IDX, LENGTH]).tolist() if len(doc) else []
-        starts = [s for s, _ in bounds]
-        ends = [s + n for s, n in bounds]
+        bounds = doc.to_array([IDX, LENGTH]) if len(doc) else None
+        starts = bounds[:, 0].tolist() if bounds is not None else []  # by column: ~2x faster than rows
+        ends = [s + n for s, n in zip(starts, bounds[:, 1].tolist(), strict=True)] if bounds is not None else []
         texts = [text[s:e] for s, e in zip(starts, ends, strict=True)]
         known = _NORMS.get
         norms = [known(t) or _remember_norm(t) for t in texts]

@@ -1,12 +1,28 @@
 """How good are the suggestions? Score them (or another annotator) against a gold annotator.
 
-- Entities: per-label precision/recall/F1, exact and overlap (one-to-one matching from
-  :mod:`annotator.review.span_metrics`), per suggester and for all suggesters together.
-- Quotes: content parts (exact and overlap), cues and sources, each as unlabelled ranges.
-- Changes: how the gold annotator's labels relate to suggestions — accepted as is, edited,
-  added by hand, imported — and how many suggestions they rejected.
+**Which articles.** ``doc_ids``, or the articles where the gold annotator's status is one of
+``statuses``, or by default every article the gold annotator has a set for: an entity or a quote,
+or a status other than new, skipped articles left out. Every gold item of every selected article
+counts, for every system, also where a system proposed nothing (its recall falls), and also
+where a suggester never ran (counted as proposing nothing; ``coverage`` says how many articles
+each one ran on, so a user sees that ``annotator suggest`` is missing there).
 
-Only documents where the gold annotator has labels, or has marked the document done, are scored.
+**Which systems.** With ``pred``, that annotator. Otherwise each suggester that ran on the
+selected articles (or the ``suggesters`` named), and ``combined``: what the window shows, the
+entity suggestions of all of them after :func:`annotator.suggest.combine.combine` (one proposal
+per place).
+
+**How spans match** — the rule of :mod:`annotator.review.span_metrics`, the same as ``annotator
+agreement``: *exact* means the same start, end and label; *overlap* means sharing at least one
+character with a gold span of the same label, pairs matched one to one (exact pairs first, then
+the largest overlaps), so a long proposal covering two gold names is one hit and one miss.
+Entities are scored per label and micro-averaged over all labels (``__all__``).
+
+**Quotes** (content parts, cues and sources as unlabelled ranges, exact and overlap) are
+scored in :func:`quote_counts`, the one place to extend with quote-level figures.
+
+**Changes**: how the gold annotator's labels relate to suggestions (accepted as is, edited, added
+by hand, imported) and how many suggestions they rejected.
 """
 
 from __future__ import annotations
@@ -17,10 +33,16 @@ from collections.abc import Iterable, Sequence
 from annotator.core.spans import ORIGINS, Quote, Span
 from annotator.review.quote_metrics import AttributionScores
 from annotator.review.span_metrics import match_counts, prf_from_counts
+from annotator.store.annotation_sets import documents_with_a_set
 from annotator.store.corpus import Corpus
+from annotator.suggest.combine import combine
 
-ALL_SUGGESTERS = "all suggesters"
+COMBINED = "combined"
+QUOTE_SUGGESTERS = ("quotes",)  # suggesters that propose quotes only
 QUOTE_PARTS = ("content", "cue", "source")
+MODES = ("exact", "overlap")
+OVERLAP_RULE = ("exact: same start, end and label; overlap: at least one shared character with a gold span of "
+                "the same label, matched one to one (exact pairs first, then the largest overlaps)")
 
 
 def quote_part_tuples(quotes: Iterable[Quote]) -> dict[str, list[tuple[int, int, str]]]:
@@ -34,16 +56,46 @@ def quote_part_tuples(quotes: Iterable[Quote]) -> dict[str, list[tuple[int, int,
     return out
 
 
-def gold_documents(corpus: Corpus, gold: str) -> list[int]:
-    """Documents the gold annotator has labelled or marked done."""
-    done = {doc_id for doc_id, _ in corpus.documents_with_status(gold, ["done"])}
-    labelled = {doc_id for doc_id in corpus.document_ids()
-                if corpus.spans(doc_id, gold) or corpus.quotes(doc_id, gold)}
-    return sorted(done | labelled)
+def quote_counts(gold: list[Quote], pred: list[Quote]) -> dict[str, Counter]:
+    """tp/fp/fn of one article's quote parts: ``{"content_exact": Counter, "content_overlap": ...}``."""
+    gold_parts, pred_parts = quote_part_tuples(gold), quote_part_tuples(pred)
+    out: dict[str, Counter] = {}
+    for role in QUOTE_PARTS:
+        for mode in MODES:
+            total: Counter = Counter()
+            for c in match_counts(gold_parts[role], pred_parts[role], mode).values():
+                total.update(c)
+            out[f"{role}_{mode}"] = total
+    return out
+
+
+def select_documents(corpus: Corpus, gold: str, doc_ids: Iterable[int] | None = None,
+                     statuses: Sequence[str] | None = None) -> list[int]:
+    """The articles to score (see the module docstring)."""
+    if doc_ids is not None:
+        known = set(corpus.document_ids())
+        wanted = list(dict.fromkeys(doc_ids))
+        missing = [d for d in wanted if d not in known]
+        if missing:
+            raise ValueError(f"no document(s) {', '.join(map(str, missing))} in this corpus")
+        return wanted
+    if statuses:
+        return [doc_id for doc_id, _ in corpus.documents_with_status(gold, statuses)]
+    return documents_with_a_set(corpus, gold)
 
 
 def _dedupe(spans: Iterable[Span]) -> list[tuple[int, int, str]]:
     return sorted({(s.start, s.end, s.label) for s in spans})
+
+
+def _suggesters_that_ran(corpus: Corpus, ids: list[int]) -> dict[str, int]:
+    """``{suggester: number of the articles it ran on}`` (suggestion runs and stored rows)."""
+    ran: Counter = Counter()
+    wanted = set(ids)
+    for doc_id, suggester in corpus.conn.execute("SELECT document_id, suggester FROM suggestion_runs"):
+        if doc_id in wanted:
+            ran[suggester] += 1
+    return dict(ran)
 
 
 def evaluate(
@@ -53,57 +105,61 @@ def evaluate(
     *,
     suggesters: Sequence[str] | None = None,
     doc_ids: Iterable[int] | None = None,
+    statuses: Sequence[str] | None = None,
 ) -> dict:
     """Scores of ``pred`` (an annotator) or, when ``pred`` is None, of the cached suggestions.
 
-    Returns ``{"gold", "pred", "documents", "entities": {system: {"exact": prf, "overlap": prf}},
-    "quotes": {system: {"content_exact", "content_overlap", "cue_exact", "cue_overlap",
-    "source_exact", "source_overlap"}}, "quote_attribution": {system: whole-quote scores (see
-    :class:`~annotator.review.quote_metrics.AttributionScores`)}, "changes": {...}}`` where each prf is
-    ``{label: {tp, fp, fn, precision, recall, f1}, "__all__": {...}}``.
+    Returns ``{"gold", "pred", "documents", "selection", "matching", "coverage", "entities":
+    {system: {"exact": prf, "overlap": prf}}, "quotes": {system: {"content_exact", …}},
+    "quote_attribution": {system: whole-quote figures (:class:`~annotator.review.quote_metrics.AttributionScores`)},
+    "changes": {...}}`` where each prf is ``{label: {tp, fp, fn, precision, recall, f1}, "__all__":
+    {...}}``. Raises ValueError for an unknown annotator or document.
     """
     if corpus.annotator_id(gold, create=False) is None:
         raise ValueError(f"no annotator {gold!r} in this corpus")
     if pred is not None and corpus.annotator_id(pred, create=False) is None:
         raise ValueError(f"no annotator {pred!r} in this corpus")
-    ids = list(doc_ids) if doc_ids is not None else gold_documents(corpus, gold)
+    ids = select_documents(corpus, gold, doc_ids, statuses)
+    if pred is not None:
+        entity_systems, quote_systems, coverage = [pred], [pred], {pred: len(ids)}
+    else:
+        ran = _suggesters_that_ran(corpus, ids)
+        names = list(dict.fromkeys(suggesters)) if suggesters else sorted(ran)
+        coverage = {name: ran.get(name, 0) for name in names}
+        entity_systems = [n for n in names if n not in QUOTE_SUGGESTERS]
+        quote_systems = list(names)
+        if len(entity_systems) > 1:
+            coverage[COMBINED] = max((ran.get(n, 0) for n in entity_systems), default=0)
     entity_counts: dict[str, dict[str, dict[str, Counter]]] = defaultdict(
-        lambda: {"exact": defaultdict(Counter), "overlap": defaultdict(Counter)})
-    quote_counts: dict[str, dict[str, Counter]] = defaultdict(lambda: defaultdict(Counter))
+        lambda: {mode: defaultdict(Counter) for mode in MODES})
+    quote_totals: dict[str, dict[str, Counter]] = defaultdict(lambda: defaultdict(Counter))
     attribution: dict[str, AttributionScores] = defaultdict(AttributionScores)  # whole quotes
+    proposed_quotes: Counter = Counter()
     changes = {"entities": Counter(), "quotes": Counter()}
     labels: set[str] = set()
     for doc_id in ids:
         gold_spans = corpus.spans(doc_id, gold)
         gold_quotes = corpus.quotes(doc_id, gold)
         labels.update(s.label for s in gold_spans)
-        systems: dict[str, tuple[list[Span], list[Quote]]] = {}
         if pred is not None:
-            systems[pred] = (corpus.spans(doc_id, pred), corpus.quotes(doc_id, pred))
+            found = {pred: (corpus.spans(doc_id, pred), corpus.quotes(doc_id, pred))}
         else:
             spans, quotes = corpus.suggestions(doc_id)
-            names = sorted({s.suggester for s in spans} | {q.suggester for q in quotes})
-            for name in names:
-                if suggesters and name not in suggesters:
-                    continue
-                systems[name] = ([s for s in spans if s.suggester == name], [q for q in quotes if q.suggester == name])
-            if len(systems) > 1:
-                systems[ALL_SUGGESTERS] = ([s for v in systems.values() for s in v[0]],
-                                           [q for v in systems.values() for q in v[1]])
+            found = {name: ([s for s in spans if s.suggester == name], [q for q in quotes if q.suggester == name])
+                     for name in quote_systems}
+            if len(entity_systems) > 1:
+                found[COMBINED] = (combine(s for name in entity_systems for s in found[name][0]), [])
         gold_tuples = _dedupe(gold_spans)
-        gold_parts = quote_part_tuples(gold_quotes)
-        for name, (spans, quotes) in systems.items():
-            pred_tuples = _dedupe(spans)
-            for mode in ("exact", "overlap"):
-                for label, c in match_counts(gold_tuples, pred_tuples, mode).items():
+        for name in [*entity_systems, *([COMBINED] if COMBINED in coverage else [])]:
+            for mode in MODES:
+                for label, c in match_counts(gold_tuples, _dedupe(found[name][0]), mode).items():
                     entity_counts[name][mode][label].update(c)
-            pred_parts = quote_part_tuples(quotes)
-            if gold_quotes or quotes:
-                attribution[name].add(gold_quotes, quotes, corpus.document(doc_id).text)
-            for role in QUOTE_PARTS:
-                for mode in ("exact", "overlap"):
-                    for _, c in match_counts(gold_parts[role], pred_parts[role], mode).items():
-                        quote_counts[name][f"{role}_{mode}"].update(c)
+        for name in quote_systems:
+            proposed_quotes[name] += len(found[name][1])
+            for key, c in quote_counts(gold_quotes, found[name][1]).items():
+                quote_totals[name][key].update(c)
+            if gold_quotes or found[name][1]:
+                attribution[name].add(gold_quotes, found[name][1], corpus.document(doc_id).text)
         for s in gold_spans:
             changes["entities"][s.origin] += 1
         for q in gold_quotes:
@@ -111,26 +167,30 @@ def evaluate(
         for (kind, *_), decision in corpus.decisions(doc_id, gold).items():
             if decision == "rejected":
                 changes["entities" if kind == "entity" else "quotes"]["rejected"] += 1
-    wanted_labels = sorted(labels | {lab for sys in entity_counts.values() for lab in sys["exact"]})
-    if pred is None:
-        # A suggester that proposes no entities (or no quotes) at all is left out of that table.
-        entity_counts = {k: v for k, v in entity_counts.items()
-                         if any(c["tp"] + c["fp"] for c in v["exact"].values())}
-        quote_counts = {k: v for k, v in quote_counts.items()
-                        if any(c["tp"] + c["fp"] for c in v.values())}
+    def labels_of(name: str) -> list[str]:  # the gold's labels and those this system proposed
+        return sorted(labels | {label for label, c in entity_counts[name]["exact"].items() if c["fp"] or c["tp"]})
+
+    entity_names = [*entity_systems, *([COMBINED] if COMBINED in coverage else [])]
+    # A quote table for every system that can propose quotes: the quote suggester, or any that did.
+    quote_names = [n for n in quote_systems if pred is not None or n in QUOTE_SUGGESTERS or proposed_quotes[n]]
     return {
         "gold": gold,
         "pred": pred if pred is not None else "suggestions",
         "documents": len(ids),
+        "selection": ("documents given" if doc_ids is not None else
+                      f"{gold}'s status: {', '.join(statuses)}" if statuses else
+                      f"every article {gold} has a set for (skipped ones left out)"),
+        "matching": OVERLAP_RULE,
+        "coverage": coverage,
         "entities": {
-            name: {mode: prf_from_counts(counts[mode], wanted_labels) for mode in ("exact", "overlap")}
-            for name, counts in entity_counts.items()
+            name: {mode: prf_from_counts(entity_counts[name][mode], labels_of(name)) for mode in MODES}
+            for name in entity_names
         },
         "quotes": {
-            name: {key: prf_from_counts({key: c}, [key])[key] for key, c in sorted(parts.items())}
-            for name, parts in quote_counts.items()
+            name: {key: prf_from_counts({key: c}, [key])[key] for key, c in sorted(quote_totals[name].items())}
+            for name in quote_names
         },
-        "quote_attribution": {name: attribution[name].as_dict() for name in quote_counts if name in attribution},
+        "quote_attribution": {name: attribution[name].as_dict() for name in quote_names},
         "changes": {kind: {origin: c.get(origin, 0) for origin in (*ORIGINS, "rejected")}
                     for kind, c in changes.items()},
     }

@@ -1,20 +1,29 @@
 """Run suggesters over a corpus and cache their results per document and suggester version.
 
 The CLI (``annotator suggest``) and the UI's background worker both call :func:`run_suggesters`
-(the UI with its own :class:`Corpus` connection in its thread). Documents are grouped by language,
-each language gets one spaCy pipeline holding the chosen suggesters (entity suggesters first, so the
-quote suggester can link speakers to entities), and documents go through ``nlp.pipe`` in batches.
-A document is processed only when one of the chosen suggesters has no cached result for it or a
-cached result from another version (``force`` re-runs everything). Results go to the suggestions
-table only: they never count as an annotator's labels.
+(the UI with its own :class:`Corpus` connection in its thread, and one worker: the annotator's
+machine is theirs). Documents are grouped by language and cut into chunks; each chunk goes to
+:class:`SuggestJob`, whose :meth:`~SuggestJob.run` is a pure function of the chunk: in a worker
+process of :func:`annotator.jobs.pool.map_chunks` (``jobs`` of them, each with its own read-only
+connection and its own pipelines, built from the suggesters' names) or in this process with
+``jobs=1``. Each language gets one spaCy pipeline holding the chosen suggesters (entity
+suggesters first, so the quote suggester can link speakers to entities). A suggester runs on a
+document only when it has no cached result there or one from another version (staleness is
+decided per suggester; ``force`` re-runs everything). Results come back in the order of the
+documents and ONE writer (this process) stores them, a chunk per transaction, so ``jobs=2`` gives
+the same rows as ``jobs=1``. They go to the suggestions table only: they never count as an
+annotator's labels. ``shard`` keeps a stable 1/N of the documents (:mod:`annotator.jobs.shards`);
+``into`` writes the documents and their suggestions into another corpus file, to be merged back
+with ``annotator import --from-db``.
 
-    summary = run_suggesters(corpus, ["quotes", "gazetteer"], progress=lambda done, total: None)
+    summary = run_suggesters(corpus, ["quotes", "gazetteer"], progress=lambda done, total: None, jobs=2)
     print(summary.processed, summary.quotes, summary.spans)
 """
 
 from __future__ import annotations
 
 import time
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -24,10 +33,16 @@ import annotator.suggest.gazetteer  # noqa: F401  (registers the factories)
 import annotator.suggest.learned  # noqa: F401
 import annotator.suggest.model  # noqa: F401
 import annotator.suggest.quotes  # noqa: F401
+from annotator.core.spans import DocumentRecord, Quote, Span
 from annotator.core.tokenizer import new_nlp
+from annotator.jobs.pool import map_chunks
+from annotator.jobs.shards import Shard, chunked
 from annotator.store.corpus import Corpus
 from annotator.suggest.base import TextKeepingTokenizer, suggestions_of
-from annotator.suggest.model import ModelLoadError
+from annotator.suggest.label_maps import LabelMapError
+from annotator.suggest.learned_state import PreparedLearned, prepare_learned, remember_words
+from annotator.suggest.model import ModelLoadError, model_config
+from annotator.suggest.pipelines import applies_to, offered_pipelines
 from annotator.suggest.quote_rules import QuoteRulesError, rules_path
 
 BUILTIN_SUGGESTERS = ("gazetteer", "learned", "quotes")
@@ -71,9 +86,11 @@ class RunSummary:
 
 
 def available_suggesters(corpus: Corpus) -> list[str]:
-    """Built-in suggesters plus ``model:NAME`` for every pipeline registered in the corpus."""
-    return list(BUILTIN_SUGGESTERS) + [MODEL_PREFIX + m["name"] for m in corpus.registered_models()
-                                        if m.get("kind") != "quotes"]  # quote models serve `quotes`
+    """Built-in suggesters, ``model:NAME`` for every pipeline registered in the corpus, then the shipped
+    and installed pipelines (each runs by default on the documents of its language only)."""
+    names = list(BUILTIN_SUGGESTERS) + [MODEL_PREFIX + m["name"] for m in corpus.registered_models()
+                                         if m.get("kind") != "quotes"]  # quote models serve `quotes`
+    return list(dict.fromkeys(names + [p.suggester for p in offered_pipelines()]))
 
 
 def quote_models(corpus: Corpus | None, lang: str) -> list[str]:
@@ -103,12 +120,15 @@ def _check_names(corpus: Corpus, names: Sequence[str]) -> None:
 
 
 def build_pipeline(lang: str, names: Sequence[str], corpus: Corpus | None = None,
-                   learned_names: list | None = None, strict: bool = True) -> tuple[Language, list[str]]:
+                   learned_names: list | None = None, strict: bool = True,
+                   learned: PreparedLearned | None = None) -> tuple[Language, list[str]]:
     """A pipeline for ``lang`` holding the suggesters ``names`` (in a working order).
 
     Returns the pipeline and the notes about suggesters left out (e.g. no quote rules for the
     language). A model that can't be loaded raises :class:`ModelLoadError`, or with
-    ``strict=False`` is left out with a note.
+    ``strict=False`` is left out with a note. ``learned``: the learned names as
+    :func:`~annotator.suggest.learned_state.prepare_learned` made them (else they are prepared
+    from ``corpus``, or taken from ``learned_names`` rows without evidence).
     """
     nlp = new_nlp(lang)
     nlp.tokenizer = TextKeepingTokenizer(nlp.tokenizer)
@@ -119,8 +139,12 @@ def build_pipeline(lang: str, names: Sequence[str], corpus: Corpus | None = None
         if name == "gazetteer":
             nlp.add_pipe("annotator_gazetteer", name=name)
         elif name == "learned":
-            rows = learned_names if learned_names is not None else (corpus.entity_names() if corpus else [])
-            nlp.add_pipe("annotator_learned", name=name, config={"names": [list(r) for r in rows]})
+            if learned is None and learned_names is None and corpus is not None:
+                learned = prepare_learned(corpus, lang)
+            rows = [list(r) for r in learned_names] if learned is None and learned_names is not None else []
+            component = nlp.add_pipe("annotator_learned", name=name, config={"names": rows})
+            if learned is not None:
+                component.use(learned.lexicon, learned.version)
         elif name == "quotes":
             if not rules_path(nlp.lang).exists():
                 notes.append(f"quotes: no quote rules for language {lang!r} (add resources/quotes/{lang}.json)")
@@ -135,12 +159,152 @@ def build_pipeline(lang: str, names: Sequence[str], corpus: Corpus | None = None
         elif name.startswith(MODEL_PREFIX):
             target = _model_target(corpus, name) if corpus else name[len(MODEL_PREFIX) :]
             try:
-                nlp.add_pipe("annotator_model", name=name, config={"model": target})
+                nlp.add_pipe("annotator_model", name=name, config=model_config(corpus, name, target))
             except ModelLoadError as exc:
                 if strict:
                     raise
                 notes.append(f"{name}: {exc}")
     return nlp, notes
+
+
+def _by_needed_pipes(nlp: Language, batch: list[tuple[int, list[str]]]) -> list[tuple[list[str], list]]:
+    """``batch`` grouped by the components each document needs: the stale ones, and for a stale
+    ``quotes`` every entity suggester before it (its speakers are linked to their entities)."""
+    groups: dict[tuple[str, ...], list] = {}
+    order = nlp.pipe_names
+    for doc_id, todo in batch:
+        if "quotes" in todo:
+            needed = tuple(order[: order.index("quotes") + 1])
+        else:
+            needed = tuple(n for n in order if n in todo)
+        groups.setdefault(needed, []).append((doc_id, todo))
+    return [(list(needed), group) for needed, group in groups.items()]
+
+
+@dataclass
+class ChunkResult:
+    """What :meth:`SuggestJob.run` found for one chunk of documents of one language."""
+
+    language: str
+    versions: dict[str, str]  # suggester -> version of the pipeline that ran
+    notes: list[str]  # suggesters left out for this language
+    up_to_date: int = 0
+    # (document id, [(suggester, spans, quotes, the learned result's index terms)]) for every document
+    # something ran on, in order
+    documents: list[tuple[int, list[tuple[str, list[Span], list[Quote], str | None]]]] = field(default_factory=list)
+
+
+class SuggestJob:
+    """The per-chunk work of a suggestion run: which suggesters are stale, then ``nlp.pipe``.
+
+    Picklable before :meth:`start`; a worker process calls :meth:`start` once (its own read-only
+    connection, pipelines built lazily per language from the suggesters' names), then
+    :meth:`run` per chunk. It never writes to the corpus.
+    """
+
+    def __init__(self, db_path: str, names: Sequence[str], learned: dict[str, PreparedLearned], strict: bool,
+                 force: bool, batch_size: int, corpus: Corpus | None = None, offered: list | None = None) -> None:
+        self.db_path = db_path
+        self.names = list(names)
+        # Named explicitly (strict), every suggester runs everywhere; by default a shipped or
+        # installed pipeline runs on the documents of its language only.
+        self.offered = offered
+        # Prepared by the writer (suggest.learned_state): a worker never prepares them on its own
+        # read-only connection (it would compute another version).
+        self.learned = learned
+        self.strict = strict
+        self.force = force
+        self.batch_size = batch_size
+        self._corpus = corpus  # in-process runs reuse the caller's connection
+        self._pipelines: dict[str, tuple[Language, list[str], dict[str, str]]] = {}
+
+    def __getstate__(self) -> dict:
+        return {**self.__dict__, "_corpus": None, "_pipelines": {}}
+
+    def prepare(self, corpus: Corpus, languages: Iterable[str]) -> None:
+        """Build the pipelines of ``languages`` here, once: forked workers inherit them."""
+        self._corpus, own = corpus, self._corpus
+        try:
+            for lang in languages:
+                self.pipeline(lang)
+        finally:
+            self._corpus = own
+
+    def start(self) -> None:
+        if self._corpus is None:
+            self._corpus = Corpus(self.db_path, readonly=True)
+
+    def pipeline(self, lang: str) -> tuple[Language, list[str], dict[str, str]]:
+        """(pipeline, notes, versions) for ``lang``, built once."""
+        if lang not in self._pipelines:
+            try:
+                names = self.names if self.strict else [n for n in self.names if applies_to(n, lang, self.offered)]
+                nlp, notes = build_pipeline(lang, names, self._corpus, strict=self.strict,
+                                            learned=self.learned.get(lang))
+            except (QuoteRulesError, LabelMapError, RuntimeError, OSError) as exc:
+                raise SuggesterError(str(exc)) from None
+            versions = {name: nlp.get_pipe(name).version for name in nlp.pipe_names}
+            self._pipelines[lang] = (nlp, notes, versions)
+        return self._pipelines[lang]
+
+    def run(self, chunk: tuple[str, list[int]]) -> ChunkResult:
+        lang, doc_ids = chunk
+        corpus = self._corpus
+        assert corpus is not None, "start() first"
+        nlp, notes, versions = self.pipeline(lang)
+        result = ChunkResult(language=lang, versions=versions, notes=notes)
+        stale: list[tuple[int, list[str]]] = []
+        for doc_id in doc_ids:
+            todo = [n for n, v in versions.items() if self.force or corpus.suggestion_version(doc_id, n) != v]
+            if todo:
+                stale.append((doc_id, todo))
+            else:
+                result.up_to_date += 1
+        found_by_id: dict[int, list] = {}
+        for needed, group in _by_needed_pipes(nlp, stale):
+            texts = [(corpus.document(doc_id).text, (doc_id, todo)) for doc_id, todo in group]
+            with nlp.select_pipes(enable=needed):
+                for doc, (doc_id, todo) in nlp.pipe(texts, as_tuples=True, batch_size=self.batch_size):
+                    found = suggestions_of(doc)
+                    per_name = []
+                    for name in todo:
+                        got = found.get(name)
+                        per_name.append((name, got.spans if got else [], got.quotes if got else [],
+                                         got.index_terms if got else None))
+                    found_by_id[doc_id] = per_name
+        result.documents = [(doc_id, found_by_id[doc_id]) for doc_id, _ in stale]  # in document order
+        return result
+
+
+def _planned_chunks(corpus: Corpus, doc_ids: Iterable[int] | None, shard: Shard | None,
+                    batch_size: int) -> tuple[int, list[tuple[str, list[int]]]]:
+    """(documents considered, [(language, chunk of ids)]) in id order within each language."""
+    keys = corpus.document_keys()
+    if doc_ids is not None:
+        by_id = {key.id: key for key in keys}
+        wanted = list(dict.fromkeys(doc_ids))
+        missing = [i for i in wanted if i not in by_id]
+        if missing:
+            raise KeyError(f"no document {missing[0]}")
+        keys = [by_id[i] for i in wanted]
+    if shard is not None:
+        keys = [key for key in keys if shard.holds(key.content_hash)]
+    by_lang: dict[str, list[int]] = {}
+    for key in keys:
+        by_lang.setdefault(key.language, []).append(key.id)
+    chunks = [(lang, chunk) for lang, ids in by_lang.items() for chunk in chunked(ids, batch_size)]
+    return len(keys), chunks
+
+
+def _copy_document(corpus: Corpus, into: Corpus, doc_id: int) -> int:
+    """The id in ``into`` of ``corpus``'s document ``doc_id`` (added there if missing)."""
+    doc = corpus.document(doc_id)
+    local = into.document_by_hash(doc.content_hash)
+    if local is not None:
+        return local.id
+    record = DocumentRecord(text=doc.text, title=doc.title, source=doc.source, language=doc.language,
+                            direction=doc.direction, meta=doc.meta)
+    return into.add_documents([record], imported_from=str(corpus.path)).new_ids[0]
 
 
 def run_suggesters(
@@ -151,74 +315,74 @@ def run_suggesters(
     force: bool = False,
     should_stop: Callable[[], bool] | None = None,
     batch_size: int = 64,
+    *,
+    jobs: int = 1,
+    shard: Shard | None = None,
+    into: Corpus | None = None,
+    learned: dict[str, PreparedLearned] | None = None,
 ) -> RunSummary:
     """Run ``suggesters`` (default: all available) over ``doc_ids`` (default: every document).
 
-    ``progress(done, total)`` is called after each batch; ``should_stop()`` returning True ends the
-    run after the current batch (what is stored stays stored). Raises :class:`SuggesterError` for an
-    unknown suggester or a model that can't be loaded.
+    ``progress(done, total)`` is called after each chunk; ``should_stop()`` returning True ends the
+    run after the chunks under way (what is stored stays stored). ``jobs`` worker processes share
+    the work (1: this process only). ``shard`` keeps only that shard's documents; ``into`` stores
+    the results (and the documents they belong to) in another corpus instead of ``corpus``.
+    ``learned``: the learned names per language already prepared by the process that writes
+    ``corpus`` (a shard run on a read-only copy, e.g. on a Dask worker); else they are prepared here.
+    Raises :class:`SuggesterError` for an unknown suggester or a model that can't be loaded, and
+    :class:`annotator.jobs.pool.WorkerDied` when a worker process is killed (every chunk stored
+    before stays stored, whole; nothing of the others is).
     """
     started = time.perf_counter()
     names = list(dict.fromkeys(suggesters or available_suggesters(corpus)))
     _check_names(corpus, names)
-    ids = list(doc_ids) if doc_ids is not None else corpus.document_ids()
-    summary = RunSummary(documents=len(ids), per_suggester={n: {"documents": 0, "spans": 0, "quotes": 0}
-                                                             for n in names})
-    learned_names = corpus.entity_names() if "learned" in names else None
-    by_lang: dict[str, list[int]] = {}
-    for doc_id in ids:
-        by_lang.setdefault(corpus.document(doc_id).language, []).append(doc_id)
+    total, chunks = _planned_chunks(corpus, doc_ids, shard, batch_size)
+    summary = RunSummary(documents=total, per_suggester={n: {"documents": 0, "spans": 0, "quotes": 0}
+                                                          for n in names})
+    languages = list(dict.fromkeys(lang for lang, _ in chunks))
+    # The learned names of each language, brought up to date first: documents their change cannot
+    # touch are marked up to date, so only the others re-run (see suggest.learned_state). Prepared
+    # here, in the one process that writes; workers get them with the job (forked or pickled), and
+    # learned results' index terms come back to this writer, which calls remember_words.
+    if learned is None:
+        learned = {lang: prepare_learned(corpus, lang) for lang in languages} if "learned" in names else {}
+    # Named explicitly, every suggester must work; by default a broken registered model is skipped.
+    job = SuggestJob(str(corpus.path), names, learned, strict=suggesters is not None, force=force,
+                     batch_size=batch_size, corpus=corpus if jobs <= 1 else None,
+                     offered=None if suggesters else offered_pipelines())
+    job.prepare(corpus, languages)
+    target = into or corpus
+    notes: Counter = Counter()
     done = 0
-    total = len(ids)
+    finished = 0
     if progress:
         progress(0, total)
-    for lang, lang_ids in by_lang.items():
-        try:
-            # Named explicitly, every suggester must work; by default a broken registered model is skipped.
-            nlp, notes = build_pipeline(lang, names, corpus, learned_names, strict=suggesters is not None)
-        except (QuoteRulesError, RuntimeError, OSError) as exc:
-            raise SuggesterError(str(exc)) from None
-        summary.skipped.extend(f"{note} ({len(lang_ids)} documents)" for note in notes)
-        versions = {name: nlp.get_pipe(name).version for name in nlp.pipe_names}
-        for name, version in versions.items():
+    for result in map_chunks(job, chunks, jobs, should_stop=should_stop):
+        for name, version in result.versions.items():
             summary.versions.setdefault(name, set()).add(version)
-        stale: list[tuple[int, list[str]]] = []
-        for doc_id in lang_ids:
-            todo = [n for n, v in versions.items() if force or corpus.suggestion_version(doc_id, n) != v]
-            if todo:
-                stale.append((doc_id, todo))
-            else:
-                summary.up_to_date += 1
-                done += 1
+        chunk_size = result.up_to_date + len(result.documents)
+        for note in result.notes:
+            notes[note] += chunk_size
+        with target.transaction():
+            for doc_id, per_name in result.documents:
+                local_id = _copy_document(corpus, into, doc_id) if into is not None else doc_id
+                for name, spans, quotes, terms in per_name:
+                    target.store_suggestions(local_id, name, result.versions[name], spans, quotes)
+                    if into is None:  # the name index belongs to the corpus whose learned state made the version
+                        remember_words(target, local_id, terms)
+                    stats = summary.per_suggester[name]
+                    stats["documents"] += 1
+                    stats["spans"] += len(spans)
+                    stats["quotes"] += len(quotes)
+                    summary.spans += len(spans)
+                    summary.quotes += len(quotes)
+        summary.up_to_date += result.up_to_date
+        summary.processed += len(result.documents)
+        done += chunk_size
+        finished += 1
         if progress:
             progress(done, total)
-        for start in range(0, len(stale), batch_size):
-            if should_stop and should_stop():
-                summary.stopped = True
-                break
-            batch = stale[start : start + batch_size]
-            texts = [(corpus.document(doc_id).text, (doc_id, todo)) for doc_id, todo in batch]
-            results = []
-            for doc, (doc_id, todo) in nlp.pipe(texts, as_tuples=True, batch_size=batch_size):
-                found = suggestions_of(doc)
-                results.append((doc_id, [(n, found.get(n)) for n in todo]))
-            with corpus.transaction():
-                for doc_id, per_name in results:
-                    for name, result in per_name:
-                        spans = result.spans if result else []
-                        quotes = result.quotes if result else []
-                        corpus.store_suggestions(doc_id, name, versions[name], spans, quotes)
-                        stats = summary.per_suggester[name]
-                        stats["documents"] += 1
-                        stats["spans"] += len(spans)
-                        stats["quotes"] += len(quotes)
-                        summary.spans += len(spans)
-                        summary.quotes += len(quotes)
-            summary.processed += len(batch)
-            done += len(batch)
-            if progress:
-                progress(done, total)
-        if summary.stopped:
-            break
+    summary.stopped = finished < len(chunks)
+    summary.skipped = [f"{note} ({n} documents)" for note, n in notes.items()]
     summary.seconds = time.perf_counter() - started
     return summary

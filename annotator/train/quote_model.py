@@ -40,6 +40,8 @@ from annotator.formats.spacy_writer import (
     ExportSummary,
     export_spacy,
     msgpack_extensions_looked_up_once,
+    read_split,
+    shard_file_name,
     write_config,
 )
 from annotator.review.quote_metrics import AttributionScores, match_quotes
@@ -56,20 +58,22 @@ QUOTE_MODEL_VERSION = 1
 
 
 def role_docbins(export_dir: Path, out_dir: Path, lang: str) -> dict[str, Counter]:
-    """``train.spacy``/``dev.spacy`` of an export with the quote roles as ``doc.ents``; counts per split."""
-    out_dir.mkdir(parents=True, exist_ok=True)
+    """The export's ``train/`` and ``dev/`` DocBins with the quote roles as ``doc.ents``, written as
+    ``out_dir/train/000.spacy`` and ``out_dir/dev/000.spacy`` (what spaCy's corpus reader takes);
+    counts per split."""
     vocab = make_nlp(lang).vocab
     counts: dict[str, Counter] = {}
     for split in ("train", "dev"):
         docs = []
         counted: Counter = Counter()
-        for doc in DocBin().from_disk(export_dir / f"{split}.spacy").get_docs(vocab):
+        for doc in read_split(export_dir, split, vocab):
             roles = filter_spans(list(doc.spans.get(SPANCAT_KEY, [])))
             doc.set_ents(roles, default="outside")
             counted.update(span.label_ for span in roles)
             counted["documents"] += 1
             docs.append(doc)
-        DocBin(docs=docs, store_user_data=True).to_disk(out_dir / f"{split}.spacy")
+        (out_dir / split).mkdir(parents=True, exist_ok=True)
+        DocBin(docs=docs, store_user_data=True).to_disk(out_dir / split / shard_file_name(0, 1))
         counts[split] = counted
     return counts
 
@@ -100,13 +104,14 @@ def gold_quotes(doc: Doc) -> list[Quote]:
                   type=e["type"]) for e in by_id.values() if e["content"]]
 
 
-def calibrate(model_path: Path, dev_path: Path, lang: str) -> dict:
-    """Precision per quote shape and whole-quote figures of the model on a DocBin; written to its meta."""
+def calibrate(model_path: Path, data_dir: Path, lang: str, split: str = "dev") -> dict:
+    """Precision per quote shape and whole-quote figures of the model on ``data_dir``'s ``split``
+    (a folder of DocBins); written to its meta."""
     nlp = spacy.load(model_path)
     scores = AttributionScores()
     found: Counter = Counter()
     right: Counter = Counter()
-    for doc in DocBin().from_disk(dev_path).get_docs(make_nlp(lang).vocab):
+    for doc in read_split(data_dir, split, make_nlp(lang).vocab):
         text = doc.text
         pred = group_roles(text, predicted_roles(nlp, text))
         gold = gold_quotes(doc)
@@ -159,7 +164,7 @@ def train_quote_model(
                                 seed=selection.seed)
     with msgpack_extensions_looked_up_once():
         result: TrainResult = train_from_config(config_path, out, overrides, progress)
-    quote_meta = calibrate(result.model_path, out / "quote-data" / "dev.spacy", summary.language)
+    quote_meta = calibrate(result.model_path, out / "quote-data", summary.language)
     result.export = summary
     result.name = name or f"quotes:{out.resolve().name}"
     result.scores = {**result.scores, "quotes": quote_meta["dev"], "quote_scores": quote_meta["scores"],

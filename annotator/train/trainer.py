@@ -92,8 +92,8 @@ def training_config(
 ) -> dict[str, object]:
     """Config overrides for a run on ``export_dir``'s files."""
     return {
-        "paths.train": str(export_dir / "train.spacy"),
-        "paths.dev": str(export_dir / "dev.spacy"),
+        "paths.train": str(export_dir / "train"),  # folders of DocBin shards (export_spacy)
+        "paths.dev": str(export_dir / "dev"),
         "training.max_steps": max_steps,
         "training.max_epochs": 0,
         "training.eval_frequency": eval_frequency or max(10, min(200, max_steps // 5)),
@@ -187,11 +187,16 @@ def train_corpus(
     register: bool = True,
     progress: StepCallback | None = None,
     export_progress: Callable[[int, int], None] | None = None,
+    vectors: str | Path | None = None,
+    overrides: dict[str, object] | None = None,
     quotes_only: bool = False,
 ) -> TrainResult:
     """Export, train, score and register (see the module docstring).
 
-    ``quotes_only`` (or an export with quotes and no entities) trains a quote model instead:
+    ``vectors``: a spaCy vectors folder (``spacy init vectors``, e.g. floret subword vectors) that the
+    tok2vec layer reads as static vectors; ``overrides``: more config settings by dotted key
+    (``{"components.tok2vec.model.encode.width": 128}``), applied last. ``quotes_only`` (or an
+    export with quotes and no entities) trains a quote model instead:
     :func:`annotator.train.quote_model.train_quote_model`.
     """
     from annotator.train.quote_model import train_quote_model
@@ -216,9 +221,13 @@ def train_corpus(
     with_spancat = quotes and summary.has_quotes
     config_path = out / "config.cfg"
     write_config(config_path, summary.language, with_spancat, summary.suggester_max_size)
-    overrides = training_config(data, max_steps=max_steps, eval_frequency=eval_frequency, seed=selection.seed)
+    settings = training_config(data, max_steps=max_steps, eval_frequency=eval_frequency, seed=selection.seed)
+    if vectors is not None:
+        settings["paths.vectors"] = str(Path(vectors).resolve())
+        settings["components.tok2vec.model.embed.include_static_vectors"] = True
+    settings.update(overrides or {})
     with msgpack_extensions_looked_up_once():  # spaCy re-reads the DocBins every epoch
-        result = train_from_config(config_path, out, overrides, progress)
+        result = train_from_config(config_path, out, settings, progress)
     result.export = summary
     result.name = name or f"trained:{out.resolve().name}"
     if register:

@@ -33,6 +33,7 @@ from annotator.core.snapping import TokenIndex
 from annotator.core.spans import QUOTE_TYPES, Quote, Range, Span, find_entity_overlap, quote_from_dict, span_from_dict
 from annotator.core.tokenizer import token_bounds
 from annotator.store import AnnotationError, Corpus, CorpusError, Document
+from annotator.suggest.combine import pending_entities
 from annotator.ui.history import History, HistoryError, Step
 
 NOTIFICATIONS = ("document", "annotations", "selection", "status", "message")
@@ -214,16 +215,8 @@ class AnnotationSession:
         """
         spans, quotes = self._raw_suggestions
         decided = self._decided
-        existing = {s.key for s in self.spans}
-        own = _Coverage(self.spans)
-        best: dict[tuple, Span] = {}
-        for s in spans:
-            if s.key in existing or ("entity", s.start, s.end, s.label) in decided or own.overlaps(s):
-                continue
-            kept = best.get(s.key)
-            if kept is None or (s.score or 0) > (kept.score or 0):
-                best[s.key] = s
-        self.suggested_spans = sorted(best.values(), key=lambda s: (s.start, s.end))
+        # One proposal per place, none over the annotator's own entities (suggest.combine).
+        self.suggested_spans = pending_entities(spans, self.spans, decided)
         existing_quotes = {q.key for q in self.quotes}
         contents = _Coverage([r for q in self.quotes for r in q.contents])
         best_quotes: dict[tuple, Quote] = {}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -99,7 +100,19 @@ def test_through_the_installed_entry_point(labelled: Path):
     assert [line for line in done.stderr.splitlines() if line.strip()] == [
         line for line in done.stderr.splitlines() if line.startswith("Error: /sys/a.conll")
     ]
+    # An unwritable target is an expected error (the export says so itself): no traceback even when
+    # debugging. An unexpected one (a corpus damaged behind the store's back) shows where it happened.
     debug = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, env={**env, "ANNOTATOR_DEBUG": "1"},
+                           timeout=120)
+    assert debug.returncode == 1 and "Traceback" not in debug.stderr
+    with sqlite3.connect(labelled) as conn:
+        conn.execute("UPDATE documents SET meta = '{not json'")
+    conn.close()
+    damaged = [sys.executable, "-m", "annotator", "export", "jsonl", str(labelled.parent / "a.jsonl"), "--db",
+               str(labelled), "--jobs", "1"]
+    done = subprocess.run(damaged, capture_output=True, text=True, cwd=ROOT, env=env, timeout=120)
+    assert done.returncode == 1 and "Traceback" not in done.stderr and "internal error" in done.stderr
+    debug = subprocess.run(damaged, capture_output=True, text=True, cwd=ROOT, env={**env, "ANNOTATOR_DEBUG": "1"},
                            timeout=120)
     assert debug.returncode == 1 and "Traceback (most recent call last)" in debug.stderr
 

@@ -19,12 +19,13 @@ from .builders import add_synthetic, annotate_seed
 pytestmark = pytest.mark.slow
 
 
-def debug_data(out: Path, cwd: Path) -> subprocess.CompletedProcess:
-    """Run ``spacy debug data`` on an export; stdout without colour codes."""
+def debug_data(out: Path, cwd: Path, paths: bool = True) -> subprocess.CompletedProcess:
+    """Run ``spacy debug data`` on an export; stdout without colour codes. ``paths=False`` relies on
+    the config's own ``[paths]``, which point at the export's train/ and dev/ folders."""
     # Run from an unrelated folder: the tokenizer must come from the installed entry point, not the cwd.
+    extra = ["--paths.train", str(out / "train"), "--paths.dev", str(out / "dev")] if paths else []
     result = subprocess.run(
-        [sys.executable, "-m", "spacy", "debug", "data", str(out / "config.cfg"),
-         "--paths.train", str(out / "train.spacy"), "--paths.dev", str(out / "dev.spacy")],
+        [sys.executable, "-m", "spacy", "debug", "data", str(out / "config.cfg"), *extra],
         capture_output=True, text=True, cwd=cwd, timeout=300,
         env={"ANSI_COLORS_DISABLED": "1", "PATH": "/usr/bin:/bin"},
     )
@@ -32,16 +33,18 @@ def debug_data(out: Path, cwd: Path) -> subprocess.CompletedProcess:
     return result
 
 
-def test_debug_data_passes_on_an_export_of_150_articles(corpus, tmp_path):
+def test_debug_data_passes_on_an_export_of_150_articles_in_several_shards(corpus, tmp_path):
     add_synthetic(corpus, 150)
     out = tmp_path / "out"
-    export_spacy(corpus, out, Selection())
-    result = debug_data(out, tmp_path)
+    export_spacy(corpus, out, Selection(), shard_size=40)
+    assert len(list((out / "train").glob("*.spacy"))) == 3
+    result = debug_data(out, tmp_path, paths=False)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "Corpus is loadable" in result.stdout
     assert "misaligned tokens" not in result.stdout
     assert "No entities consisting of or starting/ending with whitespace" in result.stdout
     assert "Training pipeline: tok2vec, ner, spancat" in result.stdout
+    assert "120 training docs" in result.stdout and "30 evaluation docs" in result.stdout
 
 
 def test_debug_data_on_the_seed_finds_no_data_errors(corpus, tmp_path):
@@ -63,7 +66,7 @@ def test_spacy_train_runs_on_the_seed_export_and_the_model_keeps_the_tokenizer(c
     export_spacy(corpus, out, Selection())
     result = subprocess.run(
         [sys.executable, "-m", "spacy", "train", str(out / "config.cfg"), "--output", str(tmp_path / "model"),
-         "--paths.train", str(out / "train.spacy"), "--paths.dev", str(out / "dev.spacy"),
+         "--paths.train", str(out / "train"), "--paths.dev", str(out / "dev"),
          "--training.max_steps", "4", "--training.eval_frequency", "2"],
         capture_output=True, text=True, cwd=tmp_path, timeout=600,
         env={"ANSI_COLORS_DISABLED": "1", "PATH": "/usr/bin:/bin", "OMP_NUM_THREADS": "1"},

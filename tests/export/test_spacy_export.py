@@ -6,22 +6,18 @@ import json
 
 import pytest
 import spacy
-from spacy.tokens import DocBin
 
 from annotator.core.spans import DocumentRecord, Span
 from annotator.formats.selection import Selection, SelectionError
-from annotator.formats.spacy_writer import ExportError, export_spacy
+from annotator.formats.spacy_writer import ExportError, export_spacy, read_split
 
 from .builders import add_synthetic, annotate_seed
 from .conftest import ARTICLE, ENGLISH, at
 
 
-def load_docs(path):
-    return list(DocBin().from_disk(path).get_docs(spacy.blank("ar").vocab))
-
-
 def all_docs(out):
-    return load_docs(out / "train.spacy") + load_docs(out / "dev.spacy")
+    vocab = spacy.blank("ar").vocab
+    return list(read_split(out, "train", vocab)) + list(read_split(out, "dev", vocab))
 
 
 def test_docbin_holds_entities_and_linked_quote_groups(article_corpus, tmp_path):

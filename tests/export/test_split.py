@@ -23,7 +23,7 @@ def test_same_seed_same_split_other_seed_other_split(corpus, tmp_path):
     assert first == again
     assert set(first["dev"]) != set(other["dev"])
     assert len(first["dev"]) == 8 and sorted(first["train"] + first["dev"]) == ids
-    assert (tmp_path / "a" / "train.spacy").read_bytes() == (tmp_path / "b" / "train.spacy").read_bytes()
+    assert (tmp_path / "a" / "train" / "000.spacy").read_bytes() == (tmp_path / "b" / "train" / "000.spacy").read_bytes()
 
 
 def test_split_is_stable_when_articles_are_added(corpus, tmp_path):

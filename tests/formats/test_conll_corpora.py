@@ -124,3 +124,15 @@ def test_import_maps_labels_and_reports_the_warnings(corpus):
     assert labels == {"PER", "GPE", "ORG"}
     assert any("I-MISC at the start of a sentence" in w for w in summary.warnings)
     assert any("MISC span" in w and "left out by --map MISC=" in w for w in summary.warnings)
+
+
+def test_a_tag_column_that_is_only_an_invisible_mark_is_read_as_o_with_a_warning():
+    # ANERcorp's dev split, line 18,122: "الأمن\u200f1706 \u200f" (the tag column is a lone U+200F).
+    text = "مجلس B-ORG\nالأمن\u200f1706 \u200f\nالذي O\n"
+    [record] = parse_conll(text, "dev_data.txt")
+    assert entities(record) == [("مجلس", "ORG")]
+    assert record.warnings == [
+        "dev_data.txt:2: the tag column holds only U+200F RIGHT-TO-LEFT MARK, not a tag; read as O"
+    ]
+    with pytest.raises(FormatError, match="dev_data.txt:2: the tag column holds only U\\+200F"):
+        parse_conll(text, "dev_data.txt", ReadOptions(strict=True))

@@ -63,8 +63,8 @@ def test_a_v1_corpus_migrates_to_the_current_version_with_a_backup_first_and_kee
     path = tmp_path / "corpus.db"
     make_v1_corpus(path)
     with Corpus(path) as corpus:
-        assert corpus.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 4
-        assert corpus.setting("schema_version") == "4"
+        assert corpus.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 5
+        assert corpus.setting("schema_version") == "5"
         assert [s.key for s in corpus.spans(1, "amira")] == [(0, 5, "PER")]
         [quote] = corpus.quotes(1, "amira")
         assert (quote.contents[0].start, quote.contents[0].end, quote.cue.start) == (12, 19, 6)

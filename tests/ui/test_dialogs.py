@@ -211,10 +211,10 @@ def test_export_spacy_writes_docbins_with_the_entities(qtbot, window, corpus_pat
     dialog.dev.setValue(0.5)
     run_and_wait(qtbot, dialog, timeout=120_000)
     assert dialog.panel.what.text() == "Exported.", dialog.panel.result.toPlainText()
-    assert {p.name for p in out.iterdir()} >= {"train.spacy", "dev.spacy", "config.cfg", "summary.json"}
+    assert {p.name for p in out.iterdir()} >= {"train", "dev", "config.cfg", "summary.json"}
     entities = set()
-    for name in ("train.spacy", "dev.spacy"):
-        for doc in DocBin().from_disk(out / name).get_docs(spacy.blank("xx").vocab):
+    for path in sorted(out.glob("*/*.spacy")):  # train/000.spacy, dev/000.spacy, ... (DocBin shards)
+        for doc in DocBin().from_disk(path).get_docs(spacy.blank("xx").vocab):
             entities.update((e.text, e.label_) for e in doc.ents)
     assert ("بوتين", "PER") in entities and ("موسكو", "GPE") in entities
 

@@ -126,7 +126,9 @@ def store_suggestions(session: AnnotationSession) -> tuple[list[Span], Quote]:
 
 def test_accept_and_reject_suggestions(session):
     spans, quote = store_suggestions(session)
-    assert len(session.pending_suggestions) == 4
+    # the MISC suggestion inside the PER name is not proposed separately (suggest.combine)
+    assert len(session.pending_suggestions) == 3
+    assert all(s.label != "MISC" for s in session.suggested_spans)
     first = session.next_suggestion()
     assert (first.start, first.end) == (spans[0].start, spans[0].end) or first.start == spans[0].start
     # go to the PER suggestion and accept it
@@ -135,10 +137,16 @@ def test_accept_and_reject_suggestions(session):
     session.accept_suggestion()
     [per] = session.corpus.spans(session.doc_id, WHO)
     assert (per.label, per.origin, per.suggester, per.score) == ("PER", "accepted", "test-suggester", 0.9)
-    # the MISC suggestion overlapping the accepted entity can never be accepted: it is gone,
-    # without a decision of the annotator's (undoing the PER brings it back)
+    # the MISC suggestion inside the PER name is never proposed (suggest.combine), and has no decision
     assert all(s.label != "MISC" for s in session.suggested_spans)
     assert ("entity", spans[2].start, spans[2].end, "MISC") not in session.corpus.decisions(session.doc_id, WHO)
+    # rejecting the GPE suggestion stores the decision and hides it
+    gpe = next(s for s in session.suggested_spans if s.label == "GPE")
+    session.select("suggestion", gpe.id)
+    session.reject_suggestion()
+    decisions = session.corpus.decisions(session.doc_id, WHO)
+    assert decisions[("entity", gpe.start, gpe.end, "GPE")] == "rejected"
+    assert session.suggested_spans == []
     # accept the quote suggestion: all its parts at once
     q = session.suggested_quotes[0]
     session.select("suggestion", q.id)
@@ -167,7 +175,7 @@ def test_reopening_hides_decided_suggestions_and_those_equal_to_spans(seeded):
     # another annotator still sees every suggestion
     other = AnnotationSession(corpus, "basel")
     other.open_document(doc_id)
-    assert len(other.pending_suggestions) == 4
+    assert len(other.pending_suggestions) == 3  # the MISC inside the PER name is never shown
 
 
 def test_accept_all_is_one_step_and_skips_overlaps(session):
@@ -177,8 +185,9 @@ def test_accept_all_is_one_step_and_skips_overlaps(session):
     assert all(s.label != "GPE" for s in session.suggested_spans)
     entities, quotes, skipped = session.accept_all()
     assert (entities, quotes) == (1, 1)
-    assert {s.label for s in skipped} == {"MISC"}  # overlaps the better-scored PER taken in the same pass
-    assert "Skipped 1" in got[-1].text
+    # GPE is superseded by the LOC label; the MISC inside the PER name was never proposed
+    assert skipped == []
+    assert "Skipped" not in got[-1].text
     assert sorted(stored(session), key=lambda x: x[1]) == [("موسكو", "LOC"), ("فلاديمير بوتين", "PER")]
     assert len(session.corpus.quotes(session.doc_id, WHO)) == 1
     session.undo()

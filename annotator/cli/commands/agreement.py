@@ -11,6 +11,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from annotator.cli.options import db_option, open_corpus
+from annotator.jobs.pool import resolve_jobs
 from annotator.review.agreement import corpus_agreement
 from annotator.review.report import print_report, render_html
 
@@ -37,8 +38,10 @@ def parse_labels(value: str | None, known: list[str]) -> list[str] | None:
 @click.option("--report", "report_path", type=click.Path(dir_okay=False, writable=True),
               help="Also write a self-contained HTML report to this file.")
 @click.option("--articles", default=15, show_default=True, help="How many articles to list in the table.")
+@click.option("--jobs", "-j", "jobs", type=click.IntRange(min=0), default=0, show_default="every core",
+              help="Worker processes that tokenize the articles (1: this process only).")
 def command(annotators: tuple[str, ...], db_path: str, labels_opt: str | None, as_json: bool,
-            report_path: str | None, articles: int) -> None:
+            report_path: str | None, articles: int, jobs: int) -> None:
     """Agreement between annotators ANNOTATORS (the first is the reference, A).
 
     Span precision/recall/F1 (exact and overlap) per label and article, Cohen's kappa and
@@ -67,7 +70,8 @@ def command(annotators: tuple[str, ...], db_path: str, labels_opt: str | None, a
                 progress.update(task, completed=done, total=total)
 
             try:
-                report = corpus_agreement(corpus, list(annotators), labels=labels, progress=step)
+                report = corpus_agreement(corpus, list(annotators), labels=labels, progress=step,
+                                          jobs=resolve_jobs(jobs))
             except ValueError as exc:
                 raise click.ClickException(str(exc)) from None
         if report.documents == 0:

@@ -8,8 +8,10 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from annotator.cli.options import db_option, open_corpus
+from annotator.cli.options import db_option, open_corpus, parse_doc_ids
 from annotator.cli.quote_table import attribution_table
+
+STATUSES = ("new", "in_progress", "done", "skipped")
 
 
 def _pct(value: float) -> str:
@@ -21,19 +23,33 @@ def _pct(value: float) -> str:
 @click.option("--gold", required=True, metavar="ANNOTATOR", help="The annotator whose labels count as right.")
 @click.option("--pred", metavar="ANNOTATOR", help="Score this annotator's labels.")
 @click.option("--suggestions", is_flag=True, help="Score the cached suggestions (run `annotator suggest` first).")
-@click.option("--suggester", "suggesters", multiple=True, metavar="NAME", help="Only these suggesters (repeatable).")
+@click.option("--suggester", "suggesters", multiple=True, metavar="NAME",
+              help="Only these suggesters (repeatable). Default: every suggester that ran on the articles.")
+@click.option("--docs", metavar="ID,...", help="Only these articles (e.g. 3,7,10-20).")
+@click.option("--status", "statuses", multiple=True, type=click.Choice(STATUSES),
+              help="Only the articles where the gold annotator's status is this (repeatable).")
 @click.option("--json", "as_json", is_flag=True, help="Print the scores as JSON.")
 def command(db_path: str, gold: str, pred: str | None, suggestions: bool, suggesters: tuple[str, ...],
-            as_json: bool) -> None:
-    """Precision, recall and F1 per entity label (exact and overlap), of quote contents, cues and
-    sources, and how much the gold annotator changed the suggestions."""
+            docs: str | None, statuses: tuple[str, ...], as_json: bool) -> None:
+    """Precision, recall and F1 per entity label and overall (exact and overlap), of quote
+    contents, cues and sources, and how much the gold annotator changed the suggestions.
+
+    Every gold label of every selected article counts, also where nothing was proposed. By default
+    the articles are every one the gold annotator has a set for (labels, or a status other than
+    new; skipped ones left out). Overlap: a proposal sharing at least one character with a gold
+    span of its label, matched one to one, as `annotator agreement` counts it.
+    """
     from annotator.suggest.evaluation import evaluate
 
     if bool(pred) == suggestions:
         raise click.UsageError("give exactly one of --pred ANNOTATOR or --suggestions")
+    if docs and statuses:
+        raise click.UsageError("give --docs or --status, not both")
+    doc_ids = parse_doc_ids(docs)
     corpus = open_corpus(db_path)
     try:
-        result = evaluate(corpus, gold, pred, suggesters=list(suggesters) or None)
+        result = evaluate(corpus, gold, pred, suggesters=list(suggesters) or None, doc_ids=doc_ids,
+                          statuses=list(statuses) or None)
     except ValueError as exc:
         raise click.ClickException(str(exc)) from None
     finally:
@@ -41,11 +57,21 @@ def command(db_path: str, gold: str, pred: str | None, suggestions: bool, sugges
     if as_json:
         click.echo(json.dumps(result, ensure_ascii=False, indent=2))
         return
+    _print(result, gold)
+
+
+def _print(result: dict, gold: str) -> None:
     out = Console(highlight=False)
-    out.print(f"[bold]{result['pred']}[/bold] against [bold]{gold}[/bold] on {result['documents']} documents")
+    out.print(f"[bold]{result['pred']}[/bold] against [bold]{gold}[/bold] on {result['documents']} articles "
+              f"({result['selection']})")
     if not result["documents"]:
-        out.print(f"[yellow]{gold} has no labelled or finished documents yet[/yellow]")
+        out.print(f"[yellow]{gold} has no labelled or finished articles here yet[/yellow]")
         return
+    out.print(f"matching — {result['matching']}")
+    for system, ran in result["coverage"].items():
+        if ran < result["documents"]:
+            out.print(f"[yellow]{system} has not run on {result['documents'] - ran} of these articles "
+                      "(counted as proposing nothing there; run `annotator suggest`)[/yellow]")
     for system, modes in result["entities"].items():
         table = Table(title=f"entities — {system}")
         for column in ("label", "gold", "pred", "P exact", "R exact", "F1 exact", "P overlap", "R overlap",
@@ -53,7 +79,7 @@ def command(db_path: str, gold: str, pred: str | None, suggestions: bool, sugges
             table.add_column(column, justify="left" if column == "label" else "right")
         for label, exact in modes["exact"].items():
             overlap = modes["overlap"][label]
-            table.add_row("all" if label == "__all__" else label, str(exact["tp"] + exact["fn"]),
+            table.add_row("all (micro)" if label == "__all__" else label, str(exact["tp"] + exact["fn"]),
                           str(exact["tp"] + exact["fp"]), _pct(exact["precision"]), _pct(exact["recall"]),
                           _pct(exact["f1"]), _pct(overlap["precision"]), _pct(overlap["recall"]), _pct(overlap["f1"]))
         out.print(table)

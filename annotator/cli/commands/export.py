@@ -9,10 +9,13 @@ import click
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from annotator.cli.jobs_options import job_options, run_engine
 from annotator.cli.options import db_option, open_corpus
 from annotator.formats.alignment import POLICIES, MisalignedSpan
-from annotator.formats.selection import Selection, SelectionError, iter_documents, parse_label_map, resolve_annotator
-from annotator.formats.spacy_writer import ExportError, export_spacy
+from annotator.formats.atomic import OutputError
+from annotator.formats.selection import Selection, SelectionError, parse_label_map
+from annotator.formats.spacy_writer import SHARD_SIZE, ExportError, export_spacy
+from annotator.jobs.pool import JobError
 from annotator.store import STATUSES
 
 _console = Console(stderr=True)
@@ -28,6 +31,8 @@ def _selection_options(func: Callable) -> Callable:
         click.option("--map", "label_map", multiple=True, metavar="FROM=TO",
                      help="Relabel entities, e.g. --map GPE=LOC; FROM= leaves a label out (repeatable)."),
         click.option("--strict", is_flag=True, help="Fail, writing nothing, if any span does not align with tokens."),
+        click.option("--overwrite", is_flag=True, help="Replace an existing export (it is replaced whole, at the end)."),
+        job_options,
     ]
     for option in reversed(options):
         func = option(func)
@@ -49,6 +54,9 @@ def _progress() -> Progress:
         TimeElapsedColumn(),
         console=_console,
         transient=True,
+        # No refresh thread: worker processes are forked from this one, and a fork must not happen
+        # while another thread holds a lock (the bar is redrawn at each progress report instead).
+        auto_refresh=False,
     )
 
 
@@ -74,6 +82,8 @@ def command() -> None:
 @click.option("--group-by-source", is_flag=True, help="Keep articles from one source in the same split.")
 @click.option("--misaligned", "policy", type=click.Choice(POLICIES), default="expand", show_default=True,
               help="Misaligned spans: export the nearest whole-token span, or leave them out (listed either way).")
+@click.option("--shard-size", type=click.IntRange(min=1), default=SHARD_SIZE, show_default=True,
+              help="Documents per DocBin file (bounds memory).")
 def spacy_command(
     out_dir: str,
     db_path: str,
@@ -81,74 +91,76 @@ def spacy_command(
     statuses: tuple[str, ...],
     label_map: tuple[str, ...],
     strict: bool,
+    overwrite: bool,
+    jobs: int,
+    shard,
+    engine: str,
+    scheduler: str | None,
     dev: float,
     seed: int,
     group_by_source: bool,
     policy: str,
+    shard_size: int,
 ) -> None:
-    """Write OUT_DIR/train.spacy, dev.spacy, config.cfg and summary.json.
+    """Write OUT_DIR/train/*.spacy, dev/*.spacy, config.cfg and summary.json.
 
     Entities go to doc.ents; quote parts to doc.spans groups linked by span id
-    (see the README, "Export and training").
+    (see the README, "Export and training"). The folder is replaced whole at the end
+    (--overwrite), never left half-written.
     """
     selection = _selection(annotator, statuses, label_map, dev=dev, seed=seed, group_by_source=group_by_source)
     corpus = open_corpus(db_path)
     try:
-        with _progress() as progress:
+        with _progress() as progress, run_engine(engine, scheduler, jobs) as runner:
             task = progress.add_task("exporting", total=None)
             summary = export_spacy(
                 corpus, out_dir, selection, strict=strict, policy=policy,
-                progress=lambda done, total: progress.update(task, completed=done, total=total),
+                progress=lambda done, total: progress.update(task, completed=done, total=total, refresh=True),
+                jobs=runner.jobs, engine=runner.engine, shard=shard, overwrite=overwrite, shard_size=shard_size,
             )
-    except (SelectionError, ExportError) as exc:
+    except (SelectionError, OutputError, JobError) as exc:
+        raise click.ClickException(f"{exc}; nothing was written") from None
+    except ExportError as exc:
         raise click.ClickException(str(exc)) from None
     finally:
         corpus.close()
     click.echo(summary.format())
     out = Path(out_dir)
-    click.echo(
-        "check with: python -m spacy debug data "
-        f"{out / 'config.cfg'} --paths.train {out / 'train.spacy'} --paths.dev {out / 'dev.spacy'}"
-    )
+    click.echo(f"check with: python -m spacy debug data {out / 'config.cfg'}  (config.cfg points at train/ and dev/)")
 
 
 def _flat_export(
-    kind: str, out: str, db_path: str, selection: Selection, strict: bool, policy: str = "expand",
-    with_tokens: bool = True,
+    kind: str, out: str, db_path: str, selection: Selection, strict: bool, overwrite: bool, jobs: int, shard,
+    engine: str, scheduler: str | None, policy: str = "expand", with_tokens: bool = True,
 ) -> None:
     corpus = open_corpus(db_path)
     try:
-        name = resolve_annotator(corpus, selection.annotator)
-        documents = list(iter_documents(corpus, selection, name))
-        if not documents:
-            raise ExportError(f"annotator {name!r} has no documents with status {', '.join(selection.statuses)}")
-        with _progress() as progress:
-            task = progress.add_task(f"exporting {kind}", total=len(documents))
-
-            def tracked():
-                for document in documents:
-                    yield document
-                    progress.advance(task)
-
+        with _progress() as progress, run_engine(engine, scheduler, jobs) as runner:
+            task = progress.add_task(f"exporting {kind}", total=None)
+            options = dict(strict=strict, jobs=runner.jobs, engine=runner.engine, shard=shard, overwrite=overwrite,
+                           progress=lambda done, total: progress.update(task, completed=done, total=total, refresh=True))
             if kind == "jsonl":
-                from annotator.formats.jsonl_writer import write_jsonl
+                from annotator.formats.jsonl_writer import export_jsonl
 
-                count, misaligned = write_jsonl(tracked(), out, strict=strict, with_tokens=with_tokens)
+                summary = export_jsonl(corpus, out, selection, with_tokens=with_tokens, **options)
             else:
-                from annotator.formats.conll_writer import write_conll
+                from annotator.formats.conll_writer import export_conll
 
-                count, misaligned = write_conll(tracked(), out, policy=policy, strict=strict)
-    except (SelectionError, ExportError) as exc:
-        if isinstance(exc, ExportError) and exc.misaligned:
+                summary = export_conll(corpus, out, selection, policy=policy, **options)
+    except (SelectionError, OutputError, JobError) as exc:
+        raise click.ClickException(f"{exc}; nothing was written") from None
+    except ExportError as exc:
+        if exc.misaligned:
             _report_misaligned(exc.misaligned, "strict")
         raise click.ClickException(str(exc)) from None
     finally:
         corpus.close()
-    click.echo(f"wrote {count} documents of annotator {name!r} to {out}")
+    where = f" (shard {shard})" if shard else ""
+    click.echo(f"wrote {summary.documents} documents of annotator {summary.annotator!r}{where} to {out}")
     if not with_tokens:
         click.echo("spans were not checked against tokens (--no-tokens)")
         return
-    _report_misaligned(misaligned, policy)
+    _report_misaligned(summary.misaligned, policy)
 
 
 @command.command(name="jsonl")
@@ -158,12 +170,13 @@ def _flat_export(
               help="Leave out tokens and token indices: no tokenizer runs (about 10x faster), no alignment check.")
 def jsonl_command(
     out: str, db_path: str, annotator: str | None, statuses: tuple[str, ...], label_map: tuple[str, ...], strict: bool,
-    no_tokens: bool,
+    overwrite: bool, jobs: int, shard, engine: str, scheduler: str | None, no_tokens: bool,
 ) -> None:
     """Write Prodigy-compatible JSONL (text, meta, tokens, spans) with the quotes."""
     if strict and no_tokens:
         raise click.UsageError("--strict checks spans against tokens; it cannot go with --no-tokens")
-    _flat_export("jsonl", out, db_path, _selection(annotator, statuses, label_map), strict, with_tokens=not no_tokens)
+    _flat_export("jsonl", out, db_path, _selection(annotator, statuses, label_map), strict, overwrite, jobs, shard,
+                 engine, scheduler, with_tokens=not no_tokens)
 
 
 @command.command(name="conll")
@@ -178,8 +191,14 @@ def conll_command(
     statuses: tuple[str, ...],
     label_map: tuple[str, ...],
     strict: bool,
+    overwrite: bool,
+    jobs: int,
+    shard,
+    engine: str,
+    scheduler: str | None,
     policy: str,
 ) -> None:
     """Write entities as CoNLL BIO (TOKEN -X- _ TAG), -DOCSTART- between documents."""
-    _flat_export("conll", out, db_path, _selection(annotator, statuses, label_map), strict, policy)
+    _flat_export("conll", out, db_path, _selection(annotator, statuses, label_map), strict, overwrite, jobs, shard,
+                 engine, scheduler, policy)
 

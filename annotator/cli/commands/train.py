@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -40,6 +41,20 @@ def scores_table(result: TrainResult) -> Table:
     return table
 
 
+def parse_settings(items: tuple[str, ...]) -> dict[str, object]:
+    """``("a.b=128", "c.d=true", "e.f=adam")`` -> ``{"a.b": 128, "c.d": True, "e.f": "adam"}``."""
+    found: dict[str, object] = {}
+    for item in items:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip() or "." not in key:
+            raise click.BadParameter(f"expected SECTION.KEY=VALUE, not {item!r}", param_hint="--set")
+        try:
+            found[key.strip()] = json.loads(value)
+        except ValueError:
+            found[key.strip()] = value
+    return found
+
+
 @click.command(name="train")
 @click.argument("out_dir", required=False, type=click.Path(file_okay=False))
 @db_option
@@ -60,6 +75,14 @@ def scores_table(result: TrainResult) -> Table:
               help="Train a quote model (content, cue, source) that the quotes suggester combines with its rules.")
 @click.option("--strict", is_flag=True, help="Refuse to train if any span does not align with tokens.")
 @click.option("--name", default=None, help="Suggester name to register (default: trained:<OUT_DIR name>).")
+@click.option("--dev-file", "dev_files", multiple=True, metavar="FILE",
+              help="Score on the documents imported from FILE (path or name, e.g. dev_data.txt) instead of a "
+                   "drawn --dev fraction; the rest is trained on (repeatable).")
+@click.option("--vectors", type=click.Path(exists=True, file_okay=False), default=None,
+              help="Static vectors for tok2vec: a folder made by `spacy init vectors` (e.g. floret).")
+@click.option("--set", "settings", multiple=True, metavar="KEY=VALUE",
+              help="Any spaCy config setting by dotted key, e.g. --set components.tok2vec.model.encode.width=128 "
+                   "(VALUE read as JSON when it is JSON; repeatable).")
 def command(
     out_dir: str | None,
     db_path: str,
@@ -76,6 +99,9 @@ def command(
     quotes_only: bool,
     strict: bool,
     name: str | None,
+    dev_files: tuple[str, ...] = (),
+    vectors: str | None = None,
+    settings: tuple[str, ...] = (),
 ) -> None:
     """Train a spaCy pipeline (ner, + spancat for quotes) on the corpus and register it as a suggester.
 
@@ -84,9 +110,10 @@ def command(
     """
     try:
         selection = Selection(annotator=annotator, statuses=tuple(statuses), label_map=parse_label_map(label_map),
-                              dev=dev, seed=seed, group_by_source=group_by_source)
+                              dev=dev, seed=seed, group_by_source=group_by_source, dev_files=tuple(dev_files))
     except SelectionError as exc:
         raise click.UsageError(str(exc)) from None
+    overrides = parse_settings(settings)
     target = Path(out_dir) if out_dir else default_output(db_path)
     corpus = open_corpus(db_path)
     console = Console(stderr=True)
@@ -114,6 +141,7 @@ def command(
             result = train_corpus(
                 corpus, target, selection, max_steps=max_steps, eval_frequency=eval_frequency, quotes=quotes,
                 policy=policy, strict=strict, name=name, progress=on_step, export_progress=on_export,
+                vectors=vectors, overrides=overrides,
                 quotes_only=quotes_only,
             )
     except (SelectionError, ExportError, TrainingError) as exc:

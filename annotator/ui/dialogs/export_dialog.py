@@ -42,7 +42,7 @@ from annotator.store import STATUSES, Corpus
 from annotator.ui.dialogs.job_dialog import Job, JobDialog
 from annotator.ui.dialogs.task import Task
 
-FORMATS = (("spacy", "spaCy DocBin (train.spacy, dev.spacy, config.cfg)"),
+FORMATS = (("spacy", "spaCy DocBin (train/ and dev/ shards, config.cfg)"),
            ("jsonl", "JSONL, Prodigy-compatible (round-trips through import)"),
            ("conll", "CoNLL BIO (TOKEN -X- _ TAG)"))
 SUFFIX = {"jsonl": ".jsonl", "conll": ".conll"}
@@ -219,7 +219,7 @@ class ExportDialog(JobDialog):
 
     def choose_out(self) -> None:
         if self.kind == "spacy":
-            chosen = QFileDialog.getExistingDirectory(self, "Folder for train.spacy, dev.spacy, config.cfg",
+            chosen = QFileDialog.getExistingDirectory(self, "Folder for train/, dev/ and config.cfg",
                                                       self.out.text())
         else:
             chosen, _ = QFileDialog.getSaveFileName(self, "Export to", self.out.text(),
