@@ -6,22 +6,10 @@ import hashlib
 import unicodedata
 from functools import lru_cache
 
+from annotator.core.language import language_of_script
+
 BOM = "\ufeff"
 
-# Script of the first strong character -> default language code.
-_SCRIPT_LANGUAGE = {
-    "ARABIC": "ar",
-    "HEBREW": "he",
-    "CYRILLIC": "ru",
-    "GREEK": "el",
-    "DEVANAGARI": "hi",
-    "CJK": "zh",
-    "HIRAGANA": "ja",
-    "KATAKANA": "ja",
-    "HANGUL": "ko",
-    "THAI": "th",
-    "LATIN": "en",
-}
 
 
 def strip_bom(text: str) -> str:
@@ -57,6 +45,13 @@ _SCRIPT_RANGES = {
     "KATAKANA": [(0x30A0, 0x30FF)],
     "HANGUL": [(0xAC00, 0xD7AF), (0x1100, 0x11FF)],
     "THAI": [(0x0E00, 0x0E7F)],
+    "ARMENIAN": [(0x0531, 0x0587)],
+    "GEORGIAN": [(0x10A0, 0x10FF)],
+    "BENGALI": [(0x0980, 0x09FF)],
+    "GUJARATI": [(0x0A80, 0x0AFF)],
+    "GURMUKHI": [(0x0A00, 0x0A7F)],
+    "TAMIL": [(0x0B80, 0x0BFF)],
+    "TELUGU": [(0x0C00, 0x0C7F)],
     "LATIN": [(0x41, 0x5A), (0x61, 0x7A), (0xC0, 0x24F), (0x1E00, 0x1EFF)],
 }
 # How much of the text is looked at (the start of an article says what it is).
@@ -108,9 +103,11 @@ def detect_direction(text: str) -> str:
 
 
 def detect_language(text: str, default: str = "en") -> str:
-    """Language code guessed from the document's dominant script (Arabic script -> 'ar')."""
+    """ISO 639-1 code of the document's language: its dominant script, then, where several
+    languages share the script (Latin, Cyrillic, Arabic, ...), lingua among those languages
+    (see :mod:`annotator.core.language`). ``default`` for text without letters."""
     script = _dominant_script(text)
-    return _SCRIPT_LANGUAGE[script] if script else default
+    return language_of_script(text, script) if script else default
 
 
 def detect_language_and_direction(text: str, default: str = "en") -> tuple[str, str]:
@@ -118,7 +115,7 @@ def detect_language_and_direction(text: str, default: str = "en") -> tuple[str, 
     script = _dominant_script(text)
     if script is None:
         return default, detect_direction(text)
-    return _SCRIPT_LANGUAGE[script], "rtl" if script in ("ARABIC", "HEBREW") else "ltr"
+    return language_of_script(text, script), "rtl" if script in ("ARABIC", "HEBREW") else "ltr"
 
 
 def content_hash(text: str) -> str:

@@ -9,8 +9,9 @@ Two layouts are read, whatever the file's extension (``detect.py`` sniffs the co
 
 ``-DOCSTART-`` lines (with any number of columns) start a new document. A document is an
 article: its sentences are joined by newlines, its tokens by single spaces, and each token's
-offsets are kept in ``meta["tokens"]`` (``[start, end]`` code points) so that exports give the
-corpus's own tokens back unchanged (``1996-08-22`` stays one token). Without ``-DOCSTART-``
+offsets are kept in ``meta["tokens"]`` and each sentence's in ``meta["sentences"]`` (``[start,
+end]`` code points) so that exports give the corpus's own tokens and sentences back unchanged
+(``1996-08-22`` stays one token). Without ``-DOCSTART-``
 every sentence is a document. A ``-DOCSTART-`` document of more than
 :data:`MAX_SENTENCES_PER_DOCUMENT` sentences is not an article but a whole corpus under one
 header (ANERcorp ships that way): each of its sentences becomes a document, and a warning says
@@ -38,6 +39,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from annotator.core.spans import DocumentRecord, Span
+from annotator.core.text import detect_language
 from annotator.formats.common import (
     FormatError,
     ReadOptions,
@@ -49,6 +51,7 @@ from annotator.formats.common import (
 )
 
 SCHEMES = ("auto", "bio", "iob1", "biluo")
+LANGUAGE_SAMPLE = 2000  # characters of the file's text its language is detected from
 DOCSTART = "-DOCSTART-"
 # More sentences than any news article: a -DOCSTART- "document" this long is a whole corpus.
 MAX_SENTENCES_PER_DOCUMENT = 200
@@ -337,6 +340,7 @@ def parse_conll(text: str, name: str, options: ReadOptions = ReadOptions()) -> l
         pieces: list[str] = []
         spans: list[Span] = []
         tokens: list[list[int]] = []
+        sentence_bounds: list[list[int]] = []
         warnings: list[str] = []
         offset = 0
 
@@ -356,6 +360,7 @@ def parse_conll(text: str, name: str, options: ReadOptions = ReadOptions()) -> l
                 pieces.append(token.text)
                 offset += len(token.text)
             tokens.extend([start, end] for start, end in bounds)
+            sentence_bounds.append([bounds[0][0], bounds[-1][1]])
             for first, last, label in _entities(sentence, scheme, name, options.strict, warn):
                 spans.append(Span(bounds[first][0], bounds[last][1], label, origin="imported"))
         records.append(
@@ -366,7 +371,7 @@ def parse_conll(text: str, name: str, options: ReadOptions = ReadOptions()) -> l
                     "file": name,
                     "format": "conll",
                     "scheme": scheme,
-                    "sentences": len(doc.sentences),
+                    "sentences": sentence_bounds,
                     "tokens": tokens,
                 },
                 spans=spans,
@@ -375,6 +380,13 @@ def parse_conll(text: str, name: str, options: ReadOptions = ReadOptions()) -> l
             )
         )
     records[0].warnings[:0] = file_warnings
+    if options.language is None:
+        # One corpus, one language: detected once over the file (its articles are often single
+        # sentences, too short to tell one by one).
+        sample = "\n".join(r.text for r in records[:200])[:LANGUAGE_SAMPLE]
+        language = detect_language(sample)
+        for record in records:
+            record.language = language
     return records
 
 

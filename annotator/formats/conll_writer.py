@@ -1,9 +1,10 @@
-"""Export entities as CoNLL-2003-style BIO, tokenized by the shared tokenizer.
+"""Export entities as CoNLL-2003-style BIO, in the document's own tokens or the shared tokenizer's.
 
 Four space-separated columns, ``TOKEN -X- _ TAG`` (the layout ``spacy convert -c ner``
 and most NER tools read), one token a line; a blank line at every paragraph break
-(whitespace tokens holding a newline) and ``-DOCSTART- -X- -X- O`` before every
-document. Whitespace tokens are not written; whitespace inside a token is written as
+(whitespace tokens holding a newline) and ``-DOCSTART- -X- O O`` before every document:
+the delimiter ``spacy convert`` splits documents on. A document imported from CoNLL or
+WebAnno TSV is written in its original tokens (:mod:`annotator.formats.document_tokens`). Whitespace tokens are not written; whitespace inside a token is written as
 ``_`` so the columns stay intact. Misaligned entities follow the export policy
 (expanded to whole tokens by default) and are reported.
 """
@@ -23,7 +24,7 @@ from annotator.formats.spacy_writer import entity_doc
 from annotator.formats.text_export import TextExportSummary, export_text, write_text_export
 from annotator.store import Corpus
 
-DOCSTART = "-DOCSTART- -X- -X- O"
+DOCSTART = "-DOCSTART- -X- O O"  # spaCy's document delimiter (spacy convert -c ner)
 _WHITESPACE = re.compile(r"\s")
 
 

@@ -29,10 +29,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from annotator.core.spans import DocumentRecord, Span
-from annotator.core.text import content_hash, detect_language_and_direction
+from annotator.core.text import content_hash, detect_direction, detect_language_and_direction
+from annotator.formats.archives import unpack_archives
 from annotator.formats.brat_reader import text_of
 from annotator.formats.common import FormatError, ReadOptions
 from annotator.formats.detect import KNOWN_EXTENSIONS, detect_format, read_records
+from annotator.formats.uima_cas_reader import TYPESYSTEM_NAMES
 from annotator.store import STATUSES, Corpus, CorpusError
 from annotator.store.errors import AnnotationError
 from annotator.store.merge import merge_corpus
@@ -111,6 +113,8 @@ def collect_files(paths: Iterable[str | os.PathLike]) -> tuple[list[Path], list[
         path = Path(raw)
         if path.is_dir():
             for p in _walk(path, warnings):
+                if p.name in TYPESYSTEM_NAMES and any(p.parent.glob("*.xmi")):
+                    continue  # read with the .xmi files beside it
                 if p.suffix.lower() not in KNOWN_EXTENSIONS:
                     skipped.append(p)
                 elif p.suffix.lower() == ".ann" and text_of(p) is not None:
@@ -238,8 +242,10 @@ def import_paths(
         strict=strict,
         sentences_per_doc=sentences_per_doc,
     )
-    files, errors, skipped, warnings = collect_files(paths)
-    summary = ImportSummary(errors=errors, files_failed=len(errors), skipped=[str(p) for p in skipped],
+    unpacked = unpack_archives(paths)  # ZIPs (an INCEpTION project export) -> temporary folders
+    files, errors, skipped, warnings = collect_files(unpacked.paths)
+    errors = unpacked.errors + errors
+    summary = ImportSummary(errors=errors, files_failed=len(errors), skipped=[str(p) for p in skipped] + unpacked.left_out,
                             warnings=warnings)
     databases = [Path(p) for p in from_db]
     total = len(files) + len(databases)
@@ -273,6 +279,7 @@ def import_paths(
             summary.add(one)
     if progress:
         progress(total, total, files[-1] if files else Path("."))
+    unpacked.cleanup()
     return summary
 
 
@@ -434,6 +441,9 @@ class _FileImport:
         """The language and direction a record does not state, detected once for all the records of
         one location (a Label Studio task gives one record per annotator, all with its text)."""
         if record.language and record.direction:
+            return
+        if record.language:  # --lang or the file's own: only the direction (lingua is not asked)
+            record.direction = detect_direction(record.text)
             return
         if self.detected is None or self.detected[0] != record.location:
             self.detected = (record.location, *detect_language_and_direction(record.text))

@@ -25,8 +25,8 @@ from collections.abc import Iterable
 from functools import partial
 from pathlib import Path
 
-from annotator.core.tokenizer import make_nlp
 from annotator.formats.alignment import Aligner, MisalignedSpan
+from annotator.formats.document_tokens import document_doc
 from annotator.formats.selection import ExportDocument, Selection
 from annotator.formats.text_export import TextExportSummary, export_text, write_text_export
 from annotator.store import Corpus
@@ -46,7 +46,7 @@ def document_record(document: ExportDocument, with_tokens: bool = True) -> tuple
     """
     aligner = None
     if with_tokens:
-        doc = make_nlp(document.language).make_doc(document.text)
+        doc = document_doc(document)
         aligner = Aligner(doc, document.id, document.title, "expand")
     spans = []
     for span in document.spans:

@@ -38,8 +38,10 @@ from spacy.util import load_config
 
 from annotator.core.labels import RESOURCES
 from annotator.core.tokenizer import make_nlp, new_nlp
+from annotator.core.tokenizer_config import BASE_TOKENIZER_DIR, use_shared_tokenizer
 from annotator.formats.alignment import Aligner, MisalignedSpan
 from annotator.formats.atomic import atomic_folder
+from annotator.formats.document_tokens import document_doc
 from annotator.formats.export_errors import ExportError
 from annotator.formats.selection import (
     ExportDocument,
@@ -130,7 +132,7 @@ def set_entities(doc: Doc, document: ExportDocument, aligner: Aligner) -> dict[t
 def entity_doc(document: ExportDocument, policy: str = "expand", nlp: Language | None = None
                ) -> tuple[Doc, list[MisalignedSpan]]:
     """The article as a :class:`Doc` with its entities only (for IOB/CoNLL)."""
-    doc = (nlp or make_nlp(document.language)).make_doc(document.text)
+    doc = document_doc(document, nlp)
     aligner = Aligner(doc, document.id, document.title, policy)
     set_entities(doc, document, aligner)
     return doc, aligner.report
@@ -139,9 +141,10 @@ def entity_doc(document: ExportDocument, policy: str = "expand", nlp: Language |
 def build_doc(document: ExportDocument, policy: str = "expand", nlp: Language | None = None) -> Conversion:
     """One article as a :class:`Doc` with entities, quote span groups and user data.
 
-    ``nlp``: the tokenizer to use (default: the shared ``make_nlp(document.language)``).
+    ``nlp``: the tokenizer to use (default: the shared ``make_nlp(document.language)``); an article
+    that brought its own tokens (CoNLL, WebAnno TSV, UIMA CAS) keeps them.
     """
-    doc = (nlp or make_nlp(document.language)).make_doc(document.text)
+    doc = document_doc(document, nlp)
     aligner = Aligner(doc, document.id, document.title, policy)
     entity_labels = set_entities(doc, document, aligner)
 
@@ -267,7 +270,8 @@ class ExportSummary:
             "quote_parts_longer_than_suggester": self.quote_parts_too_long,
             "misaligned": [m.to_dict() for m in self.misaligned],
             "shard": self.shard,
-            "files": {"train": "train/", "dev": "dev/", "config": "config.cfg", "shards": self.files},
+            "files": {"train": "train/", "dev": "dev/", "config": "config.cfg", "tokenizer": "tokenizer",
+                      "shards": self.files},
         }
 
     def format(self) -> str:
@@ -310,9 +314,11 @@ class ExportSummary:
 
 
 def write_config(path: Path, lang: str, with_spancat: bool, suggester_max_size: int = MAX_SUGGESTER_SIZE,
-                 paths: dict[str, str] | None = None) -> None:
+                 paths: dict[str, str] | None = None, final_dir: Path | None = None) -> None:
     """``config.cfg`` from the template: ``ner`` always, ``spancat`` on key ``quotes`` when asked;
-    ``paths`` (``{"train": folder, "dev": folder}``) become ``[paths]``, so ``spacy train`` finds the data."""
+    ``paths`` (``{"train": folder, "dev": folder}``) become ``[paths]``, so ``spacy train`` finds the data.
+    The shared tokenizer is saved beside it (``tokenizer/``) and named where it will be: in
+    ``final_dir`` when the folder is written under a temporary name and renamed afterwards."""
     config = load_config(CONFIG_TEMPLATE)
     config["nlp"]["lang"] = lang
     for key, value in (paths or {}).items():
@@ -326,6 +332,8 @@ def write_config(path: Path, lang: str, with_spancat: bool, suggester_max_size: 
         for key in [k for k in weights if k.startswith("spans_")]:
             del weights[key]
         weights["ents_f"] = 1.0
+    use_shared_tokenizer(config, lang, path.parent / BASE_TOKENIZER_DIR,
+                         final_dir / BASE_TOKENIZER_DIR if final_dir is not None else None)
     path.write_text(config.to_str(), encoding="utf-8")
 
 
@@ -529,7 +537,7 @@ def export_spacy(
         )
         final = Path(out_dir).resolve()
         write_config(tmp / "config.cfg", language, summary.has_quotes, max_size,
-                     paths={split: str(final / split) for split in files})
+                     paths={split: str(final / split) for split in files}, final_dir=final)
         (tmp / "summary.json").write_text(
             json.dumps(summary.to_dict(), ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
         )

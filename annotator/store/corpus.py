@@ -38,7 +38,7 @@ from annotator.core.spans import (
     quote_to_dict,
     span_to_dict,
 )
-from annotator.core.text import content_hash, detect_language_and_direction
+from annotator.core.text import content_hash, detect_direction, detect_language_and_direction
 from annotator.store.connection import check_unicode as _check_unicode
 from annotator.store.connection import enable_wal as _enable_wal
 from annotator.store.connection import storage_problem as _storage_problem
@@ -418,9 +418,11 @@ class Corpus:
                         _check_unicode(value, f"{where}: {what}")
                 digest = content_hash(text)
                 language, direction = record.language, record.direction
-                if not (language and direction):
+                if not language:
                     detected = detect_language_and_direction(text)
-                    language, direction = language or detected[0], direction or detected[1]
+                    language, direction = detected[0], direction or detected[1]
+                elif not direction:  # --lang: no language detection, only the direction
+                    direction = detect_direction(text)
                 cur = conn.execute(
                     "INSERT OR IGNORE INTO documents(title, text, source, language, direction, meta, "
                     "content_hash, length, imported_from, imported_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",

@@ -1,16 +1,14 @@
-"""The shared tokenizer as a spaCy registry function, so trained pipelines keep it.
+"""``annotator.tokenizer.v1``: the shared tokenizer as a registered spaCy function, for older pipelines.
 
-A config that says::
+Exports and ``annotator train`` now configure spaCy's own ``spacy.Tokenizer.v1`` with the
+shared rules saved in a base pipeline (:mod:`annotator.core.tokenizer_config`), so their
+pipelines load with plain spaCy. Pipelines saved by annotator 0.1 name this function instead::
 
     [nlp.tokenizer]
     @tokenizers = "annotator.tokenizer.v1"
 
-builds the tokenizer of :func:`annotator.core.tokenizer.make_nlp` for the pipeline's
-language: same prefixes, suffixes, infixes, special cases and URL/token matches. spaCy
-finds the function through the ``spacy_tokenizers`` entry point in ``pyproject.toml``
-(no ``--code`` needed once annotator is installed), so ``spacy train``, ``spacy debug
-data`` and ``spacy.load`` of a saved pipeline all tokenize exactly as the annotation
-window snaps and as the export aligned the spans.
+It stays registered (entry point ``spacy_tokenizers`` in ``pyproject.toml``) so that those
+pipelines keep loading wherever annotator is installed, tokenizing like ``make_nlp``.
 """
 
 from __future__ import annotations
@@ -43,5 +41,5 @@ def shared_tokenizer(nlp: Language) -> Tokenizer:
 
 @registry.tokenizers(TOKENIZER_NAME)
 def create_annotator_tokenizer() -> Callable[[Language], Tokenizer]:
-    """Registered factory: ``@tokenizers = "annotator.tokenizer.v1"``."""
+    """Registered factory: ``@tokenizers = "annotator.tokenizer.v1"`` (pipelines saved by annotator 0.1)."""
     return shared_tokenizer

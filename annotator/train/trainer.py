@@ -8,8 +8,9 @@ split, and register it with :meth:`Corpus.register_model`.
 
 The loop is spaCy's own (``train_while_improving``), driven here so that every step can
 report progress to the caller (the CLI's progress bar, the window's status bar).
-The saved pipeline's tokenizer is ``annotator.tokenizer.v1``: it loads with
-``spacy.load`` wherever annotator is installed and tokenizes exactly like ``make_nlp``.
+The saved pipeline's tokenizer is spaCy's own with the shared tokenizer's rules
+(:mod:`annotator.core.tokenizer_config`): it loads with plain ``spacy.load``, annotator
+installed or not, and tokenizes exactly like ``make_nlp``.
 """
 
 from __future__ import annotations

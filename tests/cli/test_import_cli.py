@@ -44,7 +44,7 @@ def test_errors_are_one_line_each_and_the_exit_code_is_1(tmp_path):
     errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
     assert errors == [
         f"error: {bad}:2: text: expected a string, got the number 5",
-        f"error: {binary}:3: binary file (NUL byte at offset 8); not a text format",
+        f"error: {binary}: this is a PNG image, not annotation data",
     ]
     assert "3 files (1 ok, 2 failed)" in result.stdout and "spans: 5, quotes: 0" in result.stdout
     with Corpus.open(db) as corpus:

@@ -20,7 +20,7 @@ def test_export_spacy_prints_the_summary_and_writes_the_files(article_corpus, co
     out = tmp_path / "out"
     result = run("export", "spacy", str(out), "--db", str(corpus_path), "--dev", "0", "--map", "GPE=LOC")
     assert result.exit_code == 0, result.output
-    assert {p.name for p in out.iterdir()} == {"train", "dev", "config.cfg", "summary.json"}
+    assert {p.name for p in out.iterdir()} == {"train", "dev", "config.cfg", "summary.json", "tokenizer"}
     assert [p.name for p in (out / "train").iterdir()] == ["000.spacy"]
     assert "train: 1 documents in train/ (1 DocBin); entities: LOC 1, PER 3" in result.output
     assert "1 spans do not align with tokens" in result.output and "وبوتين" in result.output

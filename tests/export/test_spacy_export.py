@@ -148,7 +148,8 @@ def test_seed_export_round_numbers(corpus, tmp_path):
     assert sum(len(d.ents) for d in docs) == sum(len(corpus.spans(i, "amira")) for i in ids)
     assert sum(len(d.user_data["annotator"]["quotes"]) for d in docs) == sum(len(corpus.quotes(i, "amira")) for i in ids)
     config = (tmp_path / "out" / "config.cfg").read_text(encoding="utf-8")
-    assert 'lang = "ar"' in config and '"annotator.tokenizer.v1"' in config and 'spans_key = "quotes"' in config
+    assert 'lang = "ar"' in config and '"spacy.Tokenizer.v1"' in config and 'spans_key = "quotes"' in config
+    assert "annotator" not in config  # plain spaCy trains on it
 
 
 def test_config_without_quotes_has_no_spancat(corpus, tmp_path):

@@ -160,8 +160,9 @@ def test_sigkill_of_export_spacy_leaves_the_previous_export_whole_and_the_next_r
     previous = consistent(out)
     assert previous["dev_fraction"] == 0.5
     tmp = tmp_path / ".out.part-{pid}"
-    # Kill while DocBins are written, and once summary.json is in the temporary folder (just before the swap).
-    for moment in ("train/000.spacy", "train/001.spacy", "summary.json"):
+    # Kill once summary.json is in the temporary folder (just before the swap), and while DocBins are
+    # written (last, so that the killed run's leftovers are surely there for the next run to clean).
+    for moment in ("summary.json", "train/000.spacy", "train/001.spacy"):
         process = launch([*CLI, "export", "spacy", str(out), "--db", str(big_db), "--jobs", "1",
                                     "--dev", "0.2", "--shard-size", "150", "--overwrite"],
                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -173,6 +174,7 @@ def test_sigkill_of_export_spacy_leaves_the_previous_export_whole_and_the_next_r
         state = consistent(out)
         if moment == "summary.json":  # the swap may have happened between seeing the file and the kill
             assert state == previous or state["dev_fraction"] == 0.2
+            previous = state  # whichever it is, the later kills must leave exactly it
         else:
             assert state == previous
     assert any(p.name.startswith(".out.part-") for p in tmp_path.iterdir())  # a killed run's leftovers

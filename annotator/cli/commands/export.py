@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 from pathlib import Path
 
@@ -13,7 +14,14 @@ from annotator.cli.jobs_options import job_options, run_engine
 from annotator.cli.options import db_option, open_corpus
 from annotator.formats.alignment import POLICIES, MisalignedSpan
 from annotator.formats.atomic import OutputError
-from annotator.formats.selection import Selection, SelectionError, parse_label_map
+from annotator.formats.selection import (
+    Selection,
+    SelectionError,
+    iter_documents,
+    nothing_selected_message,
+    parse_label_map,
+    resolve_annotator,
+)
 from annotator.formats.spacy_writer import SHARD_SIZE, ExportError, export_spacy
 from annotator.jobs.pool import JobError
 from annotator.store import STATUSES
@@ -77,7 +85,7 @@ def command() -> None:
 @command.command(name="spacy")
 @click.argument("out_dir", type=click.Path(file_okay=False))
 @_selection_options
-@click.option("--dev", "dev", type=float, default=0.2, show_default=True, help="Fraction of articles for dev.spacy.")
+@click.option("--dev", "dev", type=float, default=0.2, show_default=True, help="Fraction of articles for the dev split (dev/).")
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed of the reproducible train/dev split.")
 @click.option("--group-by-source", is_flag=True, help="Keep articles from one source in the same split.")
 @click.option("--misaligned", "policy", type=click.Choice(POLICIES), default="expand", show_default=True,
@@ -202,3 +210,62 @@ def conll_command(
     _flat_export("conll", out, db_path, _selection(annotator, statuses, label_map), strict, overwrite, jobs, shard,
                  engine, scheduler, policy)
 
+
+
+# -- INCEpTION / WebAnno: one file per document in a folder ------------------------------------
+
+
+def _folder_export(kind: str, out_dir: str, db_path: str, selection: Selection, strict: bool, overwrite: bool) -> None:
+    """Write the selected documents as WebAnno TSV, UIMA CAS XMI or CAS JSON into ``out_dir``."""
+    from annotator.formats.uima_cas_writer import write_uima_cas
+    from annotator.formats.webanno_tsv_writer import write_webanno_tsv
+
+    corpus = open_corpus(db_path)
+    try:
+        name = resolve_annotator(corpus, selection.annotator)
+        documents = iter_documents(corpus, selection, name)
+        first = next(documents, None)
+        if first is None:
+            raise ExportError(nothing_selected_message(corpus, name, selection.statuses))
+        documents = itertools.chain([first], documents)  # streamed: one document in memory at a time
+        if kind == "webanno":
+            result = write_webanno_tsv(documents, out_dir, strict=strict, overwrite=overwrite)
+        else:
+            result = write_uima_cas(documents, out_dir, "xmi" if kind == "xmi" else "cas-json", strict=strict,
+                                    overwrite=overwrite)
+    except OutputError as exc:
+        raise click.ClickException(str(exc)) from None
+    except (SelectionError, ExportError) as exc:
+        if isinstance(exc, ExportError) and exc.misaligned:
+            _report_misaligned(exc.misaligned, "strict")
+        raise click.ClickException(str(exc)) from None
+    finally:
+        corpus.close()
+    label = {"webanno": "WebAnno TSV 3.3", "xmi": "UIMA CAS XMI", "cas-json": "UIMA CAS JSON"}[kind]
+    click.echo(f"wrote {result.documents} documents ({result.entities} entities) of annotator {name!r} "
+               f"to {out_dir} as {label}")
+    if result.quotes_left_out:
+        click.echo(f"{result.quotes_left_out} quotes are not written: {label} here holds named entities only")
+    for note in getattr(result, "notes", []):
+        click.echo(note)
+    misaligned = getattr(result, "misaligned", [])
+    for item in misaligned:
+        click.echo("  " + item.describe())
+
+
+def _inception_command(kind: str, help_text: str) -> None:
+    @command.command(name=kind, help=help_text)
+    @click.argument("out_dir", type=click.Path(file_okay=False))
+    @_selection_options
+    def export_folder(out_dir: str, db_path: str, annotator: str | None, statuses: tuple[str, ...],
+                      label_map: tuple[str, ...], strict: bool, overwrite: bool, jobs: int, shard, engine: str,
+                      scheduler: str | None) -> None:
+        if shard is not None or engine != "local" or scheduler:
+            raise click.UsageError(f"export {kind} runs in this process: --shard, --engine and --scheduler do not apply")
+        selection = _selection(annotator, statuses, label_map)
+        _folder_export(kind, out_dir, db_path, selection, strict, overwrite)
+
+
+_inception_command("webanno", "Write OUT_DIR/<title>.tsv per document: WebAnno TSV 3.3 for INCEpTION (named entities).")
+_inception_command("xmi", "Write OUT_DIR/<title>.xmi per document and TypeSystem.xml: UIMA CAS XMI for INCEpTION.")
+_inception_command("cas-json", "Write OUT_DIR/<title>.json per document: UIMA CAS JSON for INCEpTION.")

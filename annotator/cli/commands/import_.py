@@ -56,7 +56,7 @@ def command(
     strict: bool,
     sentences_per_doc: int | None,
 ) -> None:
-    """Import articles: text, JSONL/JSON, CoNLL, brat files, folders, corpus databases.
+    """Import articles: text, JSONL/JSON, CoNLL, brat, WebAnno TSV, UIMA CAS XMI/JSON, folders, corpus databases.
 
     PATH... are files or folders (walked recursively, in sorted order).
 

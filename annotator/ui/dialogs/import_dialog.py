@@ -46,7 +46,7 @@ from annotator.ui.dialogs.job_dialog import Job, JobDialog
 from annotator.ui.dialogs.task import Task
 
 FILE_FILTER = (
-    "Annotation data (*.txt *.jsonl *.ndjson *.json *.conll *.iob *.bio *.bilou *.bioes *.ann *.tsv *.xmi *.xml "
+    "Annotation data (*.txt *.jsonl *.ndjson *.json *.conll *.iob *.bio *.bilou *.bioes *.ann *.tsv *.xmi *.xml *.zip "
     "*.db *.sqlite);;All files (*)"
 )
 JSON_FIELDS = (("text_field", "text"), ("title_field", "title"), ("source_field", "source"),
