@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 DB     ?= corpus/corpus.db
 
-.PHONY: run test bench lint clean-venv model-ar learning-curve
+.PHONY: run test bench lint clean-venv model-ar learning-curve quote-model
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -47,6 +47,13 @@ learning-curve: $(VENV)/.installed-bench
 model-ar: $(VENV)/.installed-test
 	$(BIN)/python -m pip install --quiet -e '.[test,model]'
 	nice $(BIN)/python -m annotator.train.ar_ner_recipe ../shared/data
+
+# The English quote model, trained from PolNeAR's train split where the data is (not shipped:
+# PolNeAR states no licence for its articles). Registered in build/quotes-en/corpus.db; measure it with
+# `python benchmarks/bench_quotes.py --model build/quotes-en/model-best`.
+POLNEAR ?= ../shared/data/polnear
+quote-model: $(VENV)/.installed-app
+	nice $(BIN)/python -m annotator.train.quote_recipe $(POLNEAR)/train build/quotes-en
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .

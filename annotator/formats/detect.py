@@ -23,7 +23,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from annotator.core.spans import DocumentRecord
-from annotator.formats.brat_reader import read_brat
+from annotator.formats.brat_reader import is_brat_text, read_brat
 from annotator.formats.common import FormatError, ReadOptions, RecordStream, decode
 from annotator.formats.conll_reader import looks_like_conll, parse_conll
 from annotator.formats.file_kind import binary_kind, text_kind
@@ -74,7 +74,7 @@ def sniff(text: str) -> str:
 def detect_format(path: Path) -> str:
     """The format of ``path`` (one of :data:`FORMATS`) from its extension or its content."""
     suffix = path.suffix.lower()
-    if suffix in BRAT_EXTENSIONS or (suffix in TEXT_EXTENSIONS and path.with_suffix(".ann").exists()):
+    if suffix in BRAT_EXTENSIONS or (suffix in TEXT_EXTENSIONS and is_brat_text(path)):
         return "brat"
     if is_sqlite(path):
         return "corpus"

@@ -31,6 +31,7 @@ from pathlib import Path
 from annotator.core.spans import DocumentRecord, Span
 from annotator.core.text import content_hash, detect_direction, detect_language_and_direction
 from annotator.formats.archives import unpack_archives
+from annotator.formats.brat_reader import text_of
 from annotator.formats.common import FormatError, ReadOptions
 from annotator.formats.detect import KNOWN_EXTENSIONS, detect_format, read_records
 from annotator.formats.uima_cas_reader import TYPESYSTEM_NAMES
@@ -116,8 +117,8 @@ def collect_files(paths: Iterable[str | os.PathLike]) -> tuple[list[Path], list[
                     continue  # read with the .xmi files beside it
                 if p.suffix.lower() not in KNOWN_EXTENSIONS:
                     skipped.append(p)
-                elif p.suffix.lower() == ".ann" and p.with_suffix(".txt").exists():
-                    continue  # read together with its .txt
+                elif p.suffix.lower() == ".ann" and text_of(p) is not None:
+                    continue  # read together with its .txt (TEXT.ann, TEXT_ANNOTATOR.ann)
                 else:
                     files.append(p)
         elif path.is_file():
@@ -310,7 +311,9 @@ def internal_error(exc: BaseException) -> str:
 
 def _one_line(exc: Exception | str, path: Path) -> str:
     message = " ".join(str(exc).split("\n"))
-    return message if message.startswith(str(path)) else f"{path}: {message}"
+    if isinstance(exc, FormatError) or message.startswith(str(path)):
+        return message  # it names its file already (a brat error names the .ann of the .txt imported)
+    return f"{path}: {message}"
 
 
 def _merge_file(corpus: Corpus, path: Path, allow_new_labels: bool, summary: ImportSummary) -> None:

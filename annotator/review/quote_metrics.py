@@ -24,6 +24,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from annotator.core.spans import Quote, Range
+from annotator.review.span_metrics import match_counts, scores
 
 ASPECTS = ("content", "cue", "source", "type", "entity")
 
@@ -123,3 +124,91 @@ def match_quotes(a: Sequence[Quote], b: Sequence[Quote]) -> QuoteMatch:
 def role_spans(quotes: Sequence[Quote]) -> list[tuple[int, int, str]]:
     """Every quote part as a ``(start, end, role)`` span, for span P/R/F1 per role."""
     return [(r.start, r.end, role) for q in quotes for role, r in q.parts()]
+
+
+# -- scoring predicted quotes against gold quotes (``annotator evaluate``) --------------------------
+
+# What "exact" ignores at the edges of a content part: corpora differ on whether the quote marks,
+# the comma inside them and surrounding spaces belong to the content (PolNeAR keeps them, our
+# guidelines do not); the words must be the same.
+EDGE_MARKS = " \t\n\u00a0\"'«»“”„‘’‹›.,،;؛:!?؟—–-…"
+
+
+def _trim(r: Range, text: str | None) -> tuple[int, int]:
+    if text is None:
+        return (r.start, r.end)
+    start, end = r.start, r.end
+    while start < end and text[start] in EDGE_MARKS:
+        start += 1
+    while end > start and text[end - 1] in EDGE_MARKS:
+        end -= 1
+    return (start, end) if end > start else (r.start, r.end)
+
+
+def _parts(quote: Quote, text: str | None) -> tuple[tuple[int, int], ...]:
+    return tuple(sorted(_trim(r, text) for r in quote.contents))
+
+
+@dataclass
+class AttributionScores:
+    """Whole-quote figures of predicted quotes against gold quotes, summed over documents.
+
+    Quotes are paired one-to-one by shared content (:func:`match_quotes`). ``content_overlap``
+    counts a pair as found; ``content_exact`` needs the same content parts. ``cue`` and ``source``
+    score the ranges of every quote (each distinct range once per document), exact and by overlap.
+    Exact comparisons ignore quote marks, punctuation and spaces at the edges of a range
+    (``says:`` is the cue ``says``; ``Flynn, a surrogate,`` the source ``Flynn, a surrogate``). On the pairs: ``type``
+    agreement, and *source accuracy*: of the pairs whose gold quote has a source, the share whose
+    predicted source overlaps it (``exact``: is the same range).
+    """
+
+    gold: int = 0
+    pred: int = 0
+    matched: int = 0
+    exact: int = 0
+    same_type: int = 0
+    with_source: int = 0
+    source_overlap: int = 0
+    source_exact: int = 0
+    ranges: dict[str, Counter] = field(default_factory=lambda: {k: Counter() for k in (
+        "cue_exact", "cue_overlap", "source_exact", "source_overlap")})
+
+    def add(self, gold: Sequence[Quote], pred: Sequence[Quote], text: str | None = None) -> QuoteMatch:
+        """Score one document's quotes; ``text`` lets exact content ignore marks at the edges."""
+        match = match_quotes(gold, pred)
+        self.gold += len(gold)
+        self.pred += len(pred)
+        self.matched += len(match.pairs)
+        for pair in match.pairs:
+            g, p = pair.a, pair.b
+            self.exact += _parts(g, text) == _parts(p, text)
+            self.same_type += g.type == p.type
+            if g.sources:
+                self.with_source += 1
+                self.source_exact += sorted(_trim(r, text) for r in g.sources) == sorted(_trim(r, text)
+                                                                                         for r in p.sources)
+                self.source_overlap += _shared(g.sources, p.sources) > 0
+        for role in ("cue", "source"):
+            def spans(quotes: Sequence[Quote], role: str = role) -> list[tuple[int, int, str]]:
+                return sorted({(*_trim(r, text), role) for q in quotes for name, r in q.parts() if name == role})
+            for mode in ("exact", "overlap"):
+                for counts in match_counts(spans(gold), spans(pred), mode).values():
+                    self.ranges[f"{role}_{mode}"].update(counts)
+        return match
+
+    def as_dict(self) -> dict:
+        def ratio(n: int, d: int) -> float:
+            return n / d if d else 0.0
+
+        out = {
+            "gold": self.gold,
+            "pred": self.pred,
+            "content_overlap": scores(self.matched, self.pred - self.matched, self.gold - self.matched),
+            "content_exact": scores(self.exact, self.pred - self.exact, self.gold - self.exact),
+        }
+        for key, c in self.ranges.items():
+            out[key] = scores(c["tp"], c["fp"], c["fn"])
+        out["type_accuracy"] = ratio(self.same_type, self.matched)
+        out["source_accuracy"] = {"quotes": self.with_source, "overlap": ratio(self.source_overlap, self.with_source),
+                                  "exact": ratio(self.source_exact, self.with_source)}
+        return out

@@ -31,6 +31,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 
 from annotator.core.spans import ORIGINS, Quote, Span
+from annotator.review.quote_metrics import AttributionScores
 from annotator.review.span_metrics import match_counts, prf_from_counts
 from annotator.store.annotation_sets import documents_with_a_set
 from annotator.store.corpus import Corpus
@@ -110,6 +111,7 @@ def evaluate(
 
     Returns ``{"gold", "pred", "documents", "selection", "matching", "coverage", "entities":
     {system: {"exact": prf, "overlap": prf}}, "quotes": {system: {"content_exact", …}},
+    "quote_attribution": {system: whole-quote figures (:class:`~annotator.review.quote_metrics.AttributionScores`)},
     "changes": {...}}`` where each prf is ``{label: {tp, fp, fn, precision, recall, f1}, "__all__":
     {...}}``. Raises ValueError for an unknown annotator or document.
     """
@@ -131,6 +133,7 @@ def evaluate(
     entity_counts: dict[str, dict[str, dict[str, Counter]]] = defaultdict(
         lambda: {mode: defaultdict(Counter) for mode in MODES})
     quote_totals: dict[str, dict[str, Counter]] = defaultdict(lambda: defaultdict(Counter))
+    attribution: dict[str, AttributionScores] = defaultdict(AttributionScores)  # whole quotes
     proposed_quotes: Counter = Counter()
     changes = {"entities": Counter(), "quotes": Counter()}
     labels: set[str] = set()
@@ -155,6 +158,8 @@ def evaluate(
             proposed_quotes[name] += len(found[name][1])
             for key, c in quote_counts(gold_quotes, found[name][1]).items():
                 quote_totals[name][key].update(c)
+            if gold_quotes or found[name][1]:
+                attribution[name].add(gold_quotes, found[name][1], corpus.document(doc_id).text)
         for s in gold_spans:
             changes["entities"][s.origin] += 1
         for q in gold_quotes:
@@ -185,6 +190,7 @@ def evaluate(
             name: {key: prf_from_counts({key: c}, [key])[key] for key, c in sorted(quote_totals[name].items())}
             for name in quote_names
         },
+        "quote_attribution": {name: attribution[name].as_dict() for name in quote_names},
         "changes": {kind: {origin: c.get(origin, 0) for origin in (*ORIGINS, "rejected")}
                     for kind, c in changes.items()},
     }

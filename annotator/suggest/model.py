@@ -39,6 +39,7 @@ from annotator.suggest.label_maps import (
     label_map_for,
 )
 from annotator.suggest.pipelines import entity_labels, shipped_path
+from annotator.suggest.quote_model import is_quote_model, quotes_from_prediction
 
 CODE_VERSION = "2"
 QUOTE_ROLES = ("content", "cue", "source")
@@ -184,6 +185,9 @@ class ModelSuggester:
         text = doc.user_data.get("annotator_text") or doc.text
         bounds = [(t.idx, t.idx + len(t.text)) for t in doc]
         index = TokenIndex(bounds)
+        if is_quote_model(self.model):  # its entities are quote roles: quotes, not entity suggestions
+            put_suggestions(doc, self.name, [], quotes_from_prediction(text, predicted, index, self.model))
+            return
         spans: list[Span] = []
         quotes: list[Quote] = []
         taken: list[tuple[int, int]] = []

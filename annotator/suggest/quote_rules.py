@@ -57,6 +57,11 @@ class QuoteRules:
     cue_blockers: frozenset[str]
     cue_exclusions: tuple[tuple[str, ...], ...]
     max_name_quote_tokens: int
+    max_title_quote_tokens: int  # quoted names and titles are at most this long (see naming_words)
+    max_circumstance_tokens: int  # words allowed between a cue (and speaker) and a short quote: خلال مؤتمر صحافي
+    naming_words: frozenset[str]  # nouns that introduce a name or title: مؤشر, صحيفة, شعار, show, slogan
+    name_prepositions: frozenset[str]  # a quoted stretch right after one of these names something
+    cue_prepositions: frozenset[str]  # prepositions a cue governs: أشار إلى «…», أعرب عن «…»
     clause_connectives: frozenset[str]
     auxiliaries: frozenset[str]
     colon_headline_exclude: frozenset[str]
@@ -72,6 +77,22 @@ class QuoteRules:
     max_speaker_tokens: int
     max_postposed_gap: int
     bare_complement: frozenset[str]  # cue forms whose clause may follow without a complementiser
+    infinitive_cues: frozenset[str]  # cue forms whose content may be a to-infinitive: wants to …, vowed to …
+    time_words: frozenset[str]  # never a speaker, skipped between a cue and its content: Friday, أمس
+    time_prepositions: frozenset[str]  # "on", "last" before a time word
+    adverb_suffixes: tuple[str, ...]  # lower-case words ending so are adverbs, never speakers: publicly
+    relative_pronouns: frozenset[str]  # a speaker ends before a relative clause: The senator, who …, said
+    apposition_starters: frozenset[str]  # "Flynn, a top Trump surrogate, said": the apposition is kept
+    topic_markers: frozenset[str]  # أما X فقال: X is the speaker, and a new topic
+    topic_cue_prefix: str  # the clitic the cue carries after a topic marker (ف)
+    postposed_attribution: bool  # "Content, sources said." / "Content, said X." without quote marks
+    continuation_joins: bool  # "'…,' X said. '…'": the next quoted sentence is a second content part
+    colon_is_cue: bool  # the colon is the cue of "Speaker: words" (PARC/PolNeAR; not our Arabic guidelines)
+    cue_lowercase_only: bool  # a capitalised cue form inside a sentence is a name: United States, Claims
+    cue_not_after: frozenset[str]  # determiners and numbers before a cue form make it a noun: 20 states
+    particles: frozenset[str]  # function words that never begin or end a speaker before its cue (ما, لأنه)
+    affiliation_words: frozenset[str]  # "التابعة" + لـ: the affiliation stays in the speaker's phrase
+    pronoun_speakers: dict[str, frozenset[str]]  # he -> {PER}: a pronoun source links to an earlier entity
     scores: dict[str, float] = field(default_factory=dict)
     fingerprint: str = ""
 
@@ -111,6 +132,11 @@ class QuoteRules:
             cue_blockers=_norm_set(data.get("cue_blockers", [])),
             cue_exclusions=_norm_seqs(data.get("cue_exclusions", [])),
             max_name_quote_tokens=int(data.get("max_name_quote_tokens", 3)),
+            max_title_quote_tokens=int(data.get("max_title_quote_tokens", 6)),
+            max_circumstance_tokens=int(data.get("max_circumstance_tokens", 8)),
+            naming_words=_norm_set(data.get("naming_words", [])),
+            name_prepositions=_norm_set(data.get("name_prepositions", [])),
+            cue_prepositions=_norm_set(data.get("cue_prepositions", [])),
             clause_connectives=_norm_set(data.get("clause_connectives", [])),
             auxiliaries=_norm_set(data.get("auxiliaries", [])),
             colon_headline_exclude=_norm_set(data.get("colon_headline_exclude", [])),
@@ -126,6 +152,22 @@ class QuoteRules:
             max_speaker_tokens=int(data.get("max_speaker_tokens", 8)),
             max_postposed_gap=int(data.get("max_postposed_gap", 4)),
             bare_complement=_norm_set(data.get("bare_complement", [])),
+            infinitive_cues=_norm_set(data.get("infinitive_cues", [])),
+            time_words=_norm_set(data.get("time_words", [])),
+            time_prepositions=_norm_set(data.get("time_prepositions", [])),
+            adverb_suffixes=tuple(data.get("adverb_suffixes", [])),
+            relative_pronouns=_norm_set(data.get("relative_pronouns", [])),
+            apposition_starters=_norm_set(data.get("apposition_starters", [])),
+            topic_markers=_norm_set(data.get("topic_markers", [])),
+            topic_cue_prefix=normalize(data.get("topic_cue_prefix", "")),
+            postposed_attribution=bool(data.get("postposed_attribution", False)),
+            continuation_joins=bool(data.get("continuation_joins", False)),
+            colon_is_cue=bool(data.get("colon_is_cue", False)),
+            cue_lowercase_only=bool(data.get("cue_lowercase_only", False)),
+            cue_not_after=_norm_set(data.get("cue_not_after", [])),
+            particles=_norm_set(data.get("particles", [])),
+            affiliation_words=_norm_set(data.get("affiliation_words", [])),
+            pronoun_speakers={normalize(k): frozenset(v) for k, v in data.get("pronoun_speakers", {}).items()},
             scores=dict(data.get("scores", {})),
             fingerprint=fingerprint,
         )

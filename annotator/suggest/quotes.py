@@ -29,9 +29,15 @@ from dataclasses import dataclass
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from annotator.core.clitics import analyses
+from annotator.core.snapping import TokenIndex
 from annotator.core.spans import Quote, Range, Span
-from annotator.suggest.base import entity_candidates, put_suggestions, token_table
+from annotator.suggest.base import entity_candidates, fingerprint, put_suggestions, token_table
+from annotator.suggest.model import load_pipeline, model_version
+from annotator.suggest.quote_links import link_speakers
 from annotator.suggest.quote_marks import QuotePair, find_quote_pairs
+from annotator.suggest.quote_merge import merge_quotes
+from annotator.suggest.quote_model import group_roles, model_scores, predicted_roles
 from annotator.suggest.quote_rules import QuoteRules, load_quote_rules
 
 CODE_VERSION = "1"
@@ -61,6 +67,7 @@ class QuoteDetector:
         self.rules = rules
         self._name_open: dict[int, QuotePair] = {}
         self._name_close: dict[int, QuotePair] = {}
+        self._titles: set[int] = set()  # opening marks of quoted titles (see _is_name_quote)
         self._cue_cache: dict[str, str | None] = {}
         self._seq_index: dict[int, dict[str, list[tuple[str, ...]]]] = {}
         self._phrase_length: dict[int, int] = {}
@@ -122,50 +129,56 @@ class QuoteDetector:
         is_end = [t in r.sentence_ends for t in texts]
         # Sentence id of each token (breaks and sentence-final punctuation end sentences).
         sentence = [0] * n
-        sid = 0
+        paragraph = [0] * n
+        sid = pid = 0
         for i in range(n):
             sentence[i] = sid
+            paragraph[i] = pid
             if is_break[i] or is_end[i]:
                 sid += 1
+            if is_break[i]:
+                pid += 1
+        time_words = r.time_words
+        self._time = [w in time_words for w in norms]
 
         pairs = [p for p in find_quote_pairs(doc, r) if not p.nested]
         pair_at_open = {p.open: p for p in pairs}
-        # Short quoted names inside a clause: صحيفة "بيلد" الألمانية أن …, وتابع لصحيفة "بيلد": "…"
-        self._name_open = {}
-        self._name_close = {}
-        for p in pairs:
-            words = sum(1 for k in p.inner if not is_space[k])
-            after = p.close + 1
-            while after < n and is_space[after] and not is_break[after]:
-                after += 1
-            continues = after < n and not is_break[after] and (
-                texts[after] == ":" or (texts[after] not in r.sentence_ends and texts[after] not in r.clause_commas
-                                        and texts[after] not in r.all_marks))
-            if words <= r.max_name_quote_tokens and continues:
-                self._name_open[p.open] = p
-                self._name_close[p.close] = p
         in_pair = [False] * n
         for p in pairs:
             for k in range(p.open, p.close + 1):
                 in_pair[k] = True
         used_pairs: set[int] = set()
-        cues = [self.cue_kind(norms[i]) if not in_pair[i] else None for i in range(n)]
-        for i in range(1, n):
+        cue_kind, known = self.cue_kind, self._cue_cache
+        cues = [None if inside else known[w] if w in known else cue_kind(w)
+                for w, inside in zip(norms, in_pair, strict=True)]
+        blockers = r.cue_blockers
+        for i in [i for i, kind in enumerate(cues) if kind and i > 0]:
             # "الذي لم يكشف عن هويته": a negated verb, or one opening a relative clause, reports nothing.
             prev = i - 1 if not is_space[i - 1] else i - 2
-            if cues[i] and prev >= 0 and norms[prev] in r.cue_blockers:
+            if prev >= 0 and norms[prev] in blockers:
                 cues[i] = None
+        if r.cue_lowercase_only or r.cue_not_after:
+            self._drop_noun_cues(cues, texts, norms, is_space, is_break)
         phrase_length: dict[int, int] = {}
         phrase_starters = self._phrase_starters
-        for i in range(n):
-            length = self._match_seq(norms, i, r.cue_phrases) if norms[i] in phrase_starters and not in_pair[i] else 0
+        for i in [i for i, w in enumerate(norms) if w in phrase_starters and not in_pair[i]]:
+            length = self._match_seq(norms, i, r.cue_phrases)
             if length:
                 cues[i] = "phrase"
                 phrase_length[i] = length
         self._phrase_length = phrase_length
-        for i in range(n):
-            if cues[i] and self._match_seq(norms, i, r.cue_exclusions):  # "يذكر أن": "it is worth noting that"
+        for i in [i for i, kind in enumerate(cues) if kind]:
+            if self._match_seq(norms, i, r.cue_exclusions):  # "يذكر أن": "it is worth noting that"
                 cues[i] = None
+        # Quoted names, titles and slogans are not quotes (صحيفة "بيلد" الألمانية, مؤشر «جي بي مورجان…»,
+        # لـ«الشرق الأوسط», تحت شعار «…»): they stay inside the clause around them.
+        self._name_open = {}
+        self._name_close = {}
+        self._titles = set()
+        for p in pairs:
+            if self._is_name_quote(p, norms, texts, is_space, is_break, cues):
+                self._name_open[p.open] = p
+                self._name_close[p.close] = p
         found: list[_Found] = []
         taken = [False] * n  # tokens already inside a found quote's content
 
@@ -212,7 +225,18 @@ class QuoteDetector:
             if len(inside) == 1 and inside[0].open == start and inside[0].close == end - 1:
                 p = inside[0]
                 return [self._inner(p, texts)], "direct", inside
-            return [(start, end)], ("mixed" if inside else "indirect"), inside
+            quoted = [p for p in inside if p.open not in self._titles]  # a quoted title does not make it mixed
+            return [(start, end)], ("mixed" if quoted else "indirect"), inside
+
+        # 0. the attribution after an unquoted content: "…, sources said.", "…, said Trump." (English)
+        if r.postposed_attribution:
+            for made in self._postposed(norms, texts, cues, sentence, is_end, is_break, in_pair, taken,
+                                        content_parts):
+                found.append(made)
+                for s, e in made.contents:
+                    for t in range(s, e):
+                        taken[t] = True
+                    used_pairs.update(p.open for p in pairs if s <= p.open and p.close < e)
 
         # 1. cue … complementiser … clause (indirect, mixed, or direct when the clause is quoted)
         claimed: set[int] = set()
@@ -304,16 +328,23 @@ class QuoteDetector:
                     for t in range(s, e):
                         taken[t] = True
 
-        # 7. long quoted stretches with no cue
+        # 7. long quoted stretches with no cue, starting or ending their sentence (not words quoted
+        # in the middle of narration: أمضى «نحو سبعة أشهر خلال العام الماضي» في الأردن)
         for p in pairs:
-            if p.open in used_pairs or taken[p.open + 1]:
+            if p.open in used_pairs or taken[p.open + 1] or p.open in self._name_open or (
+                    not self._starts_clause(p, texts, is_break) and self._continues(p, texts, is_break)):
+                continue
+            if r.continuation_joins and self._join_previous(p, found, texts, is_break, cues):
+                used_pairs.add(p.open)  # "'…,' Caddell said. '…'": one quote in two parts
                 continue
             words = sum(1 for k in p.inner if not is_space[k])
             if words >= r.min_bare_quote_tokens:
                 found.append(_Found([self._inner(p, texts)], None, None, "direct", r.score("bare_quote"),
                                     first_token=p.open))
 
-        return self._finish(doc, found, sentence)
+        markers = r.topic_markers
+        topics = [i for i, w in enumerate(norms) if w in markers] if markers else []
+        return self._finish(doc, found, sentence, paragraph, topics)
 
     # -- pattern helpers --------------------------------------------------------------------
 
@@ -323,6 +354,200 @@ class QuoteDetector:
         while end > p.open + 2 and (texts[end - 1] in self.rules.clause_commas or texts[end - 1].isspace()):
             end -= 1
         return p.open + 1, end
+
+    def _postposed(self, norms, texts, cues, sentence, is_end, is_break, in_pair, taken, content_parts):
+        """``Content, SPEAKER CUE [date].`` and ``Content, CUE SPEAKER.``: the whole sentence before
+        the comma is the content (quoted or not)."""
+        r = self.rules
+        n = len(norms)
+        first_of: dict[int, int] = {}
+        for i in range(n):
+            first_of.setdefault(sentence[i], i)
+        out = []
+        for c in range(n):
+            if cues[c] != "verb" or in_pair[c] or taken[c]:
+                continue
+            end = self._sentence_tail_end(norms, texts, c, sentence, is_end, is_break)
+            if end is None:
+                continue
+            source = self._speaker_before(norms, texts, c)
+            comma = (source[0] if source else c) - 1
+            while comma >= 0 and texts[comma].isspace() and not is_break[comma]:
+                comma -= 1
+            if comma < 0 or texts[comma] not in r.clause_commas:
+                continue
+            if source is None:
+                source = self._speaker_np(norms, texts, c + 1, end)
+                if source is None or self._time[source[0]]:
+                    continue
+            elif any(any(ch.isalnum() for ch in texts[k]) and not self._time[k] and
+                     norms[k] not in r.time_prepositions for k in range(c + 1, end)):
+                continue  # words after "SPEAKER said" other than a date: not the end of an attribution
+            start = first_of[sentence[c]]
+            if any(taken[k] for k in range(start, comma)):
+                continue
+            parts, qtype, _ = content_parts(start, comma)
+            if not parts or sum(1 for k in range(parts[0][0], parts[-1][1]) if any(ch.isalnum() for ch in texts[k])) < 4:
+                continue
+            out.append(_Found(parts, (c, c + 1), source, qtype, r.score(qtype), first_token=start))
+        return out
+
+    def _sentence_tail_end(self, norms, texts, c: int, sentence, is_end, is_break) -> int | None:
+        """Index of the sentence end after the cue at ``c`` if only a few words (a speaker, a date) follow."""
+        r = self.rules
+        k = c + 1
+        words = 0
+        while k < len(texts) and sentence[k] == sentence[c]:
+            if is_end[k] or is_break[k]:
+                return k
+            if texts[k] in r.all_marks or texts[k] in r.clause_commas or texts[k] == ":":
+                return None
+            words += any(ch.isalnum() for ch in texts[k])
+            if words > r.max_speaker_tokens:
+                return None
+            k += 1
+        return k if k >= len(texts) else None
+
+    def _join_previous(self, p: QuotePair, found: list[_Found], texts, is_break, cues) -> bool:
+        """A quoted stretch right after a direct quote's attribution becomes that quote's next content
+        part: same paragraph, the attribution after the first part, and between them only the rest
+        of the attribution's sentence (``"…," Flynn said Thursday on Fox News's "Fox and Friends." "…"``)."""
+        r = self.rules
+        for f in found:
+            if f.cue is None or f.type != "direct" or f.cue[0] < max(e for _, e in f.contents):
+                continue
+            last = max([e for _, e in f.contents] + [f.cue[1]] + ([f.source[1]] if f.source else []))
+            if last > p.open:
+                continue
+            gap = range(last, p.open)
+            words = sum(1 for k in gap if any(ch.isalnum() for ch in texts[k]) and not self._in_title(k))
+            if words <= r.max_circumstance_tokens + 4 and not any(is_break[k] or cues[k] for k in gap):
+                f.contents.append(self._inner(p, texts))
+                return True
+        return False
+
+    def _in_title(self, k: int) -> bool:
+        return any(o < k < q.close for o, q in self._name_open.items() if o in self._titles)
+
+    def _drop_noun_cues(self, cues, texts, norms, is_space, is_break) -> None:
+        """English cue forms that are nouns or names here: "20 states", "the claims", "United States"
+        (a capitalised form inside a sentence, unless the line is a title-case headline)."""
+        r = self.rules
+        n = len(texts)
+        title_case: dict[int, bool] = {}
+        line = 0
+        line_of = [0] * n
+        words: dict[int, list[bool]] = {}
+        for i in range(n):
+            line_of[i] = line
+            if texts[i][:1].isalpha():
+                words.setdefault(line, []).append(texts[i][:1].isupper())
+            if is_break[i]:
+                line += 1
+        for key, caps in words.items():
+            title_case[key] = len(caps) >= 3 and sum(caps) >= 0.7 * len(caps)
+        for i in range(n):
+            if not cues[i]:
+                continue
+            prev = i - 1
+            while prev >= 0 and is_space[prev] and not is_break[prev]:
+                prev -= 1
+            starts = prev < 0 or is_break[prev] or texts[prev] in r.sentence_ends or texts[prev] in r.all_marks \
+                or texts[prev] in (":", "(", "-", "—")
+            if r.cue_lowercase_only and texts[i][:1].isupper() and not starts and not title_case.get(line_of[i]):
+                cues[i] = None
+            elif prev >= 0 and (norms[prev] in r.cue_not_after or texts[prev][:1].isdigit()):
+                cues[i] = None
+
+    def _is_name_quote(self, p: QuotePair, norms, texts, is_space, is_break, cues) -> bool:
+        """A short quoted stretch that names something (a title, a paper, a product, a slogan).
+
+        Short (at most ``max_title_quote_tokens`` words), not introduced by a cue, a colon or a
+        complementiser, and governed by a preposition (لـ«الشرق الأوسط», in "Shark Tank") or after
+        a naming word (مؤشر, صحيفة, شعار, the show …). Those are *titles*: a clause holding one is
+        not mixed for it. Very short stretches followed by more of their clause are kept inside it
+        too, even after a cue (وتابع لصحيفة "بيلد": "…", the talks were "very useful" for …), but
+        they may be quoted words (a mixed quote).
+        """
+        r = self.rules
+        n = len(norms)
+        words = sum(1 for k in p.inner if not is_space[k])
+        after = p.close + 1
+        while after < n and is_space[after] and not is_break[after]:
+            after += 1
+        continues = after < n and not is_break[after] and (
+            texts[after] == ":" or (texts[after] not in r.sentence_ends and texts[after] not in r.clause_commas
+                                    and texts[after] not in r.all_marks))
+        if self._is_title(p, norms, texts, is_space, is_break, cues, words):
+            return True
+        return words <= r.max_name_quote_tokens and continues
+
+    def _is_title(self, p: QuotePair, norms, texts, is_space, is_break, cues, words: int) -> bool:
+        r = self.rules
+        if words > r.max_title_quote_tokens:
+            return False
+        before = p.open - 1
+        while before >= 0 and is_space[before] and not is_break[before]:
+            before -= 1
+        if before < 0 or is_break[before] or texts[before] in r.sentence_ends or texts[before] in (":", "-", "—"):
+            return False
+        if self._introduces(norms, texts, cues, before):
+            return False
+        if norms[before] in r.name_prepositions or norms[before] in ("’s", "'s") or \
+                texts[before].endswith(("’s", "'s")):  # Fox News's "Fox and Friends"
+            self._titles.add(p.open)
+            return True
+        if any(reading in r.naming_words for reading in analyses(norms[before], strip_article=True,
+                                                                     normalized=True)):
+            self._titles.add(p.open)
+            return True
+        return False
+
+    def _introduces(self, norms, texts, cues, k: int) -> bool:
+        """Token ``k`` opens what follows as reported speech: a cue, a complementiser, or a
+        preposition a cue governs (أشار إلى «…», أعرب عن «…»)."""
+        r = self.rules
+        if cues[k] is not None or norms[k] in r.complementisers_with_subject or self._match_seq(norms, k,
+                                                                                           r.complementisers):
+            return True
+        if norms[k] in r.cue_prepositions:  # أشار إلى «…», يدعو تركيا إلى «…» (the addressee between)
+            prev, words = k - 1, 0
+            while prev >= 0 and words < 4:
+                if texts[prev].isspace():
+                    prev -= 1
+                    continue
+                if not any(ch.isalnum() for ch in texts[prev]):
+                    return False
+                if cues[prev] is not None:
+                    return True
+                words += 1
+                prev -= 1
+        return False
+
+    def _colon_before(self, k: int, texts, is_break) -> bool:
+        """The line before the break at ``k`` ends with a colon."""
+        j = k - 1
+        while j >= 0 and texts[j].isspace() and not is_break[j]:
+            j -= 1
+        return j >= 0 and texts[j] == ":"
+
+    def _continues(self, p: QuotePair, texts, is_break) -> bool:
+        """Words of the same clause follow the closing mark (not punctuation, not a line break)."""
+        r = self.rules
+        k = p.close + 1
+        while k < len(texts) and texts[k].isspace() and not is_break[k]:
+            k += 1
+        return k < len(texts) and not is_break[k] and any(ch.isalnum() for ch in texts[k]) and \
+            texts[k] not in r.all_marks
+
+    def _starts_clause(self, p: QuotePair, texts, is_break) -> bool:
+        """Nothing of the sentence comes before the opening mark but a colon, a comma or a dash."""
+        r = self.rules
+        k = p.open - 1
+        while k >= 0 and texts[k].isspace() and not is_break[k]:
+            k -= 1
+        return k < 0 or is_break[k] or texts[k] in r.sentence_ends or texts[k] in r.clause_commas or \
+            texts[k] in (":", "-", "—", "(") or texts[k] in r.close_marks
 
     def _attribution_at(self, norms: list[str], i: int) -> int:
         r = self.rules
@@ -356,12 +581,24 @@ class QuoteDetector:
                 return k, length, False
             k += 1
         if norms[c] in r.bare_complement and r.speaker_position == "before":
-            # "Obama said the talks failed": the clause follows the cue directly.
+            # "Obama said the talks failed", "Trump wants to build a wall": the clause follows the cue
+            # directly, after any date or adverb ("said Friday the …"); a cue with nothing after it
+            # but a date ("She said on Fox News Sunday.") reports nothing.
             nxt = c + 1
-            while nxt < n and texts[nxt].isspace() and "\n" not in texts[nxt]:
+            while nxt < n and sentence[nxt] == sentence[c] and (
+                    (texts[nxt].isspace() and "\n" not in texts[nxt]) or self._time[nxt]
+                    or self._skippable_before_cue(norms, texts, nxt) and norms[nxt] not in r.skip_before_cue
+                    or self._is_adverb(texts[nxt], norms[nxt])):
                 nxt += 1
+            infinitive = nxt < n and norms[c] in r.infinitive_cues and norms[nxt] == "to"
+            words = 0
+            k = nxt
+            while k < n and sentence[k] == sentence[c] and "\n" not in texts[k] and words < 3:
+                words += any(ch.isalnum() for ch in texts[k])
+                k += 1
             if (nxt < n and sentence[nxt] == sentence[c] and not in_pair[nxt] and texts[nxt][:1].isalpha()
-                    and norms[nxt] not in r.speaker_boundaries and self._speaker_before(norms, texts, c) is not None):
+                    and words >= 3 and (infinitive or norms[nxt] not in r.speaker_boundaries)
+                    and not self._time[nxt] and self._speaker_before(norms, texts, c) is not None):
                 return nxt, 0, True
         return None
 
@@ -385,10 +622,11 @@ class QuoteDetector:
             if word in r.speaker_pp_words and head in r.speaker_heads_taking_pp and k > start:
                 k += 1
                 continue
-            if word in r.speaker_boundaries or word in r.complementisers_with_subject:
-                break
-            if any(word.startswith(p) for p in r.speaker_boundary_prefixes):
-                break
+            if word in r.speaker_boundaries or word in r.complementisers_with_subject or self._time[k] or (
+                    word in r.time_prepositions and k + 2 < stop and self._time[k + 2]):
+                break  # قالوا أول أمس …: a date, not a speaker
+            if any(word.startswith(p) for p in r.speaker_boundary_prefixes) and norms[k - 1] not in r.affiliation_words:
+                break  # لل… opens an addressee, except after التابعة: منظمة الصحة العالمية التابعة للأمم المتحدة
             if self._match_seq(norms, k, r.complementisers) or self.cue_kind(word):
                 break
             if head is None:
@@ -396,12 +634,40 @@ class QuoteDetector:
             k += 1
         return (start, k) if k > start else None
 
+    def _skippable_before_cue(self, norms, texts, k: int) -> bool:
+        """Words between a speaker and the cue: adverbs, auxiliaries, dates (Obama on Friday said)."""
+        r = self.rules
+        word = norms[k]
+        if word in r.skip_before_cue or self._time[k]:
+            return True
+        if word in r.time_prepositions:
+            nxt = k + 1
+            while nxt < len(texts) and texts[nxt].isspace():
+                nxt += 1
+            return nxt < len(texts) and self._time[nxt]
+        return self._is_adverb(texts[k], word)
+
+    def _is_adverb(self, text: str, word: str) -> bool:
+        return text.islower() and len(word) > 4 and any(word.endswith(suffix) for suffix in self.rules.adverb_suffixes)
+
     def _speaker_before(self, norms, texts, c: int) -> tuple[int, int] | None:
-        """English-style speaker: the noun phrase ending just before the cue at ``c``."""
+        """English-style speaker: the noun phrase ending just before the cue at ``c``.
+
+        Adverbs and dates between it and the cue are skipped (``Trump already said``, ``Obama on
+        Friday said``); an apposition between commas is part of it (``Flynn, a top Trump
+        surrogate, said``); a relative clause between commas is not (``The senator, who spoke on
+        Fox News Sunday, said``).
+        """
         r = self.rules
         end = c
-        while end > 0 and (texts[end - 1].isspace() or norms[end - 1] in r.skip_before_cue):
+        while end > 0 and (texts[end - 1].isspace() or self._skippable_before_cue(norms, texts, end - 1)):
             end -= 1
+        if end > 0 and texts[end - 1] in r.clause_commas:
+            return self._speaker_before_aside(norms, texts, end - 1)
+        return self._noun_phrase_before(norms, texts, end)
+
+    def _noun_phrase_before(self, norms, texts, end: int) -> tuple[int, int] | None:
+        r = self.rules
         k = end
         while k > 0 and end - k < r.max_speaker_tokens:
             word = norms[k - 1]
@@ -411,10 +677,39 @@ class QuoteDetector:
             if word in r.speaker_joiners and k - 1 > 0 and k < end:
                 k -= 1
                 continue
-            if word in r.speaker_boundaries or self.cue_kind(word):
+            is_cue = self.cue_kind(word) and not (r.cue_lowercase_only and tok[:1].isupper())  # United States
+            if word in r.speaker_boundaries or is_cue or self._time[k - 1] or self._is_adverb(tok, word):
                 break
             k -= 1
+        while k < end and texts[k].isspace():
+            k += 1
         return (k, end) if k < end else None
+
+    def _speaker_before_aside(self, norms, texts, comma: int) -> tuple[int, int] | None:
+        """The speaker before ``X, <aside>, said``: X with an apposition, or X alone before a relative clause."""
+        r = self.rules
+        k = comma - 1
+        while k >= 0 and comma - k <= 2 * r.max_speaker_tokens:
+            if texts[k] in r.clause_commas:
+                break
+            if "\n" in texts[k] or texts[k] in r.sentence_ends or texts[k] in r.all_marks:
+                return None
+            k -= 1
+        else:
+            return None
+        if k < 0 or texts[k] not in r.clause_commas:
+            return None
+        first = k + 1
+        while first < comma and texts[first].isspace():
+            first += 1
+        head = self._noun_phrase_before(norms, texts, k)
+        if head is None or first >= comma:
+            return None
+        if norms[first] in r.relative_pronouns:
+            return head
+        if norms[first] in r.apposition_starters or texts[first][:1].isupper():
+            return (head[0], comma)
+        return None
 
     def _speaker_via_auxiliary(self, norms, texts, c: int, sentence) -> tuple[int, int] | None:
         """``وكان أوباما قد صرح``: the speaker between an auxiliary and the cue."""
@@ -441,6 +736,8 @@ class QuoteDetector:
         cue = (c, c + self._phrase_length.get(c, 1))
         source: tuple[int, int] | None = None
         kind = cues[c]
+        if kind == "phrase" and r.speaker_position == "before":
+            return cue, self._speaker_before(norms, texts, c)  # Trump called for a ban …
         if kind in ("speech_noun", "phrase"):
             # إقرار المفاوضين الأميركيين بأن …, وجاء في رسالة أن …: the source follows the cue.
             return cue, self._speaker_np(norms, texts, cue[1], stop)
@@ -465,23 +762,75 @@ class QuoteDetector:
         if kind == "participle":
             return cue, None  # a participle's subject is the main clause's: inherited
         if r.speaker_position == "after":
-            source = self._speaker_np(norms, texts, c + 1, stop)
+            source = self._speaker_after_topic(norms, texts, c, sentence)
+            if source is None:
+                source = self._subject_before(norms, texts, c, sentence)
+            if source is None:
+                source = self._speaker_np(norms, texts, c + 1, stop)
             if source is None:
                 source = self._speaker_via_auxiliary(norms, texts, c, sentence)
         else:
+            # The speaker precedes the cue; the words after it are the addressee (told the BBC) or
+            # a date (said Friday), never the speaker.
             source = self._speaker_before(norms, texts, c)
-            if source is None:
-                source = self._speaker_np(norms, texts, c + 1, stop)
         return cue, source
+
+    def _subject_before(self, norms, texts, c: int, sentence) -> tuple[int, int] | None:
+        """Verb-first languages put the subject after the cue, unless the cue (without و/ف) follows a
+        noun phrase of its clause: ``مقال افتتاحي يوم السبت يدعو تركيا إلى …`` (the editorial calls
+        on Turkey: تركيا is the addressee), ``وزير الخارجية قال إن …``."""
+        r = self.rules
+        if any(norms[c].startswith(clitic) for clitic in r.cue_proclitics):
+            return None
+        k = c - 1
+        while k >= 0 and texts[k].isspace() and "\n" not in texts[k]:
+            k -= 1
+        while k >= 0 and (self._time[k] or norms[k] in r.time_prepositions):
+            k -= 1
+            while k >= 0 and texts[k].isspace() and "\n" not in texts[k]:
+                k -= 1
+        if k < 0 or sentence[k] != sentence[c] or not any(ch.isalpha() for ch in texts[k]):
+            return None
+        word = norms[k]
+        if (word in r.speaker_boundaries or word in r.clause_connectives or word in r.auxiliaries or word in r.cue_blockers
+                or word in r.complementisers_with_subject or self._match_seq(norms, k, r.complementisers)
+                or word in r.relative_pronouns or word in r.particles or self.cue_kind(word)):
+            return None
+        found = self._noun_phrase_before(norms, texts, k + 1)
+        if found is None or any(norms[t] in r.particles for t in range(*found)):
+            return None
+        before = found[0] - 1
+        while before >= 0 and texts[before].isspace() and "\n" not in texts[before]:
+            before -= 1
+        at_clause_start = before < 0 or "\n" in texts[before] or texts[before] in r.clause_commas or \
+            texts[before] in r.sentence_ends or texts[before] == ":"
+        return found if at_clause_start else None
+
+    def _speaker_after_topic(self, norms, texts, c: int, sentence) -> tuple[int, int] | None:
+        """``أما الوزير فقال إن …``: the topic after أما is the speaker of the cue that carries ف."""
+        r = self.rules
+        if not r.topic_markers or not r.topic_cue_prefix or not norms[c].startswith(r.topic_cue_prefix):
+            return None
+        k = c - 1
+        while k >= 0 and sentence[k] == sentence[c] and c - k <= r.max_speaker_tokens + 2:
+            if norms[k] in r.topic_markers:
+                return self._speaker_np(norms, texts, k + 1, c)
+            k -= 1
+        return None
 
     def _direct_with_cue_before(self, p: QuotePair, norms, texts, cues, sentence, is_end, is_break, taken):
         r = self.rules
         if p.open in self._name_open:
             return None
         k = p.open - 1
+        crossed = False
         while k >= 0 and p.open - k <= r.max_gap_tokens:
             if k in self._name_close:
                 k = self._name_close[k].open - 1
+                continue
+            if is_break[k] and self._colon_before(k, texts, is_break) and not crossed:
+                crossed = True  # "Cruz continued:" then the quote as the next paragraph
+                k -= 1
                 continue
             if is_break[k] or is_end[k] or taken[k]:
                 return None
@@ -493,6 +842,10 @@ class QuoteDetector:
                 if source and words <= r.max_name_quote_tokens and all(texts[t].isspace()
                                                                         for t in range(source[1], p.open)):
                     return None  # عضو مجلس إدارة "نقابة المهن التمثيلية": a name inside the speaker's phrase
+                attached = max(cue[1], source[1] if source else 0)
+                gap = sum(1 for t in range(attached, p.open) if any(ch.isalnum() for ch in texts[t]))
+                if words <= r.max_title_quote_tokens and gap > r.max_circumstance_tokens:
+                    return None  # a short stretch far from its cue: أعلنت الشركة … حصول مركبتها على … «Euro NCAP»
                 return _Found([self._inner(p, texts)], cue, source, "direct", r.score("direct"), first_token=k)
             k -= 1
         return None
@@ -501,6 +854,8 @@ class QuoteDetector:
                                used_pairs):
         r = self.rules
         n = len(norms)
+        if p.open in self._name_open or not self._starts_clause(p, texts, is_break):
+            return None  # ووفقاً لمقابلة مع موقع «زاوية» العام الماضي، كشف …: a name, not a quote
         k = p.close + 1
         words = 0
         while k < n and words <= r.max_postposed_gap:
@@ -544,7 +899,8 @@ class QuoteDetector:
                 j += 1
             words = [k for k in range(i, j) if not is_space[k]]
             colon = next((k for k in words if texts[k] == ":"), None)
-            if colon is not None and 2 <= len(words) <= 20:
+            transcript = colon is not None and all(texts[k].isupper() for k in words if k < colon)
+            if colon is not None and 2 <= len(words) and (len(words) <= 20 or transcript):
                 before = [k for k in words if k < colon]
                 after = [k for k in words if k > colon]
                 if (1 <= len(before) <= 4 and len(after) >= 2 and not any(taken[k] for k in after)
@@ -565,7 +921,8 @@ class QuoteDetector:
                         s, e = s + 1, e - 1
                         used_pairs.add(inside[0].open)
                     if e > s:
-                        out.append(_Found([(s, e)], None, (before[0], before[-1] + 1), qtype,
+                        cue = (colon, colon + 1) if r.colon_is_cue else None  # PolNeAR: "Pence:" cues
+                        out.append(_Found([(s, e)], cue, (before[0], before[-1] + 1), qtype,
                                           r.score("colon_headline"), first_token=i))
                         for k in range(s, e):
                             taken[k] = True
@@ -580,6 +937,12 @@ class QuoteDetector:
         src_start = i + 1 if glued else i + length
         while src_start < n and texts[src_start].isspace() and not is_break[src_start]:
             src_start += 1
+        if src_start < n and norms[src_start] in r.particles:  # بحسب ما ذكرت الوكالة: the source follows the verb
+            verb = src_start + 1
+            while verb < n and texts[verb].isspace():
+                verb += 1
+            if verb < n and self.cue_kind(norms[verb]):
+                src_start = verb + 1
         source = self._speaker_np(norms, texts, src_start, n) if src_start < n else None
         if source is None:
             return None
@@ -607,13 +970,48 @@ class QuoteDetector:
 
     # -- speakers, entities, ranges -------------------------------------------------------------
 
-    def _finish(self, doc: Doc, found: list[_Found], sentence: list[int]) -> list[Quote]:
+    def give_speakers(self, doc: Doc, quotes: list[Quote], index: TokenIndex) -> list[Quote]:
+        """Quotes (a model's) with a cue but no source get the speaker the rules find for that cue;
+        quotes with neither take the previous quote's speaker within their paragraph. Call right
+        after :meth:`detect` on the same ``doc``."""
+        table = token_table(doc)
+        norms, texts = table.norms, table.texts
+        n = len(texts)
+        sentence = [0] * n
+        sid = 0
+        for i in range(n):
+            sentence[i] = sid
+            if table.breaks[i] or texts[i] in self.rules.sentence_ends:
+                sid += 1
+        out: list[Quote] = []
+        previous: Quote | None = None
+        for quote in sorted(quotes, key=lambda q: (q.start, q.end)):
+            if not quote.sources and quote.cue is not None:
+                c = index.token_at(quote.cue.start)
+                if c is not None:
+                    found = (self._speaker_before(norms, texts, c) if self.rules.speaker_position == "before"
+                             else self._speaker_np(norms, texts, c + 1, n))
+                    if found is not None and not any(part.start <= table.starts[found[0]] < part.end
+                                                     for part in quote.contents):
+                        quote = quote.with_(sources=(Range(table.starts[found[0]], table.ends[found[1] - 1]),))
+            elif not quote.sources and previous is not None and previous.sources and \
+                    "\n" not in table.text[previous.end : quote.start]:
+                quote = quote.with_(sources=previous.sources, entity=previous.entity)
+            out.append(quote)
+            previous = quote
+        return out
+
+    def _finish(self, doc: Doc, found: list[_Found], sentence: list[int], paragraph: list[int],
+                topics: list[int]) -> list[Quote]:
+        """Quotes in characters; a quote without a speaker of its own takes the previous quote's
+        speaker (at a lower score) within its paragraph, or further back when its cue says it goes
+        on (وأضاف, وتابع:, continued); never across a new topic (أما X فـ…)."""
         r = self.rules
         entities = sorted(entity_candidates(doc), key=lambda s: (ENTITY_PREFERENCE.get(s.label, 9), s.start - s.end))
         table = token_table(doc)
         found.sort(key=lambda f: f.first_token)
         quotes: list[Quote] = []
-        previous: tuple[Range, Range | None, int] | None = None  # (source, entity, sentence id)
+        previous: tuple[Range, Range | None, int, int, int] | None = None  # source, entity, paragraph, token, sentence
 
         def char_range(span: tuple[int, int]) -> Range:
             s, e = span
@@ -628,13 +1026,16 @@ class QuoteDetector:
             score = f.score
             source: Range | None = char_range(f.source) if f.source else None
             entity: Range | None = None
+            here = paragraph[f.first_token]
+            if previous is not None and any(previous[3] < t < f.first_token for t in topics):
+                previous = None  # أما الوزير فـ…: a new topic, a new speaker
             if source is not None:
                 entity = _entity_inside(entities, source)
-                previous = (source, entity, sentence[f.first_token])
-            elif previous is not None:
-                source, entity, prev_sentence = previous
-                same_sentence = prev_sentence == sentence[f.first_token]
-                score = score if same_sentence else score * r.score("floating_factor")
+                previous = (source, entity, here, f.first_token, sentence[f.first_token])
+            elif previous is not None and (previous[2] == here or f.cue is not None):
+                source, entity = previous[0], previous[1]
+                if previous[4] != sentence[f.first_token]:  # مشيرا إلى أن … in the same sentence: as sure
+                    score *= r.score("floating_factor")
             else:
                 score *= r.score("floating_factor")
             quote = Quote(contents=contents, cue=cue, sources=(source,) if source else (), entity=entity,
@@ -657,23 +1058,38 @@ def _entity_inside(entities: list[Span], source: Range) -> Range | None:
 
 
 class QuoteSuggester:
-    """spaCy component: rule-based quote suggestions for the document's language."""
+    """spaCy component: quote suggestions for the document's language, by rules and, when the
+    corpus has one, a trained quote model (:mod:`annotator.suggest.quote_model`); where both
+    propose a quote, one quote (:mod:`annotator.suggest.quote_merge`)."""
 
-    def __init__(self, nlp: Language, name: str, rules: str):
+    def __init__(self, nlp: Language, name: str, rules: str, models: list[str] | None = None):
         self.name = name
         self.rules = load_quote_rules(rules or nlp.lang)
         self.detector = QuoteDetector(self.rules)
+        self.models = [(path, load_pipeline(path)) for path in models or []]
         self.version = f"quotes-{CODE_VERSION}.{self.rules.version}+{self.rules.fingerprint}"
+        if self.models:
+            self.version += "+" + fingerprint(*(model_version(path, nlp) for path, nlp in self.models))
 
     def __call__(self, doc: Doc) -> Doc:
-        put_suggestions(doc, self.name, [], self.detector.detect(doc))
+        quotes = self.detector.detect(doc)
+        table = token_table(doc)
+        if self.models:
+            index = TokenIndex(list(zip(table.starts, table.ends, strict=True)))
+            for _, model in self.models:
+                roles = predicted_roles(model, table.text, index)
+                quotes = merge_quotes(table.text, quotes, group_roles(table.text, roles, model_scores(model)))
+            quotes = self.detector.give_speakers(doc, quotes, index)
+        quotes = link_speakers(table.text, quotes, entity_candidates(doc), self.rules.pronoun_speakers)
+        put_suggestions(doc, self.name, [], quotes)
         return doc
 
 
-@Language.factory("annotator_quotes", default_config={"rules": ""})
-def make_quote_suggester(nlp: Language, name: str, rules: str) -> QuoteSuggester:
-    """``rules``: a language code or a rules file; empty means the pipeline's language."""
-    return QuoteSuggester(nlp, name, rules)
+@Language.factory("annotator_quotes", default_config={"rules": "", "models": []})
+def make_quote_suggester(nlp: Language, name: str, rules: str, models: list[str]) -> QuoteSuggester:
+    """``rules``: a language code or a rules file (empty: the pipeline's language); ``models``:
+    quote models (paths) to combine with the rules."""
+    return QuoteSuggester(nlp, name, rules, models)
 
 
 def suggest_quotes(text: str, lang: str) -> list[Quote]:

@@ -90,12 +90,20 @@ def available_suggesters(corpus: Corpus) -> list[str]:
     and installed pipelines (each runs by default on the documents of its language only).
 
     A model in the loop names the suggesters it took over (``replaces``: the shipped model it
-    was fine-tuned from); those are left out, so its suggestions replace theirs."""
+    was fine-tuned from); those are left out, so its suggestions replace theirs. Quote models are
+    not entity suggesters: the ``quotes`` suggester combines them with its rules."""
     models = corpus.registered_models()
     replaced = {name for m in models for name in (m.get("replaces") or [])}
-    names = list(BUILTIN_SUGGESTERS) + [MODEL_PREFIX + m["name"] for m in models]
+    names = list(BUILTIN_SUGGESTERS) + [MODEL_PREFIX + m["name"] for m in models if m.get("kind") != "quotes"]
     names = list(dict.fromkeys(names + [p.suggester for p in offered_pipelines()]))
     return [name for name in names if name not in replaced]
+
+
+def quote_models(corpus: Corpus | None, lang: str) -> list[str]:
+    """Paths of the quote models registered for ``lang`` (the ``quotes`` suggester combines them)."""
+    if corpus is None:
+        return []
+    return [m["path"] for m in corpus.registered_models() if m.get("kind") == "quotes" and m.get("lang") == lang]
 
 
 def _model_target(corpus: Corpus, name: str) -> str:
@@ -147,7 +155,13 @@ def build_pipeline(lang: str, names: Sequence[str], corpus: Corpus | None = None
             if not rules_path(nlp.lang).exists():
                 notes.append(f"quotes: no quote rules for language {lang!r} (add resources/quotes/{lang}.json)")
                 continue
-            nlp.add_pipe("annotator_quotes", name=name)
+            try:
+                nlp.add_pipe("annotator_quotes", name=name, config={"models": quote_models(corpus, nlp.lang)})
+            except ModelLoadError as exc:
+                if strict:
+                    raise
+                notes.append(f"{name}: {exc}; rules only")
+                nlp.add_pipe("annotator_quotes", name=name)
         elif name.startswith(MODEL_PREFIX):
             target = _model_target(corpus, name) if corpus else name[len(MODEL_PREFIX) :]
             try:

@@ -190,17 +190,28 @@ def train_corpus(
     export_progress: Callable[[int, int], None] | None = None,
     vectors: str | Path | None = None,
     overrides: dict[str, object] | None = None,
+    quotes_only: bool = False,
 ) -> TrainResult:
     """Export, train, score and register (see the module docstring).
 
     ``vectors``: a spaCy vectors folder (``spacy init vectors``, e.g. floret subword vectors) that the
     tok2vec layer reads as static vectors; ``overrides``: more config settings by dotted key
-    (``{"components.tok2vec.model.encode.width": 128}``), applied last.
+    (``{"components.tok2vec.model.encode.width": 128}``), applied last. ``quotes_only`` (or an
+    export with quotes and no entities) trains a quote model instead:
+    :func:`annotator.train.quote_model.train_quote_model`.
     """
+    from annotator.train.quote_model import train_quote_model
+
     selection = selection or Selection()
     out = Path(output_dir)
     data = out / "data"
+    quote_options = dict(max_steps=max_steps, eval_frequency=eval_frequency, policy=policy, strict=strict, name=name,
+                         register=register, progress=progress, export_progress=export_progress)
+    if quotes_only:
+        return train_quote_model(corpus, out, selection, **quote_options)
     summary = export_spacy(corpus, data, selection, strict=strict, policy=policy, progress=export_progress)
+    if quotes and summary.has_quotes and not any(summary.splits["train"].entities.values()):
+        return train_quote_model(corpus, out, selection, exported=summary, **quote_options)
     if summary.splits["dev"].documents == 0:
         raise TrainingError(
             "the export has no dev documents to score the model on; training needs at least two "

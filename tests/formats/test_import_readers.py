@@ -235,11 +235,12 @@ def test_brat_source_that_is_an_entity_links_the_quote_to_it():
         ("T1\tPER 0 5\tObamma\n", 1, "the .ann text 'Obamma' does not match the document's 'Obama'"),
         ("T1\tPER 0 5\tObama\nT2\tPER 0 50\tx\n", 2, "is outside the text"),
         ("T1\tPER 0 5\tObama\nT2\tPER 2 5\tama\n", 2, "overlaps T1 PER"),
-        ("T1\tCue 6 10\tsaid\n", 1, "a quote part linked to no Content"),
         ("R1\tRel Arg1:T1 Arg2:T9\n", 1, "refers to T1, which is not defined"),
         ("T1\tPER\u200e 0 5\tObama\n", 1, "U+200E LEFT-TO-RIGHT MARK"),
-        ("T1\tCue 0 2;6 10\tOb said\nT2\tContent 11 16\thello\nR1\tAttr Arg1:T1 Arg2:T2\n", 1,
-         "cue T1 is discontinuous; a quote has one cue range"),
+        ("T1\tPER 0 5\tObama\nR1\t\n", 2, "R1 is empty; a brat line here reads 'R1<TAB>Type Arg1:T1 Arg2:T2'"),
+        ("E1\n", 1, "E1 is empty; a brat line here reads 'E1<TAB>Type:T1 Role:T2 …'"),
+        ("E1\tAttribution Content:T1\n", 1, "E1: the event 'Attribution' has no trigger"),
+        ("T1 PER 0 5 Obama\n", 1, "T1: the id must be followed by a TAB"),
     ],
 )
 def test_brat_problems_name_the_ann_line(ann, line, words):

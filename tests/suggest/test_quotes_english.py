@@ -61,14 +61,21 @@ def test_according_to_after_and_before_the_content() -> None:
 
 
 def test_headline_colon_quote() -> None:
+    # PARC 3.0 and PolNeAR take the colon for the cue of "Speaker: words" (our Arabic guidelines do not).
     q = only("Putin: We will not retreat\n\nThe summit ended on Monday.", "en")
-    assert (q.sources, q.contents, q.cue) == (["Putin"], ["We will not retreat"], None)
+    assert (q.sources, q.contents, q.cue) == (["Putin"], ["We will not retreat"], ":")
 
 
-def test_floating_quote_takes_the_previous_speaker() -> None:
-    found = quotes_as_text('Kerry said that the deal was close.\n\n"Nobody wants this war to go on forever, nobody."', "en")
+def test_floating_quote_takes_the_previous_speaker_within_its_paragraph() -> None:
+    found = quotes_as_text('Kerry said that the deal was close. "Nobody wants this war to go on forever, nobody."', "en")
     assert found[1].sources == ["Kerry"] and found[1].cue is None
     assert found[1].score < found[0].score
+
+
+def test_a_bare_quote_in_another_paragraph_does_not_take_the_previous_speaker() -> None:
+    # issue 16: "the previous speaker carried over" — only within a paragraph or an explicit continuation.
+    found = quotes_as_text('Kerry said that the deal was close.\n\n"Nobody wants this war to go on forever, nobody."', "en")
+    assert found[1].sources == [] and found[1].cue is None
 
 
 def test_curly_quotes_and_apostrophes() -> None:

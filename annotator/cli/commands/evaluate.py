@@ -9,6 +9,7 @@ from rich.console import Console
 from rich.table import Table
 
 from annotator.cli.options import db_option, open_corpus, parse_doc_ids
+from annotator.cli.quote_table import attribution_table
 
 STATUSES = ("new", "in_progress", "done", "skipped")
 
@@ -91,6 +92,8 @@ def _print(result: dict, gold: str) -> None:
             table.add_row(role, mode, str(s["tp"] + s["fn"]), str(s["tp"] + s["fp"]), _pct(s["precision"]),
                           _pct(s["recall"]), _pct(s["f1"]))
         out.print(table)
+    for system, whole in result.get("quote_attribution", {}).items():
+        out.print(attribution_table(system, whole))
     table = Table(title=f"what {gold} did with suggestions")
     table.add_column("kind")
     origins = list(next(iter(result["changes"].values())).keys())

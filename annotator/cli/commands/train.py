@@ -12,6 +12,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from annotator.cli.options import db_option, open_corpus
+from annotator.cli.quote_table import attribution_table
 from annotator.formats.alignment import POLICIES
 from annotator.formats.selection import Selection, SelectionError, parse_label_map
 from annotator.formats.spacy_writer import SPANCAT_KEY, ExportError
@@ -31,7 +32,8 @@ def scores_table(result: TrainResult) -> Table:
     for column in ("layer", "label", "P", "R", "F"):
         table.add_column(column, justify="left" if column in ("layer", "label") else "right")
     scores = result.scores
-    layers = [("entities", "ents"), ("quote parts", f"spans_{SPANCAT_KEY}")]
+    roles = "quote roles" if "quote_scores" in scores else "entities"  # a quote model tags roles as entities
+    layers = [(roles, "ents"), ("quote parts", f"spans_{SPANCAT_KEY}")]
     for name, prefix in layers:
         if f"{prefix}_f" not in scores:
             continue
@@ -72,6 +74,8 @@ def parse_settings(items: tuple[str, ...]) -> dict[str, object]:
               help="Also learn quote parts with spancat (when the export has quotes).")
 @click.option("--misaligned", "policy", type=click.Choice(POLICIES), default="expand", show_default=True,
               help="What to do with spans that do not align with tokens (listed either way).")
+@click.option("--quotes-only", is_flag=True,
+              help="Train a quote model (content, cue, source) that the quotes suggester combines with its rules.")
 @click.option("--strict", is_flag=True, help="Refuse to train if any span does not align with tokens.")
 @click.option("--name", default=None, help="Suggester name to register (default: trained:<OUT_DIR name>).")
 @click.option("--continue", "continue_", is_flag=True,
@@ -109,6 +113,7 @@ def command(
     eval_frequency: int | None,
     quotes: bool,
     policy: str,
+    quotes_only: bool,
     strict: bool,
     name: str | None,
     continue_: bool = False,
@@ -176,6 +181,7 @@ def command(
                 corpus, target, selection, max_steps=max_steps, eval_frequency=eval_frequency, quotes=quotes,
                 policy=policy, strict=strict, name=name, progress=on_step, export_progress=on_export,
                 vectors=vectors, overrides=overrides,
+                quotes_only=quotes_only,
             )
     except (SelectionError, ExportError, TrainingError) as exc:
         raise click.ClickException(str(exc)) from None
@@ -184,5 +190,7 @@ def command(
     assert result.export is not None
     click.echo(result.export.format())
     console.print(scores_table(result))
+    if "quotes" in result.scores:
+        console.print(attribution_table("quote model on the dev split", result.scores["quotes"]))
     click.echo(f"saved {', '.join(result.components)} pipeline to {result.model_path}")
     click.echo(f"registered as suggester {result.name!r} in {db_path}")
