@@ -28,6 +28,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
 
+from annotator.core.files import fsync_path
+from annotator.core.processes import process_alive
 from annotator.formats.export_errors import OutputError
 
 _RENAME_EXCHANGE = 2
@@ -36,30 +38,6 @@ _AT_FDCWD = -100
 
 def _reason(exc: OSError) -> str:
     return exc.strerror or str(exc)
-
-
-def _alive(pid: int) -> bool:
-    if pid == os.getpid():
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
-def fsync_path(path: Path) -> None:
-    """fsync a file or a folder (folders: so a rename inside them is on disk)."""
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    except OSError as exc:  # some file systems (e.g. /proc, some FUSE) cannot fsync folders
-        if exc.errno not in (errno.EINVAL, errno.ENOTSUP, errno.EBADF):
-            raise
-    finally:
-        os.close(fd)
 
 
 def fsync_tree(folder: Path) -> None:
@@ -118,7 +96,7 @@ def clean_folder_leftovers(target: Path) -> list[Path]:
         return removed
     for entry in parent.iterdir():
         found = _FOLDER_LEFTOVER.match(entry.name)
-        if not found or found.group("name") != target.name or _alive(int(found.group("pid"))):
+        if not found or found.group("name") != target.name or process_alive(int(found.group("pid"))):
             continue
         if found.group("kind") == "old" and not target.exists():
             entry.rename(target)  # the previous export, put back where it was

@@ -16,6 +16,8 @@ import re
 import sqlite3
 from pathlib import Path
 
+from annotator.core.files import fsync_path
+from annotator.core.processes import process_alive
 from annotator.store.schema import is_annotator_corpus
 
 _SIDECARS = ("", "-journal", "-wal", "-shm")
@@ -42,12 +44,12 @@ def copy_database(src: sqlite3.Connection, dest: Path, *, replace: bool = False)
     try:
         _remove(partial)
         documents, version = _copy_and_verify(src, partial)
-        _fsync(partial)
+        fsync_path(partial)
         if replace:
             os.replace(partial, dest)
         else:
             _rename_without_overwrite(partial, dest)
-        _fsync(dest.parent)
+        fsync_path(dest.parent)
     finally:
         _remove(partial)
     return documents, version
@@ -89,28 +91,6 @@ def _remove(partial: Path) -> None:
         Path(f"{partial}{suffix}").unlink(missing_ok=True)
 
 
-def _fsync(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def _running(pid: int) -> bool:
-    if pid == os.getpid():
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # someone else's process
-        return True
-    except OSError:
-        return True
-    return True
-
-
 def remove_leftovers(folder: Path, name_pattern: str) -> list[Path]:
     """Delete temporary copies (and their journals) left by killed runs; returns what was removed.
 
@@ -125,7 +105,7 @@ def remove_leftovers(folder: Path, name_pattern: str) -> list[Path]:
         return removed
     for path in entries:
         match = leftover.fullmatch(path.name)
-        if match and not _running(int(match.group(1))):
+        if match and not process_alive(int(match.group(1))):
             try:
                 path.unlink()
             except OSError:

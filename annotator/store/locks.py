@@ -31,6 +31,7 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
+from annotator.core.processes import process_alive
 from annotator.store.corpus import Corpus, now
 from annotator.store.errors import StaleEditError
 from annotator.store.values import annotator_name
@@ -160,13 +161,4 @@ def _is_dead_local_process(holder: str) -> bool:
     pid_text = rest.split("/", 1)[0]
     if host != socket.gethostname() or not pid_text.isdigit():
         return False
-    pid = int(pid_text)
-    if pid == os.getpid():
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return True
-    except PermissionError:  # alive, owned by another user
-        return False
-    return False
+    return not process_alive(int(pid_text))

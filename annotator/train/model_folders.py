@@ -19,6 +19,8 @@ import shutil
 import socket
 from pathlib import Path
 
+from annotator.core.processes import process_alive
+
 KEEP_VERSIONS = 2
 _VERSION = re.compile(r"^v(\d{4,})$")
 _WORKSPACE = re.compile(r"^\.training-(\d+)$")
@@ -33,16 +35,6 @@ def models_root(corpus_path: str | os.PathLike, name: str) -> Path:
     """``<corpus folder>/models/<corpus file stem>-<name>``."""
     corpus = Path(corpus_path).resolve()
     return corpus.parent / "models" / f"{corpus.stem}-{name}"
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def versions(root: Path) -> list[Path]:
@@ -81,7 +73,7 @@ class JobLock:
                 fd = os.open(self.path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
             except FileExistsError:
                 holder = self._holder()
-                if holder is not None and (holder[0] != socket.gethostname() or _alive(holder[1])):
+                if holder is not None and (holder[0] != socket.gethostname() or process_alive(holder[1])):
                     raise JobRunningError(
                         f"another training job is running for these models (process {holder[1]} on {holder[0]}); "
                         "wait for it to finish or cancel it"
@@ -114,7 +106,7 @@ def remove_leftovers(root: Path) -> list[Path]:
         return removed
     for path in root.iterdir():
         match = _WORKSPACE.match(path.name)
-        if match and path.is_dir() and (int(match.group(1)) == os.getpid() or not _alive(int(match.group(1)))):
+        if match and path.is_dir() and (int(match.group(1)) == os.getpid() or not process_alive(int(match.group(1)))):
             shutil.rmtree(path, ignore_errors=True)
             removed.append(path)
     return removed

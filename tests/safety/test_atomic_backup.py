@@ -32,7 +32,7 @@ if point == "copy":  # half a file written, then killed
         die()
     atomic._copy_and_verify = half
 elif point == "fsync":
-    atomic._fsync = die
+    atomic.fsync_path = die
 elif point == "rename":
     atomic._rename_without_overwrite = die
 from annotator.store import Corpus
