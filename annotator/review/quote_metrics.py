@@ -196,6 +196,14 @@ class AttributionScores:
                     self.ranges[f"{role}_{mode}"].update(counts)
         return match
 
+    def merge(self, other: AttributionScores) -> None:
+        """Add another set of documents' figures to these (e.g. from a worker process)."""
+        for name in ("gold", "pred", "matched", "exact", "same_type", "with_source", "source_overlap",
+                     "source_exact"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        for key, counts in other.ranges.items():
+            self.ranges.setdefault(key, Counter()).update(counts)
+
     def as_dict(self) -> dict:
         def ratio(n: int, d: int) -> float:
             return n / d if d else 0.0

@@ -29,8 +29,11 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import partial
 
 from annotator.core.spans import ORIGINS, Quote, Span
+from annotator.jobs.documents import map_documents
 from annotator.review.quote_metrics import AttributionScores
 from annotator.review.span_metrics import match_counts, prf_from_counts
 from annotator.store.annotation_sets import documents_with_a_set
@@ -98,6 +101,99 @@ def _suggesters_that_ran(corpus: Corpus, ids: list[int]) -> dict[str, int]:
     return dict(ran)
 
 
+@dataclass(frozen=True)
+class _Systems:
+    """What one evaluation scores: ``pred`` (an annotator) or the named suggesters."""
+
+    gold: str
+    pred: str | None
+    entity: tuple[str, ...]
+    quote: tuple[str, ...]
+    combined: bool
+
+    @property
+    def entity_names(self) -> list[str]:
+        return [*self.entity, *([COMBINED] if self.combined else [])]
+
+
+@dataclass
+class _Counts:
+    """tp/fp/fn and the other tallies of some articles; :meth:`merge` adds another article's."""
+
+    entities: dict = field(default_factory=lambda: defaultdict(lambda: {mode: defaultdict(Counter) for mode in MODES}))
+    quotes: dict = field(default_factory=lambda: defaultdict(lambda: defaultdict(Counter)))
+    attribution: dict = field(default_factory=lambda: defaultdict(AttributionScores))  # whole quotes
+    proposed_quotes: Counter = field(default_factory=Counter)
+    changes: dict = field(default_factory=lambda: {"entities": Counter(), "quotes": Counter()})
+    labels: set = field(default_factory=set)
+
+    def __getstate__(self) -> dict:  # plain dicts cross a process boundary (no lambdas)
+        return {"entities": {n: {m: dict(by) for m, by in modes.items()} for n, modes in self.entities.items()},
+                "quotes": {n: dict(by) for n, by in self.quotes.items()},
+                "attribution": dict(self.attribution), "proposed_quotes": self.proposed_quotes,
+                "changes": self.changes, "labels": self.labels}
+
+    def __setstate__(self, state: dict) -> None:
+        self.__init__()
+        self.merge_state(state)
+
+    def merge_state(self, state: dict) -> None:
+        for name, modes in state["entities"].items():
+            for mode, by_label in modes.items():
+                for label, c in by_label.items():
+                    self.entities[name][mode][label].update(c)
+        for name, by_key in state["quotes"].items():
+            for key, c in by_key.items():
+                self.quotes[name][key].update(c)
+        for name, scores in state["attribution"].items():
+            self.attribution[name].merge(scores)
+        self.proposed_quotes.update(state["proposed_quotes"])
+        for kind, c in state["changes"].items():
+            self.changes[kind].update(c)
+        self.labels |= state["labels"]
+
+    def merge(self, other: _Counts) -> None:
+        self.merge_state(other.__getstate__())
+
+
+def _document_counts(systems: _Systems, corpus: Corpus, doc_id: int) -> _Counts:
+    """Everything one article adds to the scores (a pure function: it runs in worker processes)."""
+    counts = _Counts()
+    gold, pred = systems.gold, systems.pred
+    gold_spans = corpus.spans(doc_id, gold)
+    gold_quotes = corpus.quotes(doc_id, gold)
+    counts.labels.update(s.label for s in gold_spans)
+    if pred is not None:
+        found = {pred: (corpus.spans(doc_id, pred), corpus.quotes(doc_id, pred))}
+    else:
+        spans, quotes = corpus.suggestions(doc_id)
+        found = {name: ([s for s in spans if s.suggester == name], [q for q in quotes if q.suggester == name])
+                 for name in systems.quote}
+        if systems.combined:
+            found[COMBINED] = (combine(s for name in systems.entity for s in found[name][0]), [])
+    gold_tuples = _dedupe(gold_spans)
+    for name in systems.entity_names:
+        for mode in MODES:
+            for label, c in match_counts(gold_tuples, _dedupe(found[name][0]), mode).items():
+                counts.entities[name][mode][label].update(c)
+    text = None
+    for name in systems.quote:
+        counts.proposed_quotes[name] += len(found[name][1])
+        for key, c in quote_counts(gold_quotes, found[name][1]).items():
+            counts.quotes[name][key].update(c)
+        if gold_quotes or found[name][1]:
+            text = corpus.document(doc_id).text if text is None else text
+            counts.attribution[name].add(gold_quotes, found[name][1], text)
+    for s in gold_spans:
+        counts.changes["entities"][s.origin] += 1
+    for q in gold_quotes:
+        counts.changes["quotes"][q.origin] += 1
+    for (kind, *_), decision in corpus.decisions(doc_id, gold).items():
+        if decision == "rejected":
+            counts.changes["entities" if kind == "entity" else "quotes"]["rejected"] += 1
+    return counts
+
+
 def evaluate(
     corpus: Corpus,
     gold: str,
@@ -106,6 +202,7 @@ def evaluate(
     suggesters: Sequence[str] | None = None,
     doc_ids: Iterable[int] | None = None,
     statuses: Sequence[str] | None = None,
+    jobs: int = 1,
 ) -> dict:
     """Scores of ``pred`` (an annotator) or, when ``pred`` is None, of the cached suggestions.
 
@@ -113,7 +210,8 @@ def evaluate(
     {system: {"exact": prf, "overlap": prf}}, "quotes": {system: {"content_exact", …}},
     "quote_attribution": {system: whole-quote figures (:class:`~annotator.review.quote_metrics.AttributionScores`)},
     "changes": {...}}`` where each prf is ``{label: {tp, fp, fn, precision, recall, f1}, "__all__":
-    {...}}``. Raises ValueError for an unknown annotator or document.
+    {...}}``. ``jobs`` worker processes read the articles (the figures are the same for any
+    number). Raises ValueError for an unknown annotator or document.
     """
     if corpus.annotator_id(gold, create=False) is None:
         raise ValueError(f"no annotator {gold!r} in this corpus")
@@ -121,58 +219,26 @@ def evaluate(
         raise ValueError(f"no annotator {pred!r} in this corpus")
     ids = select_documents(corpus, gold, doc_ids, statuses)
     if pred is not None:
-        entity_systems, quote_systems, coverage = [pred], [pred], {pred: len(ids)}
+        systems = _Systems(gold, pred, (pred,), (pred,), False)
+        coverage = {pred: len(ids)}
     else:
         ran = _suggesters_that_ran(corpus, ids)
         names = list(dict.fromkeys(suggesters)) if suggesters else sorted(ran)
         coverage = {name: ran.get(name, 0) for name in names}
-        entity_systems = [n for n in names if n not in QUOTE_SUGGESTERS]
-        quote_systems = list(names)
-        if len(entity_systems) > 1:
-            coverage[COMBINED] = max((ran.get(n, 0) for n in entity_systems), default=0)
-    entity_counts: dict[str, dict[str, dict[str, Counter]]] = defaultdict(
-        lambda: {mode: defaultdict(Counter) for mode in MODES})
-    quote_totals: dict[str, dict[str, Counter]] = defaultdict(lambda: defaultdict(Counter))
-    attribution: dict[str, AttributionScores] = defaultdict(AttributionScores)  # whole quotes
-    proposed_quotes: Counter = Counter()
-    changes = {"entities": Counter(), "quotes": Counter()}
-    labels: set[str] = set()
-    for doc_id in ids:
-        gold_spans = corpus.spans(doc_id, gold)
-        gold_quotes = corpus.quotes(doc_id, gold)
-        labels.update(s.label for s in gold_spans)
-        if pred is not None:
-            found = {pred: (corpus.spans(doc_id, pred), corpus.quotes(doc_id, pred))}
-        else:
-            spans, quotes = corpus.suggestions(doc_id)
-            found = {name: ([s for s in spans if s.suggester == name], [q for q in quotes if q.suggester == name])
-                     for name in quote_systems}
-            if len(entity_systems) > 1:
-                found[COMBINED] = (combine(s for name in entity_systems for s in found[name][0]), [])
-        gold_tuples = _dedupe(gold_spans)
-        for name in [*entity_systems, *([COMBINED] if COMBINED in coverage else [])]:
-            for mode in MODES:
-                for label, c in match_counts(gold_tuples, _dedupe(found[name][0]), mode).items():
-                    entity_counts[name][mode][label].update(c)
-        for name in quote_systems:
-            proposed_quotes[name] += len(found[name][1])
-            for key, c in quote_counts(gold_quotes, found[name][1]).items():
-                quote_totals[name][key].update(c)
-            if gold_quotes or found[name][1]:
-                attribution[name].add(gold_quotes, found[name][1], corpus.document(doc_id).text)
-        for s in gold_spans:
-            changes["entities"][s.origin] += 1
-        for q in gold_quotes:
-            changes["quotes"][q.origin] += 1
-        for (kind, *_), decision in corpus.decisions(doc_id, gold).items():
-            if decision == "rejected":
-                changes["entities" if kind == "entity" else "quotes"]["rejected"] += 1
-    def labels_of(name: str) -> list[str]:  # the gold's labels and those this system proposed
-        return sorted(labels | {label for label, c in entity_counts[name]["exact"].items() if c["fp"] or c["tp"]})
+        entity = tuple(n for n in names if n not in QUOTE_SUGGESTERS)
+        systems = _Systems(gold, None, entity, tuple(names), len(entity) > 1)
+        if systems.combined:
+            coverage[COMBINED] = max((ran.get(n, 0) for n in entity), default=0)
+    total = _Counts()
+    for counts in map_documents(corpus, partial(_document_counts, systems), ids, jobs):
+        total.merge(counts)
 
-    entity_names = [*entity_systems, *([COMBINED] if COMBINED in coverage else [])]
+    def labels_of(name: str) -> list[str]:  # the gold's labels and those this system proposed
+        return sorted(total.labels | {label for label, c in total.entities[name]["exact"].items()
+                                      if c["fp"] or c["tp"]})
+
     # A quote table for every system that can propose quotes: the quote suggester, or any that did.
-    quote_names = [n for n in quote_systems if pred is not None or n in QUOTE_SUGGESTERS or proposed_quotes[n]]
+    quote_names = [n for n in systems.quote if pred is not None or n in QUOTE_SUGGESTERS or total.proposed_quotes[n]]
     return {
         "gold": gold,
         "pred": pred if pred is not None else "suggestions",
@@ -183,14 +249,14 @@ def evaluate(
         "matching": OVERLAP_RULE,
         "coverage": coverage,
         "entities": {
-            name: {mode: prf_from_counts(entity_counts[name][mode], labels_of(name)) for mode in MODES}
-            for name in entity_names
+            name: {mode: prf_from_counts(total.entities[name][mode], labels_of(name)) for mode in MODES}
+            for name in systems.entity_names
         },
         "quotes": {
-            name: {key: prf_from_counts({key: c}, [key])[key] for key, c in sorted(quote_totals[name].items())}
+            name: {key: prf_from_counts({key: c}, [key])[key] for key, c in sorted(total.quotes[name].items())}
             for name in quote_names
         },
-        "quote_attribution": {name: attribution[name].as_dict() for name in quote_names},
+        "quote_attribution": {name: total.attribution[name].as_dict() for name in quote_names},
         "changes": {kind: {origin: c.get(origin, 0) for origin in (*ORIGINS, "rejected")}
-                    for kind, c in changes.items()},
+                    for kind, c in total.changes.items()},
     }

@@ -159,3 +159,20 @@ def test_a_shard_file_with_a_suggestion_outside_its_text_merges_nothing(annotate
         with pytest.raises(OtherCorpusError, match=r"table suggestions row 2 column start, end: \[.* is outside the text"):
             merge_corpus(corpus, tmp_path / "shard.db")
         assert corpus.conn.execute("SELECT COUNT(*) FROM suggestions").fetchone()[0] == 0
+
+
+def test_evaluate_with_two_workers_gives_the_same_scores(annotated, tmp_path):
+    from annotator.suggest.evaluation import evaluate
+
+    db = copy_corpus(annotated, tmp_path / "scored.db")
+    with Corpus.open(db) as corpus:
+        run_suggesters(corpus, SUGGESTERS, jobs=1)
+        ids = corpus.document_ids()
+        for doc_id in ids[:150]:
+            corpus.set_status(doc_id, "amira", "done")
+        one = evaluate(corpus, "amira", doc_ids=ids[:150], jobs=1)
+        two = evaluate(corpus, "amira", doc_ids=ids[:150], jobs=2)
+    assert one == two
+    entities = one["entities"]["gazetteer"]["exact"]["__all__"]
+    assert one["documents"] == 150 and entities["tp"] + entities["fn"] > 150  # many chunks, every gold entity
+    assert one["quote_attribution"]["quotes"]["gold"] > 0 and "combined" in one["entities"]

@@ -10,6 +10,7 @@ from rich.table import Table
 
 from annotator.cli.options import db_option, open_corpus, parse_doc_ids
 from annotator.cli.quote_table import attribution_table
+from annotator.jobs.pool import resolve_jobs
 
 STATUSES = ("new", "in_progress", "done", "skipped")
 
@@ -29,8 +30,10 @@ def _pct(value: float) -> str:
 @click.option("--status", "statuses", multiple=True, type=click.Choice(STATUSES),
               help="Only the articles where the gold annotator's status is this (repeatable).")
 @click.option("--json", "as_json", is_flag=True, help="Print the scores as JSON.")
+@click.option("--jobs", "-j", "jobs", type=click.IntRange(min=0), default=0, show_default="every core",
+              help="Worker processes that read and score the articles (1: this process only).")
 def command(db_path: str, gold: str, pred: str | None, suggestions: bool, suggesters: tuple[str, ...],
-            docs: str | None, statuses: tuple[str, ...], as_json: bool) -> None:
+            docs: str | None, statuses: tuple[str, ...], as_json: bool, jobs: int) -> None:
     """Precision, recall and F1 per entity label and overall (exact and overlap), of quote
     contents, cues and sources, and how much the gold annotator changed the suggestions.
 
@@ -49,7 +52,7 @@ def command(db_path: str, gold: str, pred: str | None, suggestions: bool, sugges
     corpus = open_corpus(db_path)
     try:
         result = evaluate(corpus, gold, pred, suggesters=list(suggesters) or None, doc_ids=doc_ids,
-                          statuses=list(statuses) or None)
+                          statuses=list(statuses) or None, jobs=resolve_jobs(jobs))
     except ValueError as exc:
         raise click.ClickException(str(exc)) from None
     finally:
