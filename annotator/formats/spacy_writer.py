@@ -53,6 +53,7 @@ from annotator.formats.selection import (
     resolve_annotator,
     split_documents,
 )
+from annotator.jobs.corpus_job import CorpusJob
 from annotator.jobs.pool import Engine, map_chunks
 from annotator.jobs.shards import Shard, chunked
 from annotator.store import Corpus
@@ -382,7 +383,7 @@ class ShardResult:
     part_lengths: Counter
 
 
-class SpacyShardJob:
+class SpacyShardJob(CorpusJob):
     """Build one DocBin shard: ``run((split, index, [(document id, status), ...]))`` -> :class:`ShardResult`.
 
     A pure function of its chunk (reads through its own read-only connection, writes nothing), so
@@ -391,19 +392,17 @@ class SpacyShardJob:
 
     def __init__(self, db_path: str, annotator: str, label_map: dict[str, str | None], policy: str,
                  corpus: Corpus | None = None) -> None:
-        self.db_path = db_path
+        super().__init__(db_path, corpus)
         self.annotator = annotator
         self.label_map = dict(label_map)
         self.policy = policy
-        self._corpus = corpus
         self._tokenizers = Tokenizers()
 
     def __getstate__(self) -> dict:
-        return {**self.__dict__, "_corpus": None, "_tokenizers": None}
+        return {**super().__getstate__(), "_tokenizers": None}
 
     def start(self) -> None:
-        if self._corpus is None:
-            self._corpus = Corpus(self.db_path, readonly=True)
+        super().start()
         if self._tokenizers is None:
             self._tokenizers = Tokenizers()
 

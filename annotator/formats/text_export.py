@@ -27,6 +27,7 @@ from annotator.formats.selection import (
     resolve_annotator,
 )
 from annotator.formats.spacy_writer import ExportError
+from annotator.jobs.corpus_job import CorpusJob
 from annotator.jobs.pool import Engine, map_chunks
 from annotator.jobs.shards import Shard, chunked
 from annotator.store import Corpus
@@ -61,23 +62,15 @@ class RenderedChunk:
     misaligned: list[MisalignedSpan] = field(default_factory=list)
 
 
-class TextChunkJob:
+class TextChunkJob(CorpusJob):
     """Render a chunk of ``[(document id, status)]`` with ``render`` (a picklable function)."""
 
     def __init__(self, db_path: str, annotator: str, label_map: dict[str, str | None], render: Render,
                  corpus: Corpus | None = None) -> None:
-        self.db_path = db_path
+        super().__init__(db_path, corpus)
         self.annotator = annotator
         self.label_map = dict(label_map)
         self.render = render
-        self._corpus = corpus
-
-    def __getstate__(self) -> dict:
-        return {**self.__dict__, "_corpus": None}
-
-    def start(self) -> None:
-        if self._corpus is None:
-            self._corpus = Corpus(self.db_path, readonly=True)
 
     def run(self, chunk: list[tuple[int, str]]) -> RenderedChunk:
         assert self._corpus is not None, "start() first"

@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, TypeVar
 
+from annotator.jobs.corpus_job import CorpusJob
 from annotator.jobs.pool import map_chunks
 from annotator.jobs.shards import chunked
 from annotator.store import Corpus
@@ -24,20 +25,12 @@ R = TypeVar("R")
 DocumentFunction = Callable[[Corpus, int], Any]
 
 
-class DocumentFunctionJob:
+class DocumentFunctionJob(CorpusJob):
     """``run(chunk of ids)`` -> ``[function(corpus, doc_id) for doc_id in chunk]``."""
 
     def __init__(self, db_path: str, function: DocumentFunction, corpus: Corpus | None = None) -> None:
-        self.db_path = db_path
+        super().__init__(db_path, corpus)
         self.function = function
-        self._corpus = corpus
-
-    def __getstate__(self) -> dict:
-        return {**self.__dict__, "_corpus": None}
-
-    def start(self) -> None:
-        if self._corpus is None:
-            self._corpus = Corpus(self.db_path, readonly=True)
 
     def run(self, chunk: list[int]) -> list[Any]:
         return [self.function(self._corpus, doc_id) for doc_id in chunk]

@@ -35,6 +35,7 @@ import annotator.suggest.model  # noqa: F401
 import annotator.suggest.quotes  # noqa: F401
 from annotator.core.spans import DocumentRecord, Quote, Span
 from annotator.core.tokenizer import new_nlp
+from annotator.jobs.corpus_job import CorpusJob
 from annotator.jobs.pool import map_chunks
 from annotator.jobs.shards import Shard, chunked
 from annotator.store.corpus import Corpus
@@ -200,7 +201,7 @@ class ChunkResult:
     documents: list[tuple[int, list[tuple[str, list[Span], list[Quote], str | None]]]] = field(default_factory=list)
 
 
-class SuggestJob:
+class SuggestJob(CorpusJob):
     """The per-chunk work of a suggestion run: which suggesters are stale, then ``nlp.pipe``.
 
     Picklable before :meth:`start`; a worker process calls :meth:`start` once (its own read-only
@@ -210,7 +211,7 @@ class SuggestJob:
 
     def __init__(self, db_path: str, names: Sequence[str], learned: dict[str, PreparedLearned], strict: bool,
                  force: bool, batch_size: int, corpus: Corpus | None = None, offered: list | None = None) -> None:
-        self.db_path = db_path
+        super().__init__(db_path, corpus)
         self.names = list(names)
         # Named explicitly (strict), every suggester runs everywhere; by default a shipped or
         # installed pipeline runs on the documents of its language only.
@@ -221,11 +222,10 @@ class SuggestJob:
         self.strict = strict
         self.force = force
         self.batch_size = batch_size
-        self._corpus = corpus  # in-process runs reuse the caller's connection
         self._pipelines: dict[str, tuple[Language, list[str], dict[str, str]]] = {}
 
     def __getstate__(self) -> dict:
-        return {**self.__dict__, "_corpus": None, "_pipelines": {}}
+        return {**super().__getstate__(), "_pipelines": {}}
 
     def prepare(self, corpus: Corpus, languages: Iterable[str]) -> None:
         """Build the pipelines of ``languages`` here, once: forked workers inherit them."""
@@ -235,10 +235,6 @@ class SuggestJob:
                 self.pipeline(lang)
         finally:
             self._corpus = own
-
-    def start(self) -> None:
-        if self._corpus is None:
-            self._corpus = Corpus(self.db_path, readonly=True)
 
     def pipeline(self, lang: str) -> tuple[Language, list[str], dict[str, str]]:
         """(pipeline, notes, versions) for ``lang``, built once."""
