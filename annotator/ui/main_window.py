@@ -125,6 +125,7 @@ class MainWindow(QMainWindow):
         self.annotation_actions = AnnotationActions(self, self.session, self.view, {
             "before": self.clear_message,
             "help": self.show_help,
+            "document.done": self.done_and_next,
             "document.skip": self.skip_with_note,
             "document.next": lambda: self.open_listed(1),
             "document.previous": lambda: self.open_listed(-1),
@@ -257,6 +258,19 @@ class MainWindow(QMainWindow):
             return None
         self.open_document(target)
         return target
+
+    def _next_in_list(self):
+        """What Ctrl+Enter and Ctrl+K open next: the next article to do in the list, within its search
+        and filters (from where the open article is listed; from the top when the list hides it)."""
+        current = self.session.doc_id
+        listed = current is not None and self.document_list.model.row_of(current) is not None
+        return lambda: self.document_list.next_to_do(current if listed else None)
+
+    def done_and_next(self) -> int | None:
+        """Ctrl+Enter: mark the article done and open the next one to do in the list."""
+        if self.session.document is None:
+            return None
+        return self.session.mark_done_and_next(following=self._next_in_list())
 
     def enter(self) -> None:
         """Enter: in the article list, open the highlighted article and go to its text; else accept."""
@@ -448,7 +462,7 @@ class MainWindow(QMainWindow):
         note = self.ask_skip_note()
         if note is None:
             return
-        self.session.skip(note)
+        self.session.skip(note, following=self._next_in_list())
 
     # -- background suggestions ------------------------------------------------------------------
 
