@@ -27,13 +27,13 @@ message is always shown on the GUI thread.
 from __future__ import annotations
 
 import logging
-import logging.handlers
 import os
 import sys
 import threading
 import traceback
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
 from types import TracebackType
 from typing import Any, TextIO
@@ -123,10 +123,7 @@ class ErrorReporter(QObject):
         self.window = window or _active_window
         self.messages: list[str] = []
         self._previous: tuple[Any, Any] | None = None
-        self._logger = logging.getLogger(f"annotator.errors.{id(self):x}")
-        self._logger.propagate = False
-        self._logger.setLevel(logging.ERROR)
-        self._handler: logging.Handler | None = None
+        self._lock = threading.Lock()
         self._show.connect(self._show_message, Qt.ConnectionType.QueuedConnection)
 
     # -- installing -------------------------------------------------------------------------------
@@ -146,19 +143,10 @@ class ErrorReporter(QObject):
             if threading.excepthook == self._thread_hook:
                 threading.excepthook = self._previous[1]
             self._previous = None
-        self._close_log()
 
     def use_log(self, log_file: str | os.PathLike) -> None:
         """Write to ``log_file`` from now on."""
-        if Path(log_file) != self.log_file:
-            self._close_log()
-            self.log_file = Path(log_file)
-
-    def _close_log(self) -> None:
-        if self._handler is not None:
-            self._logger.removeHandler(self._handler)
-            self._handler.close()
-            self._handler = None
+        self.log_file = Path(log_file)
 
     # -- reporting ---------------------------------------------------------------------------------
 
@@ -180,7 +168,7 @@ class ErrorReporter(QObject):
         """Log, print one line and (on the GUI thread) show the message; returns the message."""
         tb = tb if tb is not None else exc.__traceback__
         what = activity(exc, tb)
-        line = one_line(exc)
+        line = one_line(exc).rstrip(".")
         details = "".join(traceback.format_exception(type(exc), exc, tb))
         problem = self._log(f"while {what}:\n{details.rstrip()}")
         where = str(self.log_file) if problem is None else f"the log could not be written ({problem})"
@@ -197,20 +185,32 @@ class ErrorReporter(QObject):
         return message
 
     def _log(self, text: str) -> str | None:
-        """Append ``text`` to the log; None when written, else why it could not be."""
+        """Append ``text`` to the log (rotated first when it would pass :data:`LOG_BYTES`);
+        None when written, else why it could not be."""
+        entry = f"{datetime.now().isoformat(sep=' ', timespec='seconds')} {text}\n"
+        data = entry.encode("utf-8", "replace")
         try:
-            if self._handler is None:
+            with self._lock:
                 self.log_file.parent.mkdir(parents=True, exist_ok=True)
-                handler = logging.handlers.RotatingFileHandler(
-                    self.log_file, maxBytes=LOG_BYTES, backupCount=LOG_KEEP, encoding="utf-8", delay=True)
-                handler.setFormatter(logging.Formatter("%(asctime)s %(message)s"))
-                self._logger.addHandler(handler)
-                self._handler = handler
-            self._handler.emit(self._logger.makeRecord(self._logger.name, logging.ERROR, __file__, 0, text, (), None))
-            self._handler.flush()
+                size = self.log_file.stat().st_size if self.log_file.exists() else 0
+                if size and size + len(data) > LOG_BYTES:
+                    self._rotate()
+                with self.log_file.open("ab") as out:
+                    out.write(data)
         except OSError as exc:
             return exc.strerror or str(exc)
         return None
+
+    def _rotate(self) -> None:
+        """annotator-errors.log -> .1 -> .2 ...; the oldest beyond :data:`LOG_KEEP` goes."""
+        def numbered(n: int) -> Path:
+            return self.log_file.with_name(f"{self.log_file.name}.{n}")
+
+        numbered(LOG_KEEP).unlink(missing_ok=True)
+        for n in range(LOG_KEEP - 1, 0, -1):
+            if numbered(n).exists():
+                os.replace(numbered(n), numbered(n + 1))
+        os.replace(self.log_file, numbered(1))
 
     @Slot(str)
     def _show_message(self, message: str) -> None:

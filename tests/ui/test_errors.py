@@ -65,6 +65,17 @@ def window(qtbot, tmp_path, user_settings, hook):
     return window
 
 
+class Host(QWidget):
+    """A window with a place for the message, for the reporter's own tests."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.problems: list[str] = []
+
+    def show_problem(self, message: str, log_file=None) -> None:
+        self.problems.append(message)
+
+
 def spans_in_db(window) -> list[tuple[int, int, str]]:
     with Corpus.open(window.corpus_path) as corpus:
         return [(s.start, s.end, s.label) for s in corpus.spans(window.session.doc_id, WHO)]
@@ -180,10 +191,12 @@ def test_annotator_debug_in_the_environment_turns_debug_on(monkeypatch, tmp_path
     assert errors.install(tmp_path / "e.log", debug=True).debug  # --debug
 
 
-def test_the_log_is_capped(tmp_path, hook, monkeypatch):
+def test_the_log_is_capped(qtbot, tmp_path, hook, monkeypatch):
     monkeypatch.setattr(errors, "LOG_BYTES", 2_000)
     log = tmp_path / "errors.log"
-    reporter = errors.ErrorReporter(log, stderr=io.StringIO(), window=lambda: None)
+    host = Host()
+    qtbot.addWidget(host)
+    reporter = errors.ErrorReporter(log, stderr=io.StringIO(), window=lambda: host)
     for n in range(40):
         try:
             raise RuntimeError(f"failure {n} " + "x" * 200)
@@ -194,6 +207,7 @@ def test_the_log_is_capped(tmp_path, hook, monkeypatch):
     assert files == ["errors.log", "errors.log.1", "errors.log.2"]  # rotated, two older files kept
     assert all((tmp_path / name).stat().st_size < 4_000 for name in files)
     assert "failure 39" in log.read_text(encoding="utf-8")
+    qtbot.waitUntil(lambda: len(host.problems) == 40)
 
 
 @pytest.mark.parametrize(("args", "env", "debug"), [
@@ -215,3 +229,20 @@ def test_the_cli_passes_debug_to_the_window(tmp_path, monkeypatch, args, env, de
     result = CliRunner().invoke(main, [*args, str(db)], env=env)
     assert result.exit_code == 0, result.output
     assert calls == [{"debug": debug}]
+
+
+def test_a_log_that_cannot_be_written_is_said_and_the_message_still_shown(qtbot, tmp_path, hook):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the log's folder should be", encoding="utf-8")
+    stderr = io.StringIO()
+    host = Host()
+    qtbot.addWidget(host)
+    reporter = errors.ErrorReporter(blocker / "errors.log", stderr=stderr, window=lambda: host)
+    try:
+        raise RuntimeError("boom")
+    except RuntimeError as exc:
+        message = reporter.report(exc)
+    assert message.startswith("Something went wrong while handling an event: internal error: RuntimeError: boom. "
+                              "Nothing saved was lost. Details: the log could not be written (")
+    assert stderr.getvalue().count("\n") == 1 and "the log could not be written" in stderr.getvalue()
+    qtbot.waitUntil(lambda: host.problems == [message])
