@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 import re
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
 
 from annotator.core.files import fsync_path
@@ -32,18 +33,31 @@ def partial_path(dest: Path) -> Path:
     return dest.with_name(f".{dest.name}.partial-{os.getpid()}")
 
 
-def copy_database(src: sqlite3.Connection, dest: Path, *, replace: bool = False) -> tuple[int, int]:
+Progress = Callable[[int, int], None]  # (pages copied, pages in all)
+
+
+def copy_database(src: sqlite3.Connection, dest: Path, *, replace: bool = False, pages: int = -1,
+                  progress: Progress | None = None) -> tuple[int, int]:
     """Copy ``src`` to ``dest`` atomically; returns ``(documents, schema version)`` of the copy
     (the version of the snapshot copied, for the caller to compare with what it expected).
 
     With ``replace=False`` an existing ``dest`` is never overwritten, even one that appears while
     the copy is made (:class:`DestinationExists`). Raises ``sqlite3.Error`` or ``OSError`` on
     failure, leaving ``dest`` as it was and no temporary file behind.
+
+    ``pages > 0`` copies that many pages per step (SQLite restarts the copy by itself when
+    another connection writes between steps, so the copy stays one consistent moment);
+    ``progress(copied, total)`` is called after every step and once more after the copy is
+    verified, just before it takes its real name. Whatever ``progress`` raises (a cancel, a
+    ``KeyboardInterrupt``) stops the copy there, with the same guarantee: ``dest`` as it was,
+    no temporary file left.
     """
     partial = partial_path(dest)
     try:
         _remove(partial)
-        documents, version = _copy_and_verify(src, partial)
+        documents, version, total = _copy_and_verify(src, partial, pages, progress)
+        if progress is not None:
+            progress(total, total)  # the last moment to stop: nothing has the real name yet
         fsync_path(partial)
         if replace:
             os.replace(partial, dest)
@@ -55,10 +69,21 @@ def copy_database(src: sqlite3.Connection, dest: Path, *, replace: bool = False)
     return documents, version
 
 
-def _copy_and_verify(src: sqlite3.Connection, partial: Path) -> tuple[int, int]:
+def _copy_and_verify(src: sqlite3.Connection, partial: Path, pages: int = -1,
+                     progress: Progress | None = None) -> tuple[int, int, int]:
     out = sqlite3.connect(str(partial), isolation_level=None)
+    total = 0
+
+    def step(_status: int, remaining: int, count: int) -> None:
+        nonlocal total
+        total = count
+        if progress is not None:
+            progress(count - remaining, count)
+
     try:
-        src.backup(out)  # one step: a consistent snapshot; WAL writers are not blocked meanwhile
+        # A consistent snapshot (one step, or several restarted on a write between them); WAL
+        # writers are not blocked meanwhile. An exception from step() aborts the copy.
+        src.backup(out, pages=pages if pages > 0 else -1, progress=step)
         out.execute("PRAGMA journal_mode = DELETE")
         problems = [r[0] for r in out.execute("PRAGMA integrity_check")]
         if problems != ["ok"]:
@@ -69,7 +94,7 @@ def _copy_and_verify(src: sqlite3.Connection, partial: Path) -> tuple[int, int]:
         documents = out.execute("SELECT COUNT(*) FROM documents").fetchone()[0]
     finally:
         out.close()
-    return documents, version
+    return documents, version, total
 
 
 def _rename_without_overwrite(partial: Path, dest: Path) -> None:

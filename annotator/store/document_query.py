@@ -311,6 +311,44 @@ class DocumentQuery:
             if r is not None
         ]
 
+    def following(self, doc_id: int | None, filters: DocumentFilter | None = None) -> int | None:
+        """The first document the filter lets through that sorts after ``doc_id`` (None: the first one).
+
+        ``doc_id`` itself need not pass the filter (an article just marked done under a
+        "todo" filter): its sort key places it. Returns None when nothing comes after it.
+        """
+        filters = filters or DocumentFilter()
+        where = self._where(filters)
+        if where is None:
+            return None
+        clause, params = where
+        source = self._from(filters)
+        order = self._order(filters)
+        if doc_id is None:
+            rows = self._execute(f"SELECT d.id FROM {source}{clause} ORDER BY {order} LIMIT 1", params)
+            return rows[0][0] if rows else None
+        key = _SORT_SQL[filters.sort]
+        params = params | {"doc": int(doc_id)}
+        found = self._execute(f"SELECT {key} AS k FROM {source} WHERE d.id = :doc", params)
+        if not found:
+            return None
+        params["k"] = found[0]["k"]
+        after = ">" if not filters.descending else "<"
+        if filters.sort == "id":
+            condition = f"d.id {after} :doc"
+        elif params["k"] is None:
+            # NULL sorts first ascending, last descending.
+            condition = f"({key} IS NULL AND d.id {after} :doc)"
+            if not filters.descending:
+                condition = f"({key} IS NOT NULL OR {condition})"
+        else:
+            condition = f"({key} {after} :k OR ({key} = :k AND d.id {after} :doc))"
+            if filters.descending:
+                condition = f"({key} IS NULL OR {condition})"
+        joiner = " AND" if clause else " WHERE"
+        rows = self._execute(f"SELECT d.id FROM {source}{clause}{joiner} {condition} ORDER BY {order} LIMIT 1", params)
+        return rows[0][0] if rows else None
+
     def position(self, doc_id: int, filters: DocumentFilter | None = None) -> int | None:
         """The row a document occupies in the filtered, sorted list, or None if filtered out.
 

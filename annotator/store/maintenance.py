@@ -10,7 +10,10 @@ still work on a file that ``Corpus`` refuses to open (damaged, newer schema, not
 2000
 
 ``check`` never changes the corpus: it reads, and runs the full-text index check inside a
-transaction it rolls back. ``backup`` uses SQLite's online backup API, so it is safe while the
+transaction it rolls back. Both take a ``progress`` callback, called between the checks (and
+between tables and every few hundred articles) and between the backup's steps: whatever it
+raises (the window's Cancel, a ``KeyboardInterrupt``) stops the work there; a stopped backup
+leaves no file under the destination's name and no temporary file. ``backup`` uses SQLite's online backup API, so it is safe while the
 annotation window is open and writing (it copies one consistent snapshot), writes to a
 temporary file next to the destination, verifies the copy, and only then renames it into
 place: an interrupted backup never leaves a half-written file under the destination name.
@@ -34,6 +37,13 @@ from annotator.store.schema import AUTOINCREMENT_TABLES, SCHEMA_VERSION, is_anno
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 INTEGRITY_LINES = 20  # integrity_check errors listed one by one; the rest are counted
+BACKUP_STEP_PAGES = 1024  # pages copied per backup step (4 MB of 4 KB pages) between progress calls
+CHECK_EVERY = 200  # articles read between two progress calls of the text check
+
+#: check's progress(done, total, what): ``done`` of ``total`` checks (fractions inside one)
+CheckProgress = Callable[[float, int, str], None]
+#: backup's progress(pages copied, pages in all)
+BackupProgress = Callable[[int, int], None]
 
 # Tables every corpus has from the given schema version on.
 _TABLES_SINCE = {
@@ -69,6 +79,14 @@ class CheckReport:
     seconds: float = 0.0
     # (table, rowid) already reported by the orphan check, so foreign_key_check does not repeat them
     _orphan_rows: set[tuple[str, int]] = field(default_factory=set, repr=False)
+    # where check() is, for progress calls from inside one check: (callback, step, steps, what)
+    _at: tuple[CheckProgress | None, int, int, str] = field(default=(None, 0, 1, ""), repr=False)
+
+    def _tick(self, fraction: float = 0.0) -> None:
+        """Report progress inside the current check; the callback may raise to stop the check."""
+        progress, step, steps, what = self._at
+        if progress is not None:
+            progress(step + min(max(fraction, 0.0), 1.0), steps, what)
 
     @property
     def ok(self) -> bool:
@@ -104,10 +122,15 @@ class BackupResult:
 # -- check -------------------------------------------------------------------------------------
 
 
-def check(path: str | os.PathLike) -> CheckReport:
-    """Check a corpus file for damage and broken rules; never modifies it."""
+def check(path: str | os.PathLike, progress: CheckProgress | None = None) -> CheckReport:
+    """Check a corpus file for damage and broken rules; never modifies it.
+
+    ``progress(done, total, what)`` is called before each check, between tables and every
+    :data:`CHECK_EVERY` articles; an exception it raises stops the check (and propagates).
+    """
     started = time.perf_counter()
     report = CheckReport(path=Path(path))
+    report._at = (progress, 0, len(_CHECK_STEPS), "")
     conn = _open_for_check(report)
     if conn is not None:
         try:
@@ -164,19 +187,31 @@ def _connect_existing(path: Path) -> sqlite3.Connection:
     return conn
 
 
+_CHECK_STEPS = ("integrity", "schema", "orphan", "foreign-key", "text", "range", "overlap", "fts", "counts")
+_CHECK_WHAT = {
+    "integrity": "SQLite integrity", "schema": "the schema", "orphan": "orphan rows", "foreign-key": "foreign keys",
+    "text": "the articles' texts", "range": "spans inside their texts", "overlap": "overlapping entities",
+    "fts": "the search index", "counts": "counting",
+}
+
+
 def _check_open(conn: sqlite3.Connection, report: CheckReport) -> None:
-    steps: list[tuple[str, Callable[[sqlite3.Connection, CheckReport], None]]] = [
-        ("integrity", _check_integrity),
-        ("schema", _check_schema),
-        ("orphan", _check_orphans),
-        ("foreign-key", _check_foreign_keys),
-        ("text", _check_texts),
-        ("range", _check_ranges),
-        ("overlap", _check_overlaps),
-        ("fts", _check_fts),
-        ("counts", _count),
-    ]
-    for name, step in steps:
+    checks: dict[str, Callable[[sqlite3.Connection, CheckReport], None]] = {
+        "integrity": _check_integrity,
+        "schema": _check_schema,
+        "orphan": _check_orphans,
+        "foreign-key": _check_foreign_keys,
+        "text": _check_texts,
+        "range": _check_ranges,
+        "overlap": _check_overlaps,
+        "fts": _check_fts,
+        "counts": _count,
+    }
+    progress = report._at[0]
+    for number, name in enumerate(_CHECK_STEPS):
+        step = checks[name]
+        report._at = (progress, number, len(_CHECK_STEPS), f"Checking {_CHECK_WHAT[name]}…")
+        report._tick()
         try:
             step(conn, report)
         except sqlite3.DatabaseError as exc:
@@ -276,7 +311,8 @@ for _table, _what, _key in [
 
 def _check_orphans(conn: sqlite3.Connection, report: CheckReport) -> None:
     tables = _tables(conn)
-    for table, sql in _ORPHANS:
+    for number, (table, sql) in enumerate(_ORPHANS):
+        report._tick(number / len(_ORPHANS))  # between tables
         if table not in tables:
             continue
         for rowid, message in conn.execute(sql):
@@ -292,7 +328,11 @@ def _check_foreign_keys(conn: sqlite3.Connection, report: CheckReport) -> None:
 
 
 def _check_texts(conn: sqlite3.Connection, report: CheckReport) -> None:
-    for doc_id, text, length, digest in conn.execute("SELECT id, text, length, content_hash FROM documents"):
+    documents = conn.execute("SELECT COUNT(*) FROM documents").fetchone()[0] or 1
+    rows = conn.execute("SELECT id, text, length, content_hash FROM documents")
+    for number, (doc_id, text, length, digest) in enumerate(rows):
+        if number and number % CHECK_EVERY == 0:
+            report._tick(number / documents)  # between articles
         if text is None:
             report.add("text", f"document {doc_id} has no text")
             continue
@@ -324,7 +364,8 @@ _RANGES = [
 
 
 def _check_ranges(conn: sqlite3.Connection, report: CheckReport) -> None:
-    for template, sql in _RANGES:
+    for number, (template, sql) in enumerate(_RANGES):
+        report._tick(number / len(_RANGES))  # between tables
         for row in conn.execute(sql):
             report.add("range", template.format(*row))
 
@@ -394,13 +435,19 @@ def _count(conn: sqlite3.Connection, report: CheckReport) -> None:
 # -- backup ------------------------------------------------------------------------------------
 
 
-def backup(source: Corpus | str | os.PathLike, dest: str | os.PathLike, *, overwrite: bool = False) -> BackupResult:
+def backup(source: Corpus | str | os.PathLike, dest: str | os.PathLike, *, overwrite: bool = False,
+           progress: BackupProgress | None = None, pages: int | None = None) -> BackupResult:
     """Copy a corpus to ``dest`` with SQLite's online backup API; safe while the corpus is in use.
 
     The copy is written next to ``dest`` under a temporary name, checked (``PRAGMA
     integrity_check``, our tables, same schema version), made a self-contained single file
     (rollback journal, no ``-wal``), flushed to disk and renamed into place. Raises
     :class:`CorpusError` naming the file on any failure; ``dest`` is then untouched.
+
+    The copy goes ``pages`` pages at a time (default :data:`BACKUP_STEP_PAGES`); ``progress(copied, total)`` is called after each
+    step and before the rename. An exception ``progress`` raises (a cancel) propagates as it is,
+    with ``dest`` untouched and no temporary file left. Without ``progress`` the steps still
+    give Python a moment between them, so Ctrl+C stops ``annotator backup`` the same way.
     """
     started = time.perf_counter()
     dest = Path(dest)
@@ -431,7 +478,8 @@ def backup(source: Corpus | str | os.PathLike, dest: str | os.PathLike, *, overw
             raise CorpusError(f"{dest}: cannot create the folder ({exc.strerror})") from None
         remove_leftovers(dest.parent, re.escape(dest.name))  # of an earlier, killed backup to this name
         try:
-            documents, version = copy_database(src_conn, dest, replace=overwrite)
+            documents, version = copy_database(src_conn, dest, replace=overwrite, pages=pages or BACKUP_STEP_PAGES,
+                                               progress=progress or _between_steps)
         except (sqlite3.Error, OSError) as exc:
             raise CorpusError(f"{dest}: backup failed ({exc}); nothing was written") from None
     finally:
@@ -444,3 +492,7 @@ def backup(source: Corpus | str | os.PathLike, dest: str | os.PathLike, *, overw
         schema_version=version,
         seconds=time.perf_counter() - started,
     )
+
+
+def _between_steps(_copied: int, _total: int) -> None:
+    """No report: Python code between the steps is where a pending Ctrl+C is raised."""

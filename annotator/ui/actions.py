@@ -20,6 +20,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QWidget
 
 from annotator.ui.document_view import DocumentView
+from annotator.ui.errors import doing
 from annotator.ui.keymap import KeyBinding, boundary_edge, keymap
 from annotator.ui.session import AnnotationSession
 
@@ -82,7 +83,23 @@ class AnnotationActions(QObject):
     # -- dispatch -----------------------------------------------------------------------------
 
     def trigger(self, name: str) -> None:
-        """Do what action ``name`` does (the keys call this; so can menus and tests)."""
+        """Do what action ``name`` does (the keys call this; so can menus and tests).
+
+        An exception inside is named after the action for the window's error message
+        (:mod:`annotator.ui.errors`).
+        """
+        with doing(self.activity(name)):
+            self._trigger(name)
+
+    def activity(self, name: str) -> str:
+        """The action as the error message names it: “Accept the selected suggestion” (Enter)."""
+        binding = next((b for b in self.bindings if b.action == name), None)
+        if binding is None:
+            return f"“{name}”"
+        short = binding.description.split(" (")[0].split(", ")[0].rstrip("…")
+        return f"“{short}” ({binding.key})"
+
+    def _trigger(self, name: str) -> None:
         before = self.callbacks.get("before")
         if before is not None:
             before()

@@ -321,13 +321,21 @@ def default_corpus(store: QSettings | None = None) -> Path:
     return DEFAULT_CORPUS
 
 
-def run_app(db_path: str | None, annotator: str | None = None, *, exec_loop: bool = True) -> int:
+def run_app(db_path: str | None, annotator: str | None = None, *, exec_loop: bool = True,
+            debug: bool | None = None) -> int:
     """Open the annotation window on ``db_path`` (None: the most recent corpus) and run until it closes.
+
+    An exception no code catches (in a slot, an event handler) is logged beside the settings,
+    told in the window and in one line on stderr (the traceback with ``debug``, ``--debug`` or
+    ``ANNOTATOR_DEBUG=1``): :mod:`annotator.ui.errors`.
 
     Returns the process exit code: 0 normally, 2 when no corpus or no annotator name was given.
     """
+    from annotator.ui import errors
+
     app = make_application()
     store = settings()
+    errors.install(errors.log_path(store.fileName()), debug=debug)
     path = Path(db_path) if db_path else default_corpus(store)
     if not path.is_file():
         QMessageBox.critical(

@@ -493,6 +493,28 @@ class DocumentListWidget(QWidget):
             return None, f"This is the {where} of the {count:,} articles{shown} in the list."
         return self.model.doc_id(target), ""
 
+    def next_to_do(self, after: int | None) -> tuple[int | None, str]:
+        """Ctrl+Enter / Ctrl+K: the next article in the list (its search, filters and order) after
+        ``after`` that is neither done nor skipped, wrapping round to the top of the list.
+
+        ``after`` is None when the article was not listed: the first one to do in the list,
+        as Ctrl+PgDown goes to the first listed article. Returns ``(id, "")`` or ``(None, why)``.
+        """
+        filters = self.model.filters
+        if filters.status in ("done", "skipped"):
+            return None, (f"The list shows only {filters.status} articles: Ctrl+PgDown opens the next one "
+                          "(the status filter chooses others).")
+        to_do = filters if filters.status else filters.with_(status="todo")
+        query = self.model.query
+        found = query.following(after, to_do)
+        if found is None and after is not None:
+            found = query.following(None, to_do)  # round to the top of the list
+        if found is None or found == after:
+            narrowed = filters.status or filters.label or filters.search
+            return None, ("Every article in the list is done or skipped." if narrowed
+                          else "Every article is done or skipped.")
+        return found, ""
+
     def refresh(self) -> None:
         """Re-read counts and statuses (after edits), keeping the selected document and the scroll position."""
         scroll = self.table.verticalScrollBar().value()

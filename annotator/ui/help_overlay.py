@@ -2,7 +2,9 @@
 
 It lists exactly the bindings of :mod:`annotator.ui.keymap` it is given, grouped by
 section, so the help can never disagree with the keys. While it is shown it takes
-the keyboard: no annotation key fires behind it by accident.
+the keyboard: no annotation key fires behind it by accident. In a window too small
+for the whole map it scrolls: the wheel (anywhere over it), ``PgUp``/``PgDown``,
+``Up``/``Down``, ``Space``, ``Home``/``End``.
 """
 
 from __future__ import annotations
@@ -11,8 +13,9 @@ from collections.abc import Iterable
 from itertools import combinations
 
 from PySide6.QtCore import QEvent, QObject, QRect, Qt
-from PySide6.QtGui import QColor, QFont, QKeyEvent, QMouseEvent, QPainter, QPaintEvent
+from PySide6.QtGui import QColor, QFont, QKeyEvent, QMouseEvent, QPainter, QPaintEvent, QWheelEvent
 from PySide6.QtWidgets import (
+    QAbstractSlider,
     QFrame,
     QGridLayout,
     QHBoxLayout,
@@ -25,6 +28,16 @@ from PySide6.QtWidgets import (
 from annotator.ui.keymap import DISPLAY, SECTIONS, KeyBinding, listed
 
 CLOSE_KEYS = (Qt.Key.Key_Escape, Qt.Key.Key_F1, Qt.Key.Key_Question)
+_Slide = QAbstractSlider.SliderAction
+SCROLL_KEYS = {
+    Qt.Key.Key_PageDown: _Slide.SliderPageStepAdd,
+    Qt.Key.Key_Space: _Slide.SliderPageStepAdd,
+    Qt.Key.Key_PageUp: _Slide.SliderPageStepSub,
+    Qt.Key.Key_Down: _Slide.SliderSingleStepAdd,
+    Qt.Key.Key_Up: _Slide.SliderSingleStepSub,
+    Qt.Key.Key_Home: _Slide.SliderToMinimum,
+    Qt.Key.Key_End: _Slide.SliderToMaximum,
+}
 PANEL_STYLE = """
 QFrame#helpPanel { background: palette(base); border-radius: 10px; border: 1px solid palette(mid); }
 QLabel#helpKey { background: palette(window); border: 1px solid palette(mid); border-bottom-width: 2px;
@@ -64,16 +77,39 @@ class HelpOverlay(QWidget):
         font.setPointSizeF(font.pointSizeF() * 1.4)
         font.setBold(True)
         title.setFont(font)
-        footer = _label("Esc, F1 or ? closes this. Every edit is saved the moment you make it.", self.panel,
-                        "helpFooter")
+        footer = _label("Esc, F1 or ? closes this; the wheel, Page Up/Down and the arrows scroll it. "
+                        "Every edit is saved the moment you make it.", self.panel, "helpFooter")
+        footer.setWordWrap(True)
 
+        self.key_labels: list[QLabel] = []
+        self.description_labels: list[QLabel] = []
+        self.columns = 0
+        self.scroll = scroll = QScrollArea(self.panel)
+        scroll.setObjectName("helpScroll")
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setWidget(self._build_body(self.COLUMNS))
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        scroll.viewport().setAutoFillBackground(False)
+        layout = QVBoxLayout(self.panel)
+        layout.setContentsMargins(24, 18, 24, 14)
+        layout.addWidget(title)
+        layout.addWidget(scroll, 1)
+        layout.addWidget(footer)
+
+        parent.installEventFilter(self)
+        self.hide()
+
+    def _build_body(self, count: int) -> QWidget:
+        """The map in ``count`` columns (fewer in a narrow window, so descriptions stay readable)."""
+        self.columns = count
+        self.key_labels, self.description_labels = [], []
         body = QWidget()
         columns = QHBoxLayout(body)
         columns.setContentsMargins(0, 0, 0, 0)
         columns.setSpacing(28)
-        self.key_labels: list[QLabel] = []
-        self.description_labels: list[QLabel] = []
-        for group in self._balanced_columns():
+        for group in self._balanced_columns(count):
             column = QWidget(body)
             grid = QGridLayout(column)
             grid.setContentsMargins(0, 0, 0, 0)
@@ -106,25 +142,13 @@ class HelpOverlay(QWidget):
             grid.setColumnStretch(1, 1)
             grid.setRowStretch(row, 1)
             columns.addWidget(column, 1, Qt.AlignmentFlag.AlignTop)
-
-        scroll = QScrollArea(self.panel)
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        scroll.setWidget(body)
-        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         body.setAutoFillBackground(False)
-        scroll.viewport().setAutoFillBackground(False)
-        layout = QVBoxLayout(self.panel)
-        layout.setContentsMargins(24, 18, 24, 14)
-        layout.addWidget(title)
-        layout.addWidget(scroll, 1)
-        layout.addWidget(footer)
+        return body
 
-        parent.installEventFilter(self)
-        self.hide()
+    def _columns_for(self, width: int) -> int:
+        return max(1, min(self.COLUMNS, width // 380))
 
-    def _balanced_columns(self) -> list[list[tuple[str, list[KeyBinding]]]]:
+    def _balanced_columns(self, count: int) -> list[list[tuple[str, list[KeyBinding]]]]:
         """Sections (in keymap order) split into columns of about the same height.
 
         A binding's height is estimated from its description (long ones wrap), so a
@@ -140,7 +164,7 @@ class HelpOverlay(QWidget):
         # Split the sections, in order, into columns whose tallest is as short as it can be.
         heights = [height(b) for _, b in sections]
         n = len(sections)
-        columns_wanted = min(self.COLUMNS, n)
+        columns_wanted = max(1, min(count, n))
         best: tuple[float, tuple[int, ...]] | None = None
         for cuts in combinations(range(1, n), columns_wanted - 1):
             bounds = (0, *cuts, n)
@@ -168,6 +192,12 @@ class HelpOverlay(QWidget):
         margin_x = max(16, self.width() // 24)
         margin_y = max(16, self.height() // 24)
         self.panel.setGeometry(QRect(margin_x, margin_y, self.width() - 2 * margin_x, self.height() - 2 * margin_y))
+        wanted = self._columns_for(self.panel.width())
+        if wanted != self.columns:
+            old = self.scroll.takeWidget()
+            self.scroll.setWidget(self._build_body(wanted))
+            if old is not None:
+                old.deleteLater()
 
     def showEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt override)
         self._fit()
@@ -201,6 +231,13 @@ class HelpOverlay(QWidget):
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt override)
         if event.key() in CLOSE_KEYS or event.text() == "?":
             self.hide()
+        elif event.key() in SCROLL_KEYS:
+            self.scroll.verticalScrollBar().triggerAction(SCROLL_KEYS[Qt.Key(event.key())])
+        event.accept()
+
+    def wheelEvent(self, event: QWheelEvent) -> None:  # noqa: N802 (Qt override)
+        # Over the dimmed margin too: the wheel scrolls the map, never the article behind it.
+        self.scroll.verticalScrollBar().event(event)
         event.accept()
 
     def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802 (Qt override)

@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
     QMenu,
     QSplitter,
     QToolBar,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -40,6 +41,7 @@ from annotator.ui import resume
 from annotator.ui.actions import AnnotationActions
 from annotator.ui.document_list import DocumentListWidget
 from annotator.ui.document_view import DocumentView
+from annotator.ui.errors import ProblemBar, doing
 from annotator.ui.help_overlay import HelpOverlay
 from annotator.ui.label_bar import LabelBar
 from annotator.ui.preferences import LABEL_TAGS_KEY, MemoryStore, flag
@@ -114,7 +116,15 @@ class MainWindow(QMainWindow):
         splitter.setStretchFactor(2, 0)
         splitter.setSizes([300, 800, 320])
         splitter.setChildrenCollapsible(False)
-        self.setCentralWidget(splitter)
+        # Above the panes: the bar an unexpected error is reported in (annotator.ui.errors).
+        self.problem_bar = ProblemBar(self)
+        central = QWidget(self)
+        central_layout = QVBoxLayout(central)
+        central_layout.setContentsMargins(0, 0, 0, 0)
+        central_layout.setSpacing(4)
+        central_layout.addWidget(self.problem_bar)
+        central_layout.addWidget(splitter, 1)
+        self.setCentralWidget(central)
         labels = QToolBar("Labels", self)
         labels.setObjectName("labelToolBar")
         labels.setMovable(False)
@@ -125,6 +135,7 @@ class MainWindow(QMainWindow):
         self.annotation_actions = AnnotationActions(self, self.session, self.view, {
             "before": self.clear_message,
             "help": self.show_help,
+            "document.done": self.done_and_next,
             "document.skip": self.skip_with_note,
             "document.next": lambda: self.open_listed(1),
             "document.previous": lambda: self.open_listed(-1),
@@ -241,7 +252,13 @@ class MainWindow(QMainWindow):
         action.setObjectName(name)
         action.setToolTip(tip)
         action.setStatusTip(tip)
-        action.triggered.connect(lambda _checked=False: slot())
+        what = f"“{text.replace('&', '').rstrip('…')}”"
+
+        def run(_checked: bool = False) -> None:
+            with doing(what):
+                slot()
+
+        action.triggered.connect(run)
 
     # -- documents ---------------------------------------------------------------------------------
 
@@ -257,6 +274,19 @@ class MainWindow(QMainWindow):
             return None
         self.open_document(target)
         return target
+
+    def _next_in_list(self):
+        """What Ctrl+Enter and Ctrl+K open next: the next article to do in the list, within its search
+        and filters (from where the open article is listed; from the top when the list hides it)."""
+        current = self.session.doc_id
+        listed = current is not None and self.document_list.model.row_of(current) is not None
+        return lambda: self.document_list.next_to_do(current if listed else None)
+
+    def done_and_next(self) -> int | None:
+        """Ctrl+Enter: mark the article done and open the next one to do in the list."""
+        if self.session.document is None:
+            return None
+        return self.session.mark_done_and_next(following=self._next_in_list())
 
     def enter(self) -> None:
         """Enter: in the article list, open the highlighted article and go to its text; else accept."""
@@ -332,6 +362,10 @@ class MainWindow(QMainWindow):
             self._message_timer.stop()
         else:
             self._message_timer.start(timeout)
+
+    def show_problem(self, message: str, log_file: str | os.PathLike | None = None) -> None:
+        """An unexpected error (see :mod:`annotator.ui.errors`): a bar above the article until closed."""
+        self.problem_bar.show_message(message, log_file)
 
     def tell(self, text: str, level: str = "info") -> None:
         """Say something in the status bar (for the application and the dialogs)."""
@@ -448,7 +482,7 @@ class MainWindow(QMainWindow):
         note = self.ask_skip_note()
         if note is None:
             return
-        self.session.skip(note)
+        self.session.skip(note, following=self._next_in_list())
 
     # -- background suggestions ------------------------------------------------------------------
 

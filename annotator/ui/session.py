@@ -41,6 +41,7 @@ SELECTION_KINDS = ("span", "quote", "suggestion")
 QUOTE_MARKS = "\"'«»“”‘’„‹›"
 
 Callback = Callable[[str, object], None]
+NextChooser = Callable[[], "tuple[int | None, str]"]  # the next article to do, or (None, why)
 
 
 @dataclass(frozen=True)
@@ -789,7 +790,7 @@ class AnnotationSession:
         """(articles done, articles in the corpus) for this annotator."""
         return self.corpus.progress(self.annotator)
 
-    def _set_status_and_next(self, status: str, note: str | None) -> int | None:
+    def _set_status_and_next(self, status: str, note: str | None, following: NextChooser | None = None) -> int | None:
         current = self.doc_id
         try:
             with self._edit():
@@ -797,22 +798,29 @@ class AnnotationSession:
         except _Refused:
             return None
         self._emit("status", self.status)
-        following = self.corpus.next_document(self.annotator, after=current)
-        if following is None:
+        if following is not None:
+            target, why = following()
+        else:
+            target, why = self.corpus.next_document(self.annotator, after=current), "Every article is done or skipped."
+        if target is None:
             done, total = self.progress()
-            self.message(f"Every article is done or skipped ({done} of {total} done).", "info")
+            self.message(f"{why.rstrip('.')} ({done} of {total} done).", "info")
             self._changed()
             return None
-        self.open_document(following)
-        return following
+        self.open_document(target)
+        return target
 
-    def mark_done_and_next(self) -> int | None:
-        """Mark the article done and open the next one that is neither done nor skipped."""
-        return self._set_status_and_next("done", None)
+    def mark_done_and_next(self, following: NextChooser | None = None) -> int | None:
+        """Mark the article done and open the next one that is neither done nor skipped.
 
-    def skip(self, note: str | None = None) -> int | None:
-        """Skip the article (with a note saying why) and open the next undone one."""
-        return self._set_status_and_next("skipped", (note or "").strip() or None)
+        ``following()`` chooses that one, as ``(id, "")`` or ``(None, why)`` (the window's
+        list, within its search and filters); by default the next by id, wrapping round.
+        """
+        return self._set_status_and_next("done", None, following)
+
+    def skip(self, note: str | None = None, following: NextChooser | None = None) -> int | None:
+        """Skip the article (with a note saying why) and open the next undone one (see :meth:`mark_done_and_next`)."""
+        return self._set_status_and_next("skipped", (note or "").strip() or None, following)
 
     # -- undo / redo ------------------------------------------------------------------------------
 

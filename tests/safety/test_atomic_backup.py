@@ -27,7 +27,7 @@ def die(*args, **kwargs):
 
 point = sys.argv[2]
 if point == "copy":  # half a file written, then killed
-    def half(src, partial):
+    def half(src, partial, *args, **kwargs):
         partial.write_bytes(b"SQLite format 3\\x00" + bytes(200))
         die()
     atomic._copy_and_verify = half

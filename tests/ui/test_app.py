@@ -254,7 +254,7 @@ def test_open_command_refuses_a_file_that_is_not_a_corpus(tmp_path):
 def test_open_command_runs_the_window(tmp_path, monkeypatch):
     db = make_corpus(tmp_path / "c.db", "c")
     calls: list[tuple] = []
-    monkeypatch.setattr(app_module, "run_app", lambda path, name: calls.append((path, name)) or 0)
+    monkeypatch.setattr(app_module, "run_app", lambda path, name, **_: calls.append((path, name)) or 0)
     result = CliRunner().invoke(main, ["open", str(db), "--annotator", "amira"])
     assert result.exit_code == 0, result.output
     assert calls == [(str(db), "amira")]
@@ -367,7 +367,7 @@ def test_annotator_without_a_command_opens_the_default_corpus(tmp_path, monkeypa
     monkeypatch.delenv("ANNOTATOR_DB", raising=False)
     make_corpus(Path("corpus") / "corpus.db", "default")
     calls: list[tuple] = []
-    monkeypatch.setattr(app_module, "run_app", lambda path, name: calls.append((path, name)) or 0)
+    monkeypatch.setattr(app_module, "run_app", lambda path, name, **_: calls.append((path, name)) or 0)
     result = CliRunner().invoke(main, [])
     assert result.exit_code == 0, result.output
     assert calls == [(str(Path("corpus") / "corpus.db"), None)]

@@ -62,8 +62,10 @@ def command(db: str | None, annotator_name: str | None) -> None:
     missing = problem()  # Qt's own message would name only one of the missing X11 libraries
     if missing:
         raise click.ClickException(missing)
+    from annotator.cli.main import debugging
     from annotator.ui.app import run_app
 
-    code = run_app(str(path), annotator_name)
+    # --debug / ANNOTATOR_DEBUG=1: an unexpected error in the window prints its whole traceback.
+    code = run_app(str(path), annotator_name, debug=debugging(click.get_current_context(silent=True)))
     if code:
         sys.exit(code)

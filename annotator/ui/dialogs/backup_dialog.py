@@ -2,9 +2,10 @@
 
 A thin view over :func:`annotator.store.maintenance.backup`: SQLite's online backup API,
 safe while this window (and others) keep writing; the copy is written under a temporary
-name, verified and only then renamed into place. The backup has no steps to report, so the
-bar is busy until it ends. Cancel takes the copy back: a backup finished after Cancel is
-removed, and a file that was there before is never touched unless replacing it was chosen.
+name, verified and only then renamed into place. The bar shows the pages copied; Cancel
+stops the copy at its next step (or before the rename, while it is verified): the temporary
+file is removed and nothing is written under the chosen name. A file that was there before
+is never touched unless replacing it was chosen.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from typing import Any
 from PySide6.QtWidgets import QCheckBox, QFileDialog, QFormLayout, QHBoxLayout, QLineEdit, QPushButton, QWidget
 
 from annotator.store import CorpusError
-from annotator.store.maintenance import BackupResult, backup
+from annotator.store.maintenance import BACKUP_STEP_PAGES, BackupResult, backup
 from annotator.ui.dialogs.job_dialog import Job, JobDialog
 from annotator.ui.dialogs.task import Cancelled, Task
 
@@ -27,14 +28,22 @@ def result_line(result: BackupResult) -> str:
             f"schema {result.schema_version}, verified ({result.seconds:.2f} s)")
 
 
+STEP_PAGES = BACKUP_STEP_PAGES  # pages per step (4 MB): Cancel is looked at between two steps
+
+
 def run_backup(task: Task, db_path: str, out: str, overwrite: bool) -> dict:
     task.progress(0, None, "Copying…")
     existed = Path(out).exists()
+
+    def copied(pages: int, total: int) -> None:
+        # Raises Cancelled once Cancel was pressed: the copy stops at this step, its temporary file goes.
+        task.progress(pages, total, "Verifying the copy…" if pages >= total else f"Copying… {pages:,} of {total:,} pages")
+
     try:
-        result = backup(db_path, out, overwrite=overwrite)
+        result = backup(db_path, out, overwrite=overwrite, progress=copied, pages=STEP_PAGES)
     except CorpusError as exc:
         return {"ok": False, "text": str(exc)}
-    if task.cancelled:
+    if task.cancelled:  # pressed in the last moment, after the rename
         if not existed:
             Path(out).unlink(missing_ok=True)  # cancelled: take the new copy back
         raise Cancelled

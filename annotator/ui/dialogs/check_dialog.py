@@ -3,8 +3,8 @@
 A thin view over :func:`annotator.store.maintenance.check`, which opens the file read-only
 on its own connection in the worker and never changes it: SQLite integrity, foreign keys,
 orphan rows, spans outside their text, overlapping entities, the search index, the schema.
-The check has no steps to report, so the bar is busy until it ends; Cancel stops waiting
-(reading the file cannot harm it).
+The bar follows the checks; Cancel stops the check between two of them (between tables and
+every few hundred articles inside one), and the file was only read.
 """
 
 from __future__ import annotations
@@ -31,7 +31,8 @@ def report_lines(report: CheckReport) -> list[str]:
 
 def run_check(task: Task, db_path: str) -> CheckReport:
     task.progress(0, None, "Checking…")
-    report = check(db_path)
+    # task.progress raises Cancelled once Cancel was pressed: check() stops there and closes its connection.
+    report = check(db_path, progress=lambda done, total, what: task.progress(done, total, what))
     task.check()
     return report
 
@@ -60,4 +61,4 @@ class CheckDialog(JobDialog):
         self.panel.show_result("\n".join(report_lines(report)))
 
     def show_cancelled(self) -> None:
-        self.panel.show_result("Cancelled (the file was only read).")
+        self.panel.show_result("Cancelled: the check stopped before its end, so there is no report (the file was only read).")
