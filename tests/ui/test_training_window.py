@@ -34,6 +34,9 @@ def window(qtbot, tmp_path: Path):
         window.activateWindow()
     window.view.setFocus()
     window.finished_ids, window.unfinished_ids = finished, unfinished
+    # The window indexes new articles for search in the background: let it finish, so a snapshot of
+    # the corpus taken by a test is not changed by that bookkeeping afterwards.
+    qtbot.waitUntil(lambda: not window._indexing, timeout=JOB_MS)
     return window
 
 
