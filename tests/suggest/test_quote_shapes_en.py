@@ -1,0 +1,35 @@
+"""English attribution shapes found missing on PolNeAR train (issue 16 follow-up), on real sentences.
+
+Every fragment is from PolNeAR's train split (``../shared/data/polnear/train/text``, file named);
+the assertions are the content, cue and source an annotator would check against the PolNeAR
+annotation of the same sentence.
+"""
+
+from __future__ import annotations
+
+from tests.suggest.helpers import only, quotes_as_text
+
+# -- two apostrophes as a double quote mark (the New York Times' style) -----------------------------
+
+
+def test_two_apostrophes_quote_then_pronoun_said():
+    # nyt_2016-03-21_factory-workers-feel-sting-of-gl
+    text = ("Still he rejected the notion that pressure from Wall Street, or corporate greed, or even trade policy, "
+            "had prompted the factory move to Monterrey. ''This was a really tough decision,'' he said.")
+    found = quotes_as_text(text, "en")
+    assert [(q.type, q.cue, q.sources, q.contents) for q in found][-1] == (
+        "direct", "said", ["he"], ["This was a really tough decision"])
+
+
+def test_two_apostrophes_quote_then_name_said():
+    # nyt_2016-04-26_sanders-and-allies-aim-to-shape-
+    q = only("''Both of our campaigns will be represented on the drafting committee,'' Mr. Miranda said.", "en")
+    assert (q.type, q.cue, q.sources, q.contents) == (
+        "direct", "said", ["Mr. Miranda"], ["Both of our campaigns will be represented on the drafting committee"])
+
+
+def test_an_apostrophe_inside_a_two_apostrophe_quote_does_not_end_it():
+    # nyt_2016-03-21_factory-workers-feel-sting-of-gl ("I'm", an apostrophe, inside the marks)
+    q = only("''I'm more skilled with my hands than I am with my brain,'' said Robin Maynard, half joking.", "en")
+    assert q.contents == ["I'm more skilled with my hands than I am with my brain"]
+    assert q.cue == "said"
