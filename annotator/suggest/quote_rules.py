@@ -54,6 +54,7 @@ class QuoteRules:
     speaker_pp_words: frozenset[str]
     speaker_joiners: frozenset[str]
     skip_before_cue: frozenset[str]
+    cue_prefix_words: frozenset[str]  # auxiliaries and adverbs right before a cue belong to it: "has also said" (PolNeAR)
     cue_blockers: frozenset[str]
     cue_exclusions: tuple[tuple[str, ...], ...]
     max_name_quote_tokens: int
@@ -129,6 +130,7 @@ class QuoteRules:
             speaker_pp_words=_norm_set(data.get("speaker_pp_words", [])),
             speaker_joiners=_norm_set(data.get("speaker_joiners", [])),
             skip_before_cue=_norm_set(data.get("skip_before_cue", [])),
+            cue_prefix_words=_norm_set(data.get("cue_prefix_words", [])),
             cue_blockers=_norm_set(data.get("cue_blockers", [])),
             cue_exclusions=_norm_seqs(data.get("cue_exclusions", [])),
             max_name_quote_tokens=int(data.get("max_name_quote_tokens", 3)),

@@ -342,11 +342,35 @@ class QuoteDetector:
                 found.append(_Found([self._inner(p, texts)], None, None, "direct", r.score("bare_quote"),
                                     first_token=p.open))
 
+        if r.cue_prefix_words:
+            for f in found:
+                if f.cue is not None:
+                    f.cue = self._grown_cue(f, norms, texts, is_space, is_break)
+
         markers = r.topic_markers
         topics = [i for i, w in enumerate(norms) if w in markers] if markers else []
         return self._finish(doc, found, sentence, paragraph, topics)
 
     # -- pattern helpers --------------------------------------------------------------------
+
+    def _grown_cue(self, f: _Found, norms, texts, is_space, is_break) -> tuple[int, int]:
+        """The cue with the auxiliaries and adverbs right before it (``has also said``, ``had
+        previously stated``, ``went on to``): PolNeAR's cue is the whole verb group. Never into
+        the quote's content or source."""
+        r = self.rules
+        start, end = f.cue
+        own = [*f.contents, *([f.source] if f.source else [])]
+        k = start - 1
+        while k >= 0:
+            if is_space[k] and not is_break[k]:
+                k -= 1
+                continue
+            if is_break[k] or any(s <= k < e for s, e in own) or not (
+                    norms[k] in r.cue_prefix_words or self._is_adverb(texts[k], norms[k])):
+                break
+            start = k
+            k -= 1
+        return start, end
 
     def _inner(self, p: QuotePair, texts: list[str]) -> tuple[int, int]:
         """Tokens inside a quoted stretch, without a trailing comma (``"…," he said``)."""

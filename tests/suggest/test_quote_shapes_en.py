@@ -33,3 +33,25 @@ def test_an_apostrophe_inside_a_two_apostrophe_quote_does_not_end_it():
     q = only("''I'm more skilled with my hands than I am with my brain,'' said Robin Maynard, half joking.", "en")
     assert q.contents == ["I'm more skilled with my hands than I am with my brain"]
     assert q.cue == "said"
+
+
+# -- the cue is the verb group: auxiliaries and adverbs before the verb belong to it --------------------
+
+
+def test_the_auxiliary_belongs_to_the_cue():
+    # breitbart_2016-04-14_the-latest-trump-delivers-defens: PolNeAR's cue is "has said"
+    q = only("Sanders has said he would be honored to meet with the pope but no meeting has been arranged.", "en")
+    assert (q.cue, q.sources) == ("has said", ["Sanders"])
+
+
+def test_an_adverb_before_the_verb_belongs_to_the_cue():
+    # breitbart_2016-02-08_former-mexico-leader-calderon-ca: PolNeAR's cue is "also said"
+    q = only("Trump also said at the time that the United States has become a “dumping ground for everybody else’s "
+             "problems.”", "en")
+    assert (q.cue, q.sources) == ("also said", ["Trump"])
+
+
+def test_the_grown_cue_stops_at_the_speaker():
+    # nyt_2016-04-26_sanders-and-allies-aim-to-shape- (a cue after the quote: nothing to grow into)
+    q = only("''Both of our campaigns will be represented on the drafting committee,'' Mr. Miranda said.", "en")
+    assert (q.cue, q.sources) == ("said", ["Mr. Miranda"])
