@@ -89,6 +89,7 @@ class QuoteRules:
     postposed_attribution: bool  # "Content, sources said." / "Content, said X." without quote marks
     continuation_joins: bool  # "'…,' X said. '…'": the next quoted sentence is a second content part
     colon_is_cue: bool  # the colon is the cue of "Speaker: words" (PARC/PolNeAR; not our Arabic guidelines)
+    content_keeps_complementiser: bool  # "said that X": the content is "that X" (PolNeAR), not "X"
     cue_lowercase_only: bool  # a capitalised cue form inside a sentence is a name: United States, Claims
     cue_not_after: frozenset[str]  # determiners and numbers before a cue form make it a noun: 20 states
     particles: frozenset[str]  # function words that never begin or end a speaker before its cue (ما, لأنه)
@@ -165,6 +166,7 @@ class QuoteRules:
             postposed_attribution=bool(data.get("postposed_attribution", False)),
             continuation_joins=bool(data.get("continuation_joins", False)),
             colon_is_cue=bool(data.get("colon_is_cue", False)),
+            content_keeps_complementiser=bool(data.get("content_keeps_complementiser", False)),
             cue_lowercase_only=bool(data.get("cue_lowercase_only", False)),
             cue_not_after=_norm_set(data.get("cue_not_after", [])),
             particles=_norm_set(data.get("particles", [])),

@@ -251,7 +251,7 @@ class QuoteDetector:
             if k in claimed:
                 continue  # وأكد أوباما في تصريحات … أن: one complementiser, one quote
             claimed.add(k)
-            start = k if keeps_subject else k + length
+            start = k if keeps_subject or r.content_keeps_complementiser else k + length
             end = clause_end(start)
             parts, qtype, inside = content_parts(start, end)
             if not parts or parts[0][0] >= parts[0][1]:

@@ -56,7 +56,7 @@ def test_a_date_after_the_cue_is_neither_content_nor_speaker():
 def test_the_addressee_of_told_is_not_the_speaker():
     # issue 16: "Tom Reid told the BBC that…" got the speaker "the BBC".
     q = only("Tom Reid told the BBC that the plan was a mistake.", "en")
-    assert (q.sources, q.cue, q.contents) == (["Tom Reid"], "told", ["the plan was a mistake"])
+    assert (q.sources, q.cue, q.contents) == (["Tom Reid"], "told", ["that the plan was a mistake"])
     # PolNeAR train: House Speaker Paul Ryan told CNN Tuesday that …
     q = only("House Speaker Paul Ryan told CNN Tuesday that Ginsburg’s comments “shows bias to me.”", "en")
     assert (q.sources, q.type) == (["House Speaker Paul Ryan"], "mixed")
@@ -112,7 +112,7 @@ def test_non_speech_cues():
 
 def test_indirect_content_ends_where_its_clause_ends():
     q = only("Trump warned that the deal would collapse and accused Clinton of lying.", "en")
-    assert q.contents == ["the deal would collapse"]
+    assert q.contents == ["that the deal would collapse"]
 
 
 # -- Arabic ---------------------------------------------------------------------------------------------

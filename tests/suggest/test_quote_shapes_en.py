@@ -55,3 +55,24 @@ def test_the_grown_cue_stops_at_the_speaker():
     # nyt_2016-04-26_sanders-and-allies-aim-to-shape- (a cue after the quote: nothing to grow into)
     q = only("''Both of our campaigns will be represented on the drafting committee,'' Mr. Miranda said.", "en")
     assert (q.cue, q.sources) == ("said", ["Mr. Miranda"])
+
+
+# -- the complementiser is part of the content -----------------------------------------------------------
+
+
+def test_the_content_keeps_its_that():
+    # breitbart_2016-03-01_the-latest-sanders-wins-minnesot: PolNeAR's content is "that Bill Clinton created …"
+    text = ("Galvin also said that Bill Clinton created a traffic jam outside a polling location in New Bedford later "
+            "in the day when he addressed voters on the street.")
+    q = only(text, "en")
+    assert (q.type, q.cue, q.sources) == ("indirect", "also said", ["Galvin"])
+    assert q.contents == ["that Bill Clinton created a traffic jam outside a polling location in New Bedford later "
+                          "in the day when he addressed voters on the street"]
+
+
+def test_a_quoted_clause_after_that_is_mixed():
+    # breitbart_2016-02-08_former-mexico-leader-calderon-ca
+    q = only("Trump also said at the time that the United States has become a “dumping ground for everybody else’s "
+             "problems.”", "en")
+    assert (q.type, q.contents) == ("mixed", ["that the United States has become a “dumping ground for everybody "
+                                              "else’s problems.”"])
