@@ -231,7 +231,7 @@ class QuoteDetector:
         # 0. the attribution after an unquoted content: "…, sources said.", "…, said Trump." (English)
         if r.postposed_attribution:
             for made in self._postposed(norms, texts, cues, sentence, is_end, is_break, in_pair, taken,
-                                        content_parts):
+                                        content_parts, pairs):
                 found.append(made)
                 for s, e in made.contents:
                     for t in range(s, e):
@@ -379,28 +379,45 @@ class QuoteDetector:
             end -= 1
         return p.open + 1, end
 
-    def _postposed(self, norms, texts, cues, sentence, is_end, is_break, in_pair, taken, content_parts):
+    def _postposed(self, norms, texts, cues, sentence, is_end, is_break, in_pair, taken, content_parts, pairs):
         """``Content, SPEAKER CUE [date].`` and ``Content, CUE SPEAKER.``: the whole sentence before
-        the comma is the content (quoted or not)."""
+        the comma is the content (quoted or not). Also ``Content, CUE SPEAKER, apposition.`` (the
+        apposition is the speaker's), ``Content "… quoted," SPEAKER CUE.`` (the comma inside the
+        marks) and the attribution inside its sentence, ``Content, SPEAKER CUE, content.`` (two
+        parts; not a participle clause after it: ``Sales were great, he said, wiping sweat …``)."""
         r = self.rules
         n = len(norms)
         first_of: dict[int, int] = {}
         for i in range(n):
             first_of.setdefault(sentence[i], i)
+        closing = {p.close: p for p in pairs}
         out = []
         for c in range(n):
             if cues[c] != "verb" or in_pair[c] or taken[c]:
-                continue
-            end = self._sentence_tail_end(norms, texts, c, sentence, is_end, is_break)
-            if end is None:
                 continue
             source = self._speaker_before(norms, texts, c)
             comma = (source[0] if source else c) - 1
             while comma >= 0 and texts[comma].isspace() and not is_break[comma]:
                 comma -= 1
+            content_end = comma
+            if comma > 0 and comma in closing and texts[comma - 1] in r.clause_commas and \
+                    not self._starts_clause(closing[comma], texts, is_break):
+                comma -= 1  # Others are "having to be leaner …," she said: the content ends with the mark
+                content_end = comma + 2
             if comma < 0 or texts[comma] not in r.clause_commas:
                 continue
-            if source is None:
+            tail: tuple[int, int] | None = None
+            end = self._sentence_tail_end(norms, texts, c, sentence, is_end, is_break)
+            if end is None and source is not None:
+                found_tail = self._interpolated_tail(norms, texts, cues, c, sentence, is_end, is_break, taken)
+                if found_tail is None:
+                    continue
+                tail = found_tail if found_tail[1] > found_tail[0] else None
+            elif end is None:
+                source = self._speaker_with_apposition(norms, texts, cues, c, sentence, is_end, is_break)
+                if source is None:
+                    continue
+            elif source is None:
                 source = self._speaker_np(norms, texts, c + 1, end)
                 if source is None or self._time[source[0]]:
                     continue
@@ -408,13 +425,77 @@ class QuoteDetector:
                      norms[k] not in r.time_prepositions for k in range(c + 1, end)):
                 continue  # words after "SPEAKER said" other than a date: not the end of an attribution
             start = first_of[sentence[c]]
-            if any(taken[k] for k in range(start, comma)):
+            if any(taken[k] for k in range(start, content_end)):
                 continue
-            parts, qtype, _ = content_parts(start, comma)
-            if not parts or sum(1 for k in range(parts[0][0], parts[-1][1]) if any(ch.isalnum() for ch in texts[k])) < 4:
+            parts, qtype, _ = content_parts(start, content_end)
+            if not parts:
+                continue
+            if tail is not None:
+                if sum(1 for k in range(*parts[0]) if any(ch.isalnum() for ch in texts[k])) < 2:
+                    continue  # "Still, he said, officials …": an adverb, not a first part
+                more, more_type, _ = content_parts(*tail)
+                parts = parts + more
+                qtype = qtype if qtype == more_type else "mixed"
+            if sum(1 for k in range(parts[0][0], parts[-1][1]) if any(ch.isalnum() for ch in texts[k])) < 4:
                 continue
             out.append(_Found(parts, (c, c + 1), source, qtype, r.score(qtype), first_token=start))
         return out
+
+    def _interpolated_tail(self, norms, texts, cues, c: int, sentence, is_end, is_break, taken):
+        """After ``Content, SPEAKER CUE [date],``: the rest of the sentence as a second content part,
+        an empty range when a participle or a preposition opens it (``…, he said, wiping sweat off his
+        face``, ``…, she said, in an interview``), None when no comma follows the cue and its date."""
+        r = self.rules
+        n = len(norms)
+        k = c + 1
+        while k < n and sentence[k] == sentence[c] and (texts[k].isspace() or self._time[k]
+                                                         or norms[k] in r.time_prepositions):
+            if is_break[k]:
+                return None
+            k += 1
+        if k >= n or sentence[k] != sentence[c] or texts[k] not in r.clause_commas:
+            return None
+        s = k + 1
+        while s < n and texts[s].isspace() and not is_break[s]:
+            s += 1
+        if s >= n or is_break[s] or sentence[s] != sentence[c] or not any(ch.isalnum() for ch in texts[s]):
+            return None
+        if cues[s] or norms[s] in r.name_prepositions or norms[s] in r.time_prepositions or (
+                texts[s].islower() and norms[s].endswith("ing")):
+            return (s, s)
+        e = s
+        while e < n and sentence[e] == sentence[c] and not is_end[e] and not is_break[e]:
+            if taken[e]:
+                return None
+            e += 1
+        return (s, e)
+
+    def _speaker_with_apposition(self, norms, texts, cues, c: int, sentence, is_end, is_break):
+        """``…, said Angie Drobnic Holan, Politifact's editor.``: the speaker after the cue with its
+        apposition, to the end of the sentence."""
+        r = self.rules
+        n = len(norms)
+        name = self._speaker_np(norms, texts, c + 1, n)
+        if name is None or self._time[name[0]]:
+            return None
+        k = name[1]
+        while k < n and texts[k].isspace() and not is_break[k]:
+            k += 1
+        if k >= n or texts[k] not in r.clause_commas:
+            return None
+        words = 0
+        last = k
+        k += 1
+        while k < n and sentence[k] == sentence[c] and not is_end[k] and not is_break[k]:
+            if texts[k] in r.all_marks or texts[k] == ":" or cues[k]:
+                return None
+            if any(ch.isalnum() for ch in texts[k]):
+                words += 1
+                last = k
+            k += 1
+        if words == 0 or words > 2 * r.max_speaker_tokens:
+            return None
+        return (name[0], last + 1)
 
     def _sentence_tail_end(self, norms, texts, c: int, sentence, is_end, is_break) -> int | None:
         """Index of the sentence end after the cue at ``c`` if only a few words (a speaker, a date) follow."""

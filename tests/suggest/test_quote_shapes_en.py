@@ -76,3 +76,38 @@ def test_a_quoted_clause_after_that_is_mixed():
              "problems.”", "en")
     assert (q.type, q.contents) == ("mixed", ["that the United States has become a “dumping ground for everybody "
                                               "else’s problems.”"])
+
+
+# -- the attribution after or inside an unquoted content -------------------------------------------------
+
+
+def test_the_attribution_inside_its_sentence_splits_the_content():
+    # politico_2016-01-31_clinton-rolls-out-special-charac
+    text = ("What really got under her skin, she said, was a question at a televised town hall last week, when a young "
+            "man asked Clinton why young people didn’t like her and thought she was a liar.")
+    q = only(text, "en")
+    assert (q.cue, q.sources) == ("said", ["she"])
+    assert q.contents == ["What really got under her skin", "was a question at a televised town hall last week, "
+                          "when a young man asked Clinton why young people didn’t like her and thought she was a liar"]
+
+
+def test_a_phrase_after_the_attribution_is_not_content():
+    # huff-post_2016-07-18_so-long-grand-old-party-hello-wh (PolNeAR's content: the words before "he said")
+    q = only("He was unable to find a single taker, he said, on condition of anonymity to speak freely about his "
+             "party’s nominee.", "en")
+    assert (q.cue, q.sources, q.contents) == ("said", ["he"], ["He was unable to find a single taker"])
+
+
+def test_the_speaker_after_the_cue_keeps_its_apposition():
+    # wash-post_2015-12-12_misinformation-enters-mainstream
+    q = only("The Internet has greatly facilitated the speed and reach of such misinformation, said Angie Drobnic "
+             "Holan, Politifact's editor.", "en")
+    assert (q.cue, q.sources) == ("said", ["Angie Drobnic Holan, Politifact's editor"])
+    assert q.contents == ["The Internet has greatly facilitated the speed and reach of such misinformation"]
+
+
+def test_a_content_ending_in_a_quoted_fragment_before_she_said():
+    # usa-today_2016-01-19_clinton-media-strategy-follows-b (the comma is inside the marks)
+    q = only('Others are "having to be leaner, be more resourceful and deal with a smaller staff," she said.', "en")
+    assert (q.type, q.cue, q.sources) == ("mixed", "said", ["she"])
+    assert q.contents == ['Others are "having to be leaner, be more resourceful and deal with a smaller staff,"']
