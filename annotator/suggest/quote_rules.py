@@ -83,6 +83,9 @@ class QuoteRules:
     time_prepositions: frozenset[str]  # "on", "last" before a time word
     adverb_suffixes: tuple[str, ...]  # lower-case words ending so are adverbs, never speakers: publicly
     relative_pronouns: frozenset[str]  # a speaker ends before a relative clause: The senator, who …, said
+    relative_speakers: frozenset[str]  # "…, who said he would …": the relative pronoun is the source (PolNeAR)
+    subjects_after_cue: frozenset[str]  # "Twitter said it …": these open the reported clause, not a phrase
+    coordinators: frozenset[str]  # "Giles attempted … and said he …": the sentence's subject speaks
     apposition_starters: frozenset[str]  # "Flynn, a top Trump surrogate, said": the apposition is kept
     topic_markers: frozenset[str]  # أما X فقال: X is the speaker, and a new topic
     topic_cue_prefix: str  # the clitic the cue carries after a topic marker (ف)
@@ -160,6 +163,9 @@ class QuoteRules:
             time_prepositions=_norm_set(data.get("time_prepositions", [])),
             adverb_suffixes=tuple(data.get("adverb_suffixes", [])),
             relative_pronouns=_norm_set(data.get("relative_pronouns", [])),
+            relative_speakers=_norm_set(data.get("relative_speakers", [])),
+            subjects_after_cue=_norm_set(data.get("subjects_after_cue", [])),
+            coordinators=_norm_set(data.get("coordinators", [])),
             apposition_starters=_norm_set(data.get("apposition_starters", [])),
             topic_markers=_norm_set(data.get("topic_markers", [])),
             topic_cue_prefix=normalize(data.get("topic_cue_prefix", "")),

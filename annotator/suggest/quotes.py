@@ -702,7 +702,8 @@ class QuoteDetector:
                 words += any(ch.isalnum() for ch in texts[k])
                 k += 1
             if (nxt < n and sentence[nxt] == sentence[c] and not in_pair[nxt] and texts[nxt][:1].isalpha()
-                    and words >= 3 and (infinitive or norms[nxt] not in r.speaker_boundaries)
+                    and words >= 3 and (infinitive or norms[nxt] not in r.speaker_boundaries
+                                        or norms[nxt] in r.subjects_after_cue)
                     and not self._time[nxt] and self._speaker_before(norms, texts, c) is not None):
                 return nxt, 0, True
         return None
@@ -769,7 +770,37 @@ class QuoteDetector:
             end -= 1
         if end > 0 and texts[end - 1] in r.clause_commas:
             return self._speaker_before_aside(norms, texts, end - 1)
+        if end > 0 and norms[end - 1] in r.relative_speakers:
+            return (end - 1, end)  # "Army Capt. Christian Pardo, who said he would not vote …": PolNeAR's source is "who"
+        if end > 0 and norms[end - 1] in r.coordinators:
+            return self._sentence_subject(norms, texts, end - 1)
         return self._noun_phrase_before(norms, texts, end)
+
+    def _sentence_subject(self, norms, texts, k: int) -> tuple[int, int] | None:
+        """The name opening the sentence of token ``k``, when the sentence starts with one:
+        ``Giles attempted to re-engage the Carson campaign in October and said he …`` (the capitalised
+        words at the start, followed by a lower-case word)."""
+        r = self.rules
+        start = k
+        while start > 0 and "\n" not in texts[start - 1] and texts[start - 1] not in r.sentence_ends:
+            start -= 1
+        while start < k and texts[start].isspace():
+            start += 1
+        end = start
+        while end < k and end - start < r.max_speaker_tokens and (
+                texts[end][:1].isupper() or texts[end].isspace() or texts[end] in ("'s", "’s", ".")):
+            end += 1
+        while end > start and (texts[end - 1].isspace() or texts[end - 1] == "."):
+            end -= 1
+        if end <= start or end >= k:
+            return None
+        nxt = end
+        while nxt < k and texts[nxt].isspace():
+            nxt += 1
+        if not texts[nxt][:1].islower() or norms[start] in r.speaker_boundaries or self.cue_kind(norms[nxt]) or \
+                any(self.cue_kind(norms[t]) and not texts[t][:1].isupper() for t in range(start, end)):
+            return None
+        return (start, end)
 
     def _noun_phrase_before(self, norms, texts, end: int) -> tuple[int, int] | None:
         r = self.rules

@@ -64,9 +64,12 @@ def test_the_addressee_of_told_is_not_the_speaker():
 
 def test_the_speaker_is_cut_before_a_relative_clause():
     # PolNeAR train: "Democratic candidate Bernie Sanders, who on Tuesday endorsed Clinton, said Wednesday he agrees …"
-    q = only("Democratic candidate Bernie Sanders, who on Tuesday endorsed Clinton, said Wednesday he agrees with "
-             "Ginsburg’s remarks.", "en")
+    endorsed, q = quotes_as_text("Democratic candidate Bernie Sanders, who on Tuesday endorsed Clinton, said Wednesday "
+                                 "he agrees with Ginsburg’s remarks.", "en")
     assert (q.sources, q.contents) == (["Democratic candidate Bernie Sanders"], ["he agrees with Ginsburg’s remarks"])
+    # the relative clause is an attribution of its own, its source "who" (as PolNeAR annotates it,
+    # breitbart_2016-07-13_trump-demands-ginsburg-resign-fo)
+    assert (endorsed.cue, endorsed.sources, endorsed.contents) == ("endorsed", ["who"], ["Clinton"])
 
 
 def test_an_adverb_is_never_part_of_the_speaker():

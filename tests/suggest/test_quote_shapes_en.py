@@ -111,3 +111,27 @@ def test_a_content_ending_in_a_quoted_fragment_before_she_said():
     q = only('Others are "having to be leaner, be more resourceful and deal with a smaller staff," she said.', "en")
     assert (q.type, q.cue, q.sources) == ("mixed", "said", ["she"])
     assert q.contents == ['Others are "having to be leaner, be more resourceful and deal with a smaller staff,"']
+
+
+# -- speakers: a relative pronoun, the subject of a coordinated verb -------------------------------------
+
+
+def test_a_relative_pronoun_is_the_source():
+    # west-journal_2016-05-10_trump-s-support-twice-that-of-cl: PolNeAR's source of the second quote is "who"
+    found = quotes_as_text("“The candidates left just don’t understand the military,” said Army Capt. Christian "
+                           "Pardo, who said he would not vote for either Clinton or Trump.", "en")
+    assert [(q.cue, q.sources, q.contents) for q in found][1] == (
+        "said", ["who"], ["he would not vote for either Clinton or Trump"])
+
+
+def test_the_subject_of_the_sentence_speaks_after_and():
+    # politico_2015-12-23_ben-carson-hints-at-major-campai
+    q = only("Giles attempted to re-engage the Carson campaign in October and said he had prepared a slew of policy "
+             "papers for Carson.", "en")
+    assert (q.cue, q.sources, q.contents) == ("said", ["Giles"], ["he had prepared a slew of policy papers for Carson"])
+
+
+def test_it_opens_the_reported_clause():
+    # nyt_2015-12-09_terrorists-mock-bids-to-block-th
+    q = only("In response, Twitter said it actively investigated potential terrorist threats.", "en")
+    assert (q.cue, q.sources, q.contents) == ("said", ["Twitter"], ["it actively investigated potential terrorist threats"])
