@@ -228,6 +228,16 @@ class QuoteDetector:
             quoted = [p for p in inside if p.open not in self._titles]  # a quoted title does not make it mixed
             return [(start, end)], ("mixed" if quoted else "indirect"), inside
 
+        # -1. transcript turns: a paragraph "WALLACE: words …" (the colon is the cue where the rules say so)
+        if r.colon_is_cue:
+            for made in self._transcript_turns(norms, texts, is_break, is_space, pairs):
+                found.append(made)
+                for s, e in made.contents:
+                    for t in range(s, e):
+                        taken[t] = True
+                    # the marks inside the turn, and the one opening its paragraph ("PENCE: … “Shark Tank.”)
+                    used_pairs.update(p.open for p in pairs if p.open < e and p.close >= made.first_token - 2)
+
         # 0. the attribution after an unquoted content: "…, sources said.", "…, said Trump." (English)
         if r.postposed_attribution:
             for made in self._postposed(norms, texts, cues, sentence, is_end, is_break, in_pair, taken,
@@ -1023,6 +1033,36 @@ class QuoteDetector:
                 words += 1
             k += 1
         return None
+
+    def _transcript_turns(self, norms, texts, is_break, is_space, pairs) -> list[_Found]:
+        """Interview transcripts: a paragraph that opens (after a quote mark, if any) with a speaker's
+        name in capitals and a colon, ``TAPPER: Do you think …`` or ``"PENCE: Well, look, …``. The
+        name is the source, the colon the cue, the rest of the paragraph the content (PolNeAR)."""
+        r = self.rules
+        n = len(norms)
+        out: list[_Found] = []
+        i = 0
+        while i < n:
+            j = i
+            while j < n and not is_break[j]:
+                j += 1
+            words = [k for k in range(i, j) if not is_space[k]]
+            if words and texts[words[0]] in r.open_marks:
+                words = words[1:]
+            colon = next((x for x, k in enumerate(words[:6]) if texts[k] == ":"), None)
+            if colon is not None and 1 <= colon <= 4 and len(words) - colon > 3:
+                name = words[:colon]
+                letters = "".join(ch for k in name for ch in texts[k] if ch.isalpha())
+                if (len(letters) >= 3 and letters.isupper() and norms[name[0]] not in r.colon_headline_exclude
+                        and all(texts[k][:1].isalpha() or texts[k] in (".", "'", "’") for k in name)):
+                    s, e = words[colon + 1], words[-1] + 1
+                    inside = [p for p in pairs if s <= p.open and p.close < e]
+                    if len(inside) == 1 and inside[0].open == s and inside[0].close == e - 1:
+                        s, e = s + 1, e - 1
+                    out.append(_Found([(s, e)], (words[colon], words[colon] + 1), (name[0], name[-1] + 1), "direct",
+                                      r.score("colon_headline"), first_token=name[0]))
+            i = j + 1
+        return out
 
     def _colon_headlines(self, norms, texts, cues, is_break, is_space, taken, pairs, used_pairs) -> list[_Found]:
         r = self.rules

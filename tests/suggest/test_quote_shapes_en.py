@@ -135,3 +135,38 @@ def test_it_opens_the_reported_clause():
     # nyt_2015-12-09_terrorists-mock-bids-to-block-th
     q = only("In response, Twitter said it actively investigated potential terrorist threats.", "en")
     assert (q.cue, q.sources, q.contents) == ("said", ["Twitter"], ["it actively investigated potential terrorist threats"])
+
+
+# -- interview transcripts -------------------------------------------------------------------------------
+
+
+def test_transcript_turns_are_quotes_of_their_speakers():
+    # breitbart_2016-07-10_ok-gov-fallin-trump-is-trying-to: PolNeAR's cue is the colon, the content the turn
+    text = ("TAPPER: Do you think Donald Trump has campaigned as a racial healer?\n\n"
+            "FALLIN: I think he is trying to campaign as a racial healer. I think that has been part of his message.")
+    found = quotes_as_text(text, "en")
+    assert [(q.cue, q.sources, q.contents) for q in found] == [
+        (":", ["TAPPER"], ["Do you think Donald Trump has campaigned as a racial healer?"]),
+        (":", ["FALLIN"], ["I think he is trying to campaign as a racial healer. I think that has been part of his "
+                           "message."]),
+    ]
+
+
+def test_a_turn_opened_by_a_quote_mark_is_a_turn():
+    # breitbart_2016-03-09_hillary-benghazi-victim-mother-a: a mark opens each paragraph of the transcript
+    turn = ("I feel a great deal of sympathy for the families of the four brave Americans that we lost at Benghazi, "
+            "and I certainly can’t even imagine the grief that she has for losing her son, but she’s wrong.")
+    text = f'"RAMOS: Secretary Clinton, did you lie to them?\n\n"CLINTON: {turn}'
+    found = quotes_as_text(text, "en")
+    assert [(q.cue, q.sources, q.contents) for q in found] == [
+        (":", ["RAMOS"], ["Secretary Clinton, did you lie to them?"]),
+        (":", ["CLINTON"], [turn]),
+    ]
+
+
+def test_a_note_or_a_video_is_not_a_turn():
+    # huff-post_2016-04-06_wisconsin-elects-a-supreme-court; a "VIDEO:" line, not annotated in PolNeAR train
+    text = ("CORRECTION:\xa0Due to an editing error, an alternate version of this article, premised on a Kloppenburg "
+            "victory, was inadvertently published early Wednesday morning.\n\n"
+            '"VIDEO: Hillary and Obama and Panetta and Biden and Susan Rice all told me it was a video.')
+    assert [q.sources for q in quotes_as_text(text, "en") if q.cue == ":"] == []
