@@ -1017,7 +1017,9 @@ class QuoteDetector:
                     if between is not None and between[0] > p.close:
                         source = between
                 if source is None:
-                    source = self._speaker_np(norms, texts, c + 1, n)
+                    # '"…," said Corey Lewandowski, the former campaign manager for Mr. Trump.': with its apposition
+                    source = self._speaker_with_apposition(norms, texts, cues, c, sentence, is_end, is_break) or \
+                        self._speaker_np(norms, texts, c + 1, n)
                 contents = [self._inner(p, texts)]
                 # "…," he said, "…": a second quoted stretch right after the attribution.
                 after = (source[1] if source and source[1] > c else c + 1)

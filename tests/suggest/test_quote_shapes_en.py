@@ -170,3 +170,12 @@ def test_a_note_or_a_video_is_not_a_turn():
             "victory, was inadvertently published early Wednesday morning.\n\n"
             '"VIDEO: Hillary and Obama and Panetta and Biden and Susan Rice all told me it was a video.')
     assert [q.sources for q in quotes_as_text(text, "en") if q.cue == ":"] == []
+
+
+def test_the_speaker_after_the_cue_of_a_direct_quote_keeps_its_apposition():
+    # nyt_2016-07-25_political-future-unsure-at-fox-a
+    q = only("''Obviously, when we were running in the Republican primary, you make your focus Fox News,'' said Corey "
+             "Lewandowski, the former campaign manager for Mr. Trump and current CNN analyst.", "en")
+    assert (q.type, q.cue) == ("direct", "said")
+    assert q.sources == ["Corey Lewandowski, the former campaign manager for Mr. Trump and current CNN analyst"]
+    assert q.contents == ["Obviously, when we were running in the Republican primary, you make your focus Fox News"]
