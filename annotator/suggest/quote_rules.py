@@ -86,6 +86,8 @@ class QuoteRules:
     relative_speakers: frozenset[str]  # "…, who said he would …": the relative pronoun is the source (PolNeAR)
     subjects_after_cue: frozenset[str]  # "Twitter said it …": these open the reported clause, not a phrase
     coordinators: frozenset[str]  # "Giles attempted … and said he …": the sentence's subject speaks
+    addressee_cues: frozenset[str]  # "told me he …": cues whose addressee comes before the reported clause
+    addressee_words: frozenset[str]  # addressees of those cues that are not names: me, us, reporters
     apposition_starters: frozenset[str]  # "Flynn, a top Trump surrogate, said": the apposition is kept
     topic_markers: frozenset[str]  # أما X فقال: X is the speaker, and a new topic
     topic_cue_prefix: str  # the clitic the cue carries after a topic marker (ف)
@@ -166,6 +168,8 @@ class QuoteRules:
             relative_speakers=_norm_set(data.get("relative_speakers", [])),
             subjects_after_cue=_norm_set(data.get("subjects_after_cue", [])),
             coordinators=_norm_set(data.get("coordinators", [])),
+            addressee_cues=_norm_set(data.get("addressee_cues", [])),
+            addressee_words=_norm_set(data.get("addressee_words", [])),
             apposition_starters=_norm_set(data.get("apposition_starters", [])),
             topic_markers=_norm_set(data.get("topic_markers", [])),
             topic_cue_prefix=normalize(data.get("topic_cue_prefix", "")),

@@ -716,7 +716,45 @@ class QuoteDetector:
                                         or norms[nxt] in r.subjects_after_cue)
                     and not self._time[nxt] and self._speaker_before(norms, texts, c) is not None):
                 return nxt, 0, True
+        if norms[c] in r.addressee_cues and r.speaker_position == "before":
+            return self._clause_after_addressee(norms, texts, cues, c, sentence, in_pair)
         return None
+
+    def _clause_after_addressee(self, norms, texts, cues, c: int, sentence, in_pair):
+        """``Mr. Hannity told me his support …``, ``Ina Kirsch told the AP her group never …``: after
+        ``told`` and its addressee (an object pronoun, a listed noun, a name), the reported clause."""
+        r = self.rules
+        n = len(norms)
+
+        def word(k: int) -> int:
+            while k < n and texts[k].isspace() and "\n" not in texts[k]:
+                k += 1
+            return k
+
+        k = word(c + 1)
+        if k >= n or sentence[k] != sentence[c]:
+            return None
+        if norms[k] in r.addressee_words:
+            k = word(k + 1)
+        else:
+            start = k
+            if norms[k] == "the":
+                k = word(k + 1)
+            names = 0
+            while k < n and names < 4 and texts[k][:1].isupper() and not in_pair[k]:
+                names += 1
+                k = word(k + 1)
+            if names == 0 or k == start:
+                return None
+        if k >= n or sentence[k] != sentence[c] or in_pair[k] or not texts[k][:1].isalpha() or self._time[k] or \
+                cues[k] or (norms[k] in r.speaker_boundaries and norms[k] not in r.subjects_after_cue) or \
+                self._match_seq(norms, k, r.complementisers):
+            return None  # "told reporters that …" is the complementiser's; "told them to …" an order
+        words = sum(1 for t in range(k, min(n, k + 12)) if sentence[t] == sentence[c] and
+                    any(ch.isalnum() for ch in texts[t]))
+        if words < 4 or self._speaker_before(norms, texts, c) is None:
+            return None
+        return k, 0, True
 
     def _speaker_np(self, norms, texts, start: int, stop: int) -> tuple[int, int] | None:
         """The noun phrase naming the speaker that starts at ``start`` (before ``stop``)."""
@@ -802,8 +840,8 @@ class QuoteDetector:
             end += 1
         while end > start and (texts[end - 1].isspace() or texts[end - 1] == "."):
             end -= 1
-        if end <= start or end >= k:
-            return None
+        if end <= start or end >= k or norms[end - 1] in r.cue_not_after:
+            return None  # "The director of …": a determiner alone is no name
         nxt = end
         while nxt < k and texts[nxt].isspace():
             nxt += 1

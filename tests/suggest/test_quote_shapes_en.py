@@ -179,3 +179,25 @@ def test_the_speaker_after_the_cue_of_a_direct_quote_keeps_its_apposition():
     assert (q.type, q.cue) == ("direct", "said")
     assert q.sources == ["Corey Lewandowski, the former campaign manager for Mr. Trump and current CNN analyst"]
     assert q.contents == ["Obviously, when we were running in the Republican primary, you make your focus Fox News"]
+
+
+# -- told + addressee + the reported clause, without "that" ---------------------------------------------
+
+
+def test_told_me_then_the_reported_clause():
+    # nyt_2016-08-22_pundit-turns-adviser-in-the-serv
+    q = only("Mr. Hannity told me his support for Mr. Trump makes him ''more honest'' than mainstream reporters who "
+             "hide their biases.", "en")
+    assert (q.type, q.cue, q.sources) == ("mixed", "told", ["Mr. Hannity"])
+    assert q.contents == ["his support for Mr. Trump makes him ''more honest'' than mainstream reporters who hide "
+                          "their biases"]
+
+
+def test_told_a_named_addressee_then_the_reported_clause_and_no_determiner_as_speaker():
+    # politico_2016-08-17_ap-trump-chair-routed-ukrainian-
+    text = ("The director of the European Centre, Ina Kirsch, told the AP her group never worked with Manafort or Gates "
+            "and said the group hired the Washington lobbyists on its own.")
+    found = quotes_as_text(text, "en")
+    assert [(q.cue, q.sources, q.contents) for q in found] == [
+        ("told", ["The director of the European Centre, Ina Kirsch"], ["her group never worked with Manafort or Gates"])]
+
