@@ -2,9 +2,10 @@
 
 News mixes styles (``"…"``, ``«…»``, ``“…”``, ``„…“``, ``‘…’`` nested), pairs them loosely
 (``«…"``) and, when typed in visual order, reverses them (``»…«``). The shared tokenizer makes
-every double mark a token of its own, so pairing works on tokens: a mark opens when nothing is
-open (or, for a single mark, when a double one is open: nesting), and the next mark that can
-close closes it. Pairs never cross a paragraph.
+every double mark a token of its own (also two apostrophes typed as one, ``''…''``, the New York
+Times style), so pairing works on tokens: a mark opens when nothing is open (or, for a single
+mark, when a double one is open: nesting), and the next mark that can close closes it. Pairs
+never cross a paragraph.
 """
 
 from __future__ import annotations
@@ -48,11 +49,11 @@ def find_quote_pairs(doc: Doc, rules: QuoteRules) -> list[QuotePair]:
         if table.breaks[i]:  # paragraph break: nothing stays open across it
             open_double = open_single = None
             continue
-        if len(ch) != 1 or ch not in marks:
+        if ch not in marks:  # one character, or a typed double mark of two (''…'', New York Times style)
             continue
         idx = table.starts[i]
         before = text[idx - 1] if idx > 0 else ""
-        after = text[idx + 1] if idx + 1 < len(text) else ""
+        after = text[idx + len(ch)] if idx + len(ch) < len(text) else ""
         if ch in SINGLE_MARKS:
             if before.isalpha() and after.isalpha():
                 continue  # an apostrophe: don't, Putin’s

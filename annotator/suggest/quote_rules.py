@@ -54,6 +54,7 @@ class QuoteRules:
     speaker_pp_words: frozenset[str]
     speaker_joiners: frozenset[str]
     skip_before_cue: frozenset[str]
+    cue_prefix_words: frozenset[str]  # auxiliaries and adverbs right before a cue belong to it: "has also said" (PolNeAR)
     cue_blockers: frozenset[str]
     cue_exclusions: tuple[tuple[str, ...], ...]
     max_name_quote_tokens: int
@@ -82,12 +83,18 @@ class QuoteRules:
     time_prepositions: frozenset[str]  # "on", "last" before a time word
     adverb_suffixes: tuple[str, ...]  # lower-case words ending so are adverbs, never speakers: publicly
     relative_pronouns: frozenset[str]  # a speaker ends before a relative clause: The senator, who …, said
+    relative_speakers: frozenset[str]  # "…, who said he would …": the relative pronoun is the source (PolNeAR)
+    subjects_after_cue: frozenset[str]  # "Twitter said it …": these open the reported clause, not a phrase
+    coordinators: frozenset[str]  # "Giles attempted … and said he …": the sentence's subject speaks
+    addressee_cues: frozenset[str]  # "told me he …": cues whose addressee comes before the reported clause
+    addressee_words: frozenset[str]  # addressees of those cues that are not names: me, us, reporters
     apposition_starters: frozenset[str]  # "Flynn, a top Trump surrogate, said": the apposition is kept
     topic_markers: frozenset[str]  # أما X فقال: X is the speaker, and a new topic
     topic_cue_prefix: str  # the clitic the cue carries after a topic marker (ف)
     postposed_attribution: bool  # "Content, sources said." / "Content, said X." without quote marks
     continuation_joins: bool  # "'…,' X said. '…'": the next quoted sentence is a second content part
     colon_is_cue: bool  # the colon is the cue of "Speaker: words" (PARC/PolNeAR; not our Arabic guidelines)
+    content_keeps_complementiser: bool  # "said that X": the content is "that X" (PolNeAR), not "X"
     cue_lowercase_only: bool  # a capitalised cue form inside a sentence is a name: United States, Claims
     cue_not_after: frozenset[str]  # determiners and numbers before a cue form make it a noun: 20 states
     particles: frozenset[str]  # function words that never begin or end a speaker before its cue (ما, لأنه)
@@ -129,6 +136,7 @@ class QuoteRules:
             speaker_pp_words=_norm_set(data.get("speaker_pp_words", [])),
             speaker_joiners=_norm_set(data.get("speaker_joiners", [])),
             skip_before_cue=_norm_set(data.get("skip_before_cue", [])),
+            cue_prefix_words=_norm_set(data.get("cue_prefix_words", [])),
             cue_blockers=_norm_set(data.get("cue_blockers", [])),
             cue_exclusions=_norm_seqs(data.get("cue_exclusions", [])),
             max_name_quote_tokens=int(data.get("max_name_quote_tokens", 3)),
@@ -157,12 +165,18 @@ class QuoteRules:
             time_prepositions=_norm_set(data.get("time_prepositions", [])),
             adverb_suffixes=tuple(data.get("adverb_suffixes", [])),
             relative_pronouns=_norm_set(data.get("relative_pronouns", [])),
+            relative_speakers=_norm_set(data.get("relative_speakers", [])),
+            subjects_after_cue=_norm_set(data.get("subjects_after_cue", [])),
+            coordinators=_norm_set(data.get("coordinators", [])),
+            addressee_cues=_norm_set(data.get("addressee_cues", [])),
+            addressee_words=_norm_set(data.get("addressee_words", [])),
             apposition_starters=_norm_set(data.get("apposition_starters", [])),
             topic_markers=_norm_set(data.get("topic_markers", [])),
             topic_cue_prefix=normalize(data.get("topic_cue_prefix", "")),
             postposed_attribution=bool(data.get("postposed_attribution", False)),
             continuation_joins=bool(data.get("continuation_joins", False)),
             colon_is_cue=bool(data.get("colon_is_cue", False)),
+            content_keeps_complementiser=bool(data.get("content_keeps_complementiser", False)),
             cue_lowercase_only=bool(data.get("cue_lowercase_only", False)),
             cue_not_after=_norm_set(data.get("cue_not_after", [])),
             particles=_norm_set(data.get("particles", [])),

@@ -228,10 +228,20 @@ class QuoteDetector:
             quoted = [p for p in inside if p.open not in self._titles]  # a quoted title does not make it mixed
             return [(start, end)], ("mixed" if quoted else "indirect"), inside
 
+        # -1. transcript turns: a paragraph "WALLACE: words …" (the colon is the cue where the rules say so)
+        if r.colon_is_cue:
+            for made in self._transcript_turns(norms, texts, is_break, is_space, pairs):
+                found.append(made)
+                for s, e in made.contents:
+                    for t in range(s, e):
+                        taken[t] = True
+                    # the marks inside the turn, and the one opening its paragraph ("PENCE: … “Shark Tank.”)
+                    used_pairs.update(p.open for p in pairs if p.open < e and p.close >= made.first_token - 2)
+
         # 0. the attribution after an unquoted content: "…, sources said.", "…, said Trump." (English)
         if r.postposed_attribution:
             for made in self._postposed(norms, texts, cues, sentence, is_end, is_break, in_pair, taken,
-                                        content_parts):
+                                        content_parts, pairs):
                 found.append(made)
                 for s, e in made.contents:
                     for t in range(s, e):
@@ -251,7 +261,7 @@ class QuoteDetector:
             if k in claimed:
                 continue  # وأكد أوباما في تصريحات … أن: one complementiser, one quote
             claimed.add(k)
-            start = k if keeps_subject else k + length
+            start = k if keeps_subject or r.content_keeps_complementiser else k + length
             end = clause_end(start)
             parts, qtype, inside = content_parts(start, end)
             if not parts or parts[0][0] >= parts[0][1]:
@@ -342,11 +352,35 @@ class QuoteDetector:
                 found.append(_Found([self._inner(p, texts)], None, None, "direct", r.score("bare_quote"),
                                     first_token=p.open))
 
+        if r.cue_prefix_words:
+            for f in found:
+                if f.cue is not None:
+                    f.cue = self._grown_cue(f, norms, texts, is_space, is_break)
+
         markers = r.topic_markers
         topics = [i for i, w in enumerate(norms) if w in markers] if markers else []
         return self._finish(doc, found, sentence, paragraph, topics)
 
     # -- pattern helpers --------------------------------------------------------------------
+
+    def _grown_cue(self, f: _Found, norms, texts, is_space, is_break) -> tuple[int, int]:
+        """The cue with the auxiliaries and adverbs right before it (``has also said``, ``had
+        previously stated``, ``went on to``): PolNeAR's cue is the whole verb group. Never into
+        the quote's content or source."""
+        r = self.rules
+        start, end = f.cue
+        own = [*f.contents, *([f.source] if f.source else [])]
+        k = start - 1
+        while k >= 0:
+            if is_space[k] and not is_break[k]:
+                k -= 1
+                continue
+            if is_break[k] or any(s <= k < e for s, e in own) or not (
+                    norms[k] in r.cue_prefix_words or self._is_adverb(texts[k], norms[k])):
+                break
+            start = k
+            k -= 1
+        return start, end
 
     def _inner(self, p: QuotePair, texts: list[str]) -> tuple[int, int]:
         """Tokens inside a quoted stretch, without a trailing comma (``"…," he said``)."""
@@ -355,28 +389,45 @@ class QuoteDetector:
             end -= 1
         return p.open + 1, end
 
-    def _postposed(self, norms, texts, cues, sentence, is_end, is_break, in_pair, taken, content_parts):
+    def _postposed(self, norms, texts, cues, sentence, is_end, is_break, in_pair, taken, content_parts, pairs):
         """``Content, SPEAKER CUE [date].`` and ``Content, CUE SPEAKER.``: the whole sentence before
-        the comma is the content (quoted or not)."""
+        the comma is the content (quoted or not). Also ``Content, CUE SPEAKER, apposition.`` (the
+        apposition is the speaker's), ``Content "… quoted," SPEAKER CUE.`` (the comma inside the
+        marks) and the attribution inside its sentence, ``Content, SPEAKER CUE, content.`` (two
+        parts; not a participle clause after it: ``Sales were great, he said, wiping sweat …``)."""
         r = self.rules
         n = len(norms)
         first_of: dict[int, int] = {}
         for i in range(n):
             first_of.setdefault(sentence[i], i)
+        closing = {p.close: p for p in pairs}
         out = []
         for c in range(n):
             if cues[c] != "verb" or in_pair[c] or taken[c]:
-                continue
-            end = self._sentence_tail_end(norms, texts, c, sentence, is_end, is_break)
-            if end is None:
                 continue
             source = self._speaker_before(norms, texts, c)
             comma = (source[0] if source else c) - 1
             while comma >= 0 and texts[comma].isspace() and not is_break[comma]:
                 comma -= 1
+            content_end = comma
+            if comma > 0 and comma in closing and texts[comma - 1] in r.clause_commas and \
+                    not self._starts_clause(closing[comma], texts, is_break):
+                comma -= 1  # Others are "having to be leaner …," she said: the content ends with the mark
+                content_end = comma + 2
             if comma < 0 or texts[comma] not in r.clause_commas:
                 continue
-            if source is None:
+            tail: tuple[int, int] | None = None
+            end = self._sentence_tail_end(norms, texts, c, sentence, is_end, is_break)
+            if end is None and source is not None:
+                found_tail = self._interpolated_tail(norms, texts, cues, c, sentence, is_end, is_break, taken)
+                if found_tail is None:
+                    continue
+                tail = found_tail if found_tail[1] > found_tail[0] else None
+            elif end is None:
+                source = self._speaker_with_apposition(norms, texts, cues, c, sentence, is_end, is_break)
+                if source is None:
+                    continue
+            elif source is None:
                 source = self._speaker_np(norms, texts, c + 1, end)
                 if source is None or self._time[source[0]]:
                     continue
@@ -384,13 +435,77 @@ class QuoteDetector:
                      norms[k] not in r.time_prepositions for k in range(c + 1, end)):
                 continue  # words after "SPEAKER said" other than a date: not the end of an attribution
             start = first_of[sentence[c]]
-            if any(taken[k] for k in range(start, comma)):
+            if any(taken[k] for k in range(start, content_end)):
                 continue
-            parts, qtype, _ = content_parts(start, comma)
-            if not parts or sum(1 for k in range(parts[0][0], parts[-1][1]) if any(ch.isalnum() for ch in texts[k])) < 4:
+            parts, qtype, _ = content_parts(start, content_end)
+            if not parts:
+                continue
+            if tail is not None:
+                if sum(1 for k in range(*parts[0]) if any(ch.isalnum() for ch in texts[k])) < 2:
+                    continue  # "Still, he said, officials …": an adverb, not a first part
+                more, more_type, _ = content_parts(*tail)
+                parts = parts + more
+                qtype = qtype if qtype == more_type else "mixed"
+            if sum(1 for k in range(parts[0][0], parts[-1][1]) if any(ch.isalnum() for ch in texts[k])) < 4:
                 continue
             out.append(_Found(parts, (c, c + 1), source, qtype, r.score(qtype), first_token=start))
         return out
+
+    def _interpolated_tail(self, norms, texts, cues, c: int, sentence, is_end, is_break, taken):
+        """After ``Content, SPEAKER CUE [date],``: the rest of the sentence as a second content part,
+        an empty range when a participle or a preposition opens it (``…, he said, wiping sweat off his
+        face``, ``…, she said, in an interview``), None when no comma follows the cue and its date."""
+        r = self.rules
+        n = len(norms)
+        k = c + 1
+        while k < n and sentence[k] == sentence[c] and (texts[k].isspace() or self._time[k]
+                                                         or norms[k] in r.time_prepositions):
+            if is_break[k]:
+                return None
+            k += 1
+        if k >= n or sentence[k] != sentence[c] or texts[k] not in r.clause_commas:
+            return None
+        s = k + 1
+        while s < n and texts[s].isspace() and not is_break[s]:
+            s += 1
+        if s >= n or is_break[s] or sentence[s] != sentence[c] or not any(ch.isalnum() for ch in texts[s]):
+            return None
+        if cues[s] or norms[s] in r.name_prepositions or norms[s] in r.time_prepositions or (
+                texts[s].islower() and norms[s].endswith("ing")):
+            return (s, s)
+        e = s
+        while e < n and sentence[e] == sentence[c] and not is_end[e] and not is_break[e]:
+            if taken[e]:
+                return None
+            e += 1
+        return (s, e)
+
+    def _speaker_with_apposition(self, norms, texts, cues, c: int, sentence, is_end, is_break):
+        """``…, said Angie Drobnic Holan, Politifact's editor.``: the speaker after the cue with its
+        apposition, to the end of the sentence."""
+        r = self.rules
+        n = len(norms)
+        name = self._speaker_np(norms, texts, c + 1, n)
+        if name is None or self._time[name[0]]:
+            return None
+        k = name[1]
+        while k < n and texts[k].isspace() and not is_break[k]:
+            k += 1
+        if k >= n or texts[k] not in r.clause_commas:
+            return None
+        words = 0
+        last = k
+        k += 1
+        while k < n and sentence[k] == sentence[c] and not is_end[k] and not is_break[k]:
+            if texts[k] in r.all_marks or texts[k] == ":" or cues[k]:
+                return None
+            if any(ch.isalnum() for ch in texts[k]):
+                words += 1
+                last = k
+            k += 1
+        if words == 0 or words > 2 * r.max_speaker_tokens:
+            return None
+        return (name[0], last + 1)
 
     def _sentence_tail_end(self, norms, texts, c: int, sentence, is_end, is_break) -> int | None:
         """Index of the sentence end after the cue at ``c`` if only a few words (a speaker, a date) follow."""
@@ -597,10 +712,49 @@ class QuoteDetector:
                 words += any(ch.isalnum() for ch in texts[k])
                 k += 1
             if (nxt < n and sentence[nxt] == sentence[c] and not in_pair[nxt] and texts[nxt][:1].isalpha()
-                    and words >= 3 and (infinitive or norms[nxt] not in r.speaker_boundaries)
+                    and words >= 3 and (infinitive or norms[nxt] not in r.speaker_boundaries
+                                        or norms[nxt] in r.subjects_after_cue)
                     and not self._time[nxt] and self._speaker_before(norms, texts, c) is not None):
                 return nxt, 0, True
+        if norms[c] in r.addressee_cues and r.speaker_position == "before":
+            return self._clause_after_addressee(norms, texts, cues, c, sentence, in_pair)
         return None
+
+    def _clause_after_addressee(self, norms, texts, cues, c: int, sentence, in_pair):
+        """``Mr. Hannity told me his support …``, ``Ina Kirsch told the AP her group never …``: after
+        ``told`` and its addressee (an object pronoun, a listed noun, a name), the reported clause."""
+        r = self.rules
+        n = len(norms)
+
+        def word(k: int) -> int:
+            while k < n and texts[k].isspace() and "\n" not in texts[k]:
+                k += 1
+            return k
+
+        k = word(c + 1)
+        if k >= n or sentence[k] != sentence[c]:
+            return None
+        if norms[k] in r.addressee_words:
+            k = word(k + 1)
+        else:
+            start = k
+            if norms[k] == "the":
+                k = word(k + 1)
+            names = 0
+            while k < n and names < 4 and texts[k][:1].isupper() and not in_pair[k]:
+                names += 1
+                k = word(k + 1)
+            if names == 0 or k == start:
+                return None
+        if k >= n or sentence[k] != sentence[c] or in_pair[k] or not texts[k][:1].isalpha() or self._time[k] or \
+                cues[k] or (norms[k] in r.speaker_boundaries and norms[k] not in r.subjects_after_cue) or \
+                self._match_seq(norms, k, r.complementisers):
+            return None  # "told reporters that …" is the complementiser's; "told them to …" an order
+        words = sum(1 for t in range(k, min(n, k + 12)) if sentence[t] == sentence[c] and
+                    any(ch.isalnum() for ch in texts[t]))
+        if words < 4 or self._speaker_before(norms, texts, c) is None:
+            return None
+        return k, 0, True
 
     def _speaker_np(self, norms, texts, start: int, stop: int) -> tuple[int, int] | None:
         """The noun phrase naming the speaker that starts at ``start`` (before ``stop``)."""
@@ -664,7 +818,37 @@ class QuoteDetector:
             end -= 1
         if end > 0 and texts[end - 1] in r.clause_commas:
             return self._speaker_before_aside(norms, texts, end - 1)
+        if end > 0 and norms[end - 1] in r.relative_speakers:
+            return (end - 1, end)  # "Army Capt. Christian Pardo, who said he would not vote …": PolNeAR's source is "who"
+        if end > 0 and norms[end - 1] in r.coordinators:
+            return self._sentence_subject(norms, texts, end - 1)
         return self._noun_phrase_before(norms, texts, end)
+
+    def _sentence_subject(self, norms, texts, k: int) -> tuple[int, int] | None:
+        """The name opening the sentence of token ``k``, when the sentence starts with one:
+        ``Giles attempted to re-engage the Carson campaign in October and said he …`` (the capitalised
+        words at the start, followed by a lower-case word)."""
+        r = self.rules
+        start = k
+        while start > 0 and "\n" not in texts[start - 1] and texts[start - 1] not in r.sentence_ends:
+            start -= 1
+        while start < k and texts[start].isspace():
+            start += 1
+        end = start
+        while end < k and end - start < r.max_speaker_tokens and (
+                texts[end][:1].isupper() or texts[end].isspace() or texts[end] in ("'s", "’s", ".")):
+            end += 1
+        while end > start and (texts[end - 1].isspace() or texts[end - 1] == "."):
+            end -= 1
+        if end <= start or end >= k or norms[end - 1] in r.cue_not_after:
+            return None  # "The director of …": a determiner alone is no name
+        nxt = end
+        while nxt < k and texts[nxt].isspace():
+            nxt += 1
+        if not texts[nxt][:1].islower() or norms[start] in r.speaker_boundaries or self.cue_kind(norms[nxt]) or \
+                any(self.cue_kind(norms[t]) and not texts[t][:1].isupper() for t in range(start, end)):
+            return None
+        return (start, end)
 
     def _noun_phrase_before(self, norms, texts, end: int) -> tuple[int, int] | None:
         r = self.rules
@@ -871,7 +1055,9 @@ class QuoteDetector:
                     if between is not None and between[0] > p.close:
                         source = between
                 if source is None:
-                    source = self._speaker_np(norms, texts, c + 1, n)
+                    # '"…," said Corey Lewandowski, the former campaign manager for Mr. Trump.': with its apposition
+                    source = self._speaker_with_apposition(norms, texts, cues, c, sentence, is_end, is_break) or \
+                        self._speaker_np(norms, texts, c + 1, n)
                 contents = [self._inner(p, texts)]
                 # "…," he said, "…": a second quoted stretch right after the attribution.
                 after = (source[1] if source and source[1] > c else c + 1)
@@ -887,6 +1073,36 @@ class QuoteDetector:
                 words += 1
             k += 1
         return None
+
+    def _transcript_turns(self, norms, texts, is_break, is_space, pairs) -> list[_Found]:
+        """Interview transcripts: a paragraph that opens (after a quote mark, if any) with a speaker's
+        name in capitals and a colon, ``TAPPER: Do you think …`` or ``"PENCE: Well, look, …``. The
+        name is the source, the colon the cue, the rest of the paragraph the content (PolNeAR)."""
+        r = self.rules
+        n = len(norms)
+        out: list[_Found] = []
+        i = 0
+        while i < n:
+            j = i
+            while j < n and not is_break[j]:
+                j += 1
+            words = [k for k in range(i, j) if not is_space[k]]
+            if words and texts[words[0]] in r.open_marks:
+                words = words[1:]
+            colon = next((x for x, k in enumerate(words[:6]) if texts[k] == ":"), None)
+            if colon is not None and 1 <= colon <= 4 and len(words) - colon > 3:
+                name = words[:colon]
+                letters = "".join(ch for k in name for ch in texts[k] if ch.isalpha())
+                if (len(letters) >= 3 and letters.isupper() and norms[name[0]] not in r.colon_headline_exclude
+                        and all(texts[k][:1].isalpha() or texts[k] in (".", "'", "’") for k in name)):
+                    s, e = words[colon + 1], words[-1] + 1
+                    inside = [p for p in pairs if s <= p.open and p.close < e]
+                    if len(inside) == 1 and inside[0].open == s and inside[0].close == e - 1:
+                        s, e = s + 1, e - 1
+                    out.append(_Found([(s, e)], (words[colon], words[colon] + 1), (name[0], name[-1] + 1), "direct",
+                                      r.score("colon_headline"), first_token=name[0]))
+            i = j + 1
+        return out
 
     def _colon_headlines(self, norms, texts, cues, is_break, is_space, taken, pairs, used_pairs) -> list[_Found]:
         r = self.rules
