@@ -1079,14 +1079,8 @@ class QuoteDetector:
         name in capitals and a colon, ``TAPPER: Do you think …`` or ``"PENCE: Well, look, …``. The
         name is the source, the colon the cue, the rest of the paragraph the content (PolNeAR)."""
         r = self.rules
-        n = len(norms)
         out: list[_Found] = []
-        i = 0
-        while i < n:
-            j = i
-            while j < n and not is_break[j]:
-                j += 1
-            words = [k for k in range(i, j) if not is_space[k]]
+        for _start, words in _paragraphs(is_break, is_space):
             if words and texts[words[0]] in r.open_marks:
                 words = words[1:]
             colon = next((x for x, k in enumerate(words[:6]) if texts[k] == ":"), None)
@@ -1101,19 +1095,12 @@ class QuoteDetector:
                         s, e = s + 1, e - 1
                     out.append(_Found([(s, e)], (words[colon], words[colon] + 1), (name[0], name[-1] + 1), "direct",
                                       r.score("colon_headline"), first_token=name[0]))
-            i = j + 1
         return out
 
     def _colon_headlines(self, norms, texts, cues, is_break, is_space, taken, pairs, used_pairs) -> list[_Found]:
         r = self.rules
-        n = len(norms)
         out: list[_Found] = []
-        i = 0
-        while i < n:
-            j = i
-            while j < n and not is_break[j]:
-                j += 1
-            words = [k for k in range(i, j) if not is_space[k]]
+        for i, words in _paragraphs(is_break, is_space):
             colon = next((k for k in words if texts[k] == ":"), None)
             transcript = colon is not None and all(texts[k].isupper() for k in words if k < colon)
             if colon is not None and 2 <= len(words) and (len(words) <= 20 or transcript):
@@ -1142,7 +1129,6 @@ class QuoteDetector:
                                           r.score("colon_headline"), first_token=i))
                         for k in range(s, e):
                             taken[k] = True
-            i = j + 1
         return out
 
     def _attribution(self, i, length, norms, texts, sentence, is_end, is_break, taken, content_parts):
@@ -1314,3 +1300,15 @@ def suggest_quotes(text: str, lang: str) -> list[Quote]:
 
     doc = make_nlp(lang).make_doc(text)
     return QuoteDetector(load_quote_rules(lang)).detect(doc)
+
+
+def _paragraphs(is_break: list[bool], is_space: list[bool]):
+    """``(first token, [its non-space tokens])`` of each stretch between line-break tokens."""
+    n = len(is_break)
+    i = 0
+    while i < n:
+        j = i
+        while j < n and not is_break[j]:
+            j += 1
+        yield i, [k for k in range(i, j) if not is_space[k]]
+        i = j + 1
